@@ -1,0 +1,74 @@
+package dev.musicshare.api;
+
+import dev.musicshare.config.Settings;
+import dev.musicshare.live.PushRoutes;
+import dev.musicshare.metrics.ShareMetrics;
+import dev.musicshare.share.ShareService;
+import dev.musicshare.store.StoreUnavailableException;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.time.Clock;
+
+/** Builds the Javalin application: every route, auth and the error mapping, configured in one place. */
+public final class HttpApi {
+    private HttpApi() {}
+
+    public static Javalin create(ShareService shares, Settings settings, Clock clock, PushRoutes push,
+            InFlightRequests inFlight, ShareMetrics metrics) {
+        BearerAuth auth = new BearerAuth(settings.bearerToken());
+        RateLimits limits = new RateLimits(settings.rateLimits(), metrics);
+        int largestBody = Math.max(settings.maxAudioBodyBytes(), settings.maxMetadataBodyBytes());
+        return Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.http.maxRequestSize = largestBody;
+            config.concurrency.useVirtualThreads = Runtime.version().feature() >= 21;
+            config.jetty.host = settings.bindAddress();
+            config.jetty.port = settings.port();
+            config.router.contextPath = settings.basePath();
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JettyJsonErrors()));
+            config.http.asyncTimeout = 0; // push streams stay open until the session ends or the listener leaves
+            inFlight.register(config.routes);
+            new CrossOrigin(settings.corsOrigins()).register(config.routes);
+            config.routes.before("/api/*", ctx -> {
+                // API answers are private and live: never cached, never content-sniffed.
+                ctx.header("Cache-Control", "no-store");
+                ctx.header("X-Content-Type-Options", "nosniff");
+            });
+            config.routes.before("/api/admin/*", auth::require);
+            config.routes.before("/api/share/*", ctx -> {
+                if (ctx.method() == HandlerType.OPTIONS) return; // CORS preflights carry no credentials
+                auth.require(ctx);
+                limits.check(ctx);
+            });
+            config.routes.wsBeforeUpgrade("/api/share/*", auth::require);
+            config.routes.get("/health", ctx -> health(ctx, shares));
+            byte[] openApi = OpenApi.document();
+            config.routes.get("/openapi.json", ctx -> ctx.contentType(Json.CONTENT_TYPE).result(openApi));
+            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                    .result(metrics.scrape()));
+            config.requestLogger.http((ctx, millis) -> {
+                var route = ctx.endpoints().matchedHttpEndpoint();
+                metrics.request(ctx.method().name(), route == null ? "unmatched" : route.path, ctx.statusCode(),
+                        java.time.Duration.ofNanos((long) (millis * 1_000_000)));
+            });
+            new SenderRoutes(shares, settings, clock).register(config.routes);
+            new ListenerRoutes(shares).register(config.routes);
+            push.register(config.routes);
+            new AdminRoutes(shares, settings.store().maxSessions()).register(config.routes);
+            ErrorResponses.register(config.routes, limits);
+        });
+    }
+
+    private static void health(Context ctx, ShareService shares) {
+        try {
+            shares.checkStore();
+            Json.write(ctx, Json.object().put("status", "healthy").put("store", shares.storeKind()));
+        } catch (StoreUnavailableException e) {
+            ctx.status(503);
+            Json.write(ctx, Json.object().put("status", "unhealthy").put("store", shares.storeKind())
+                    .put("error", "The session store is unavailable"));
+        }
+    }
+}

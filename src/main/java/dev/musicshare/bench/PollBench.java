@@ -1,0 +1,119 @@
+package dev.musicshare.bench;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** S real-time senders, each followed by L pollers asking every P ms for what is newer than what they have. */
+final class PollBench {
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private PollBench() {}
+
+    static BenchResult run(BenchTarget target, int sessions, int pollersPerSession, int pollMillis, int chunkMillis,
+            int seconds, ChunkFactory chunks) throws Exception {
+        LatencyStats latency = new LatencyStats();
+        AtomicLong polls = new AtomicLong();
+        AtomicLong pollErrors = new AtomicLong();
+        AtomicLong bytesOut = new AtomicLong();
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        List<RealTimeSender> senders = new ArrayList<>();
+        List<List<ListenerTally>> tallies = new ArrayList<>();
+        ScheduledExecutorService pollers = Executors.newScheduledThreadPool(Math.min(256, sessions * pollersPerSession));
+        for (int s = 0; s < sessions; s++) {
+            String id = String.valueOf(610_000 + s);
+            target.stop(id);
+            if (target.start(id) != 200) throw new IllegalStateException("could not start session " + id);
+            senders.add(new RealTimeSender(target, id, chunks, chunkMillis, deadline));
+            List<ListenerTally> sessionTallies = new ArrayList<>();
+            for (int l = 0; l < pollersPerSession; l++) {
+                ListenerTally tally = new ListenerTally();
+                sessionTallies.add(tally);
+                String listener = "poller-" + s + "-" + l;
+                pollers.scheduleAtFixedRate(() -> {
+                    try {
+                        HttpResponse<byte[]> reply = target.poll(id, tally.highest(), listener);
+                        polls.incrementAndGet();
+                        if (reply.statusCode() == 200) {
+                            bytesOut.addAndGet(reply.body().length);
+                            read(reply.body(), tally, latency);
+                        }
+                        else if (reply.statusCode() != 204) pollErrors.incrementAndGet();
+                    } catch (RuntimeException e) {
+                        pollErrors.incrementAndGet();
+                    }
+                }, ThreadLocalRandom.current().nextInt(pollMillis), pollMillis, TimeUnit.MILLISECONDS);
+            }
+            tallies.add(sessionTallies);
+        }
+        long began = System.nanoTime();
+        senders.forEach(Thread::start);
+        for (RealTimeSender sender : senders) sender.join();
+        Thread.sleep(pollMillis + 500L); // the last chunks' polls
+        pollers.shutdownNow();
+        pollers.awaitTermination(10, TimeUnit.SECONDS);
+        double elapsed = (System.nanoTime() - began) / 1e9;
+        long lost = 0;
+        long duplicates = 0;
+        long outOfOrder = 0;
+        long delivered = 0;
+        long accepted = 0;
+        long senderErrors = 0;
+        for (int s = 0; s < sessions; s++) {
+            RealTimeSender sender = senders.get(s);
+            accepted += sender.lastAccepted() + 1;
+            senderErrors += sender.errors();
+            for (ListenerTally tally : tallies.get(s)) {
+                lost += tally.lost(sender.lastAccepted());
+                duplicates += tally.duplicates();
+                outOfOrder += tally.outOfOrder();
+                delivered += tally.received();
+            }
+            target.stop(String.valueOf(610_000 + s));
+        }
+        return new BenchResult("poll", target.baseUrl())
+                .put("listeners", sessions * pollersPerSession)
+                .put("chunks_per_second_in", accepted / elapsed)
+                .put("polls_per_second", polls.get() / elapsed)
+                .put("chunks_per_second_out", delivered / elapsed)
+                .put("mb_per_second_out", bytesOut.get() / elapsed / 1e6)
+                .put("latency_p50_ms", latency.percentileMillis(50))
+                .put("latency_p95_ms", latency.percentileMillis(95))
+                .put("latency_p99_ms", latency.percentileMillis(99))
+                .put("latency_max_ms", latency.percentileMillis(100))
+                .put("lost", lost).put("duplicated", duplicates).put("out_of_order", outOfOrder)
+                .put("http_errors", pollErrors.get() + senderErrors);
+    }
+
+    /** Reads sequence numbers and send times from a poll's JSON array, skipping the audio itself. */
+    private static void read(byte[] body, ListenerTally tally, LatencyStats latency) {
+        long receivedMicros = ChunkFactory.nowMicros();
+        try (JsonParser json = JSON.createParser(body)) {
+            long sequence = -1;
+            long sent = 0;
+            JsonToken token;
+            while ((token = json.nextToken()) != null) {
+                if (token == JsonToken.FIELD_NAME) {
+                    String field = json.currentName();
+                    json.nextToken();
+                    if (field.equals("sequenceNumber")) sequence = json.getLongValue();
+                    else if (field.equals("timestamp")) sent = json.getLongValue();
+                } else if (token == JsonToken.END_OBJECT && sequence >= 0) {
+                    tally.receive(sequence);
+                    latency.add(receivedMicros - sent);
+                    sequence = -1;
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("unreadable poll answer", e);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.musicshare.config;
+
+import java.util.Locale;
+
+/**
+ * Every setting the server reads, in one list: the environment variable, its default and what it does. The CLI
+ * flags, {@code serve --help} and the README's table are all derived from (or tested against) this list.
+ */
+public enum Setting {
+    PORT("5000", "HTTP port to listen on (1-65535)."),
+    BIND_ADDRESS("0.0.0.0", "Address to bind; 127.0.0.1 keeps the server local."),
+    BASE_PATH("/", "Path prefix the API is served under, e.g. /music when a proxy forwards /music/… unchanged."),
+    BEARER_TOKEN(null, "Token every /api/share request must carry. Unset: a random one is generated and printed once."),
+    REQUIRE_SENDER_KEY("false", "When true, metadata/audio/stop must carry the X-Sender-Key that start returned (403 otherwise)."),
+    CORS_ORIGINS(null, "Origins allowed to call the API from a browser, comma-separated (e.g. https://music.example.org); empty: none."),
+    REDIS_URL(null, "redis://[user:password@]host:port[/db]. Unset: the embedded in-memory store (one node)."),
+    REDIS_TIMEOUT_MS("2000", "How long a Redis command may take before the request fails with 503."),
+    MAX_SESSIONS("50", "Live sessions allowed at once, across all nodes."),
+    SESSION_TIMEOUT_SECONDS("900", "A session with no sender request for this long expires."),
+    METADATA_TTL_SECONDS("30", "Metadata disappears this long after its last update."),
+    AUDIO_BUFFER_CHUNKS("50", "Newest audio chunks kept per session."),
+    AUDIO_BUFFER_SECONDS("5", "Most audio kept per session, from each chunk's own length, rate and channels."),
+    REORDER_WINDOW_MS("2000", "How long chunks after a missing sequence number are held back before the hole is skipped."),
+    AUDIO_TTL_SECONDS("10", "The audio buffer disappears this long after the last chunk."),
+    STOP_GRACE_SECONDS("300", "A stopped session stays readable (isActive: false) this long."),
+    LISTENER_WINDOW_SECONDS("15", "A listener counts while it polled within this window."),
+    RATE_LIMIT_STARTS_PER_MINUTE("20", "Session starts allowed per client address per minute (0: no limit)."),
+    RATE_LIMIT_MISSES_PER_MINUTE("60", "Lookups of unknown session ids allowed per client address per minute, so codes cannot be walked (0: no limit)."),
+    RATE_LIMIT_SENDER_PER_SECOND("100", "Sender requests (metadata, audio) allowed per session per second, twice that in a burst (0: no limit)."),
+    MAX_AUDIO_BODY_BYTES("1048576", "Largest audio POST body accepted (413 above it)."),
+    MAX_METADATA_BODY_BYTES("4194304", "Largest metadata POST body accepted, cover art included (413 above it)."),
+    MAX_THUMBNAIL_CHARS("2097152", "Longest thumbnailData (base64) accepted in metadata (413 above it)."),
+    MAX_LYRICS_CHARS("65536", "Longest lyrics accepted in metadata (413 above it)."),
+    MAX_TITLE_CHARS("512", "Longest title or artist accepted in metadata (400 above it)."),
+    LOG_FORMAT("text", "Log line format: text or json.");
+
+    private final String defaultValue;
+    private final String description;
+
+    Setting(String defaultValue, String description) {
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    /** The environment variable, e.g. {@code MAX_SESSIONS}. */
+    public String variable() {
+        return name();
+    }
+
+    /** The command-line flag that mirrors it, e.g. {@code --max-sessions}. */
+    public String flag() {
+        return "--" + name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** The default, or null when unset means something of its own (see the description). */
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public boolean isSecret() {
+        return this == BEARER_TOKEN || this == REDIS_URL;
+    }
+}

@@ -1,0 +1,88 @@
+package dev.musicshare.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/** Reads single settings with their defaults, rejecting bad values with a message that names the variable. */
+final class SettingReader {
+    private final Map<String, String> values;
+
+    SettingReader(Map<String, String> values) {
+        this.values = values;
+    }
+
+    /** The value, the default when unset or empty, or null when neither exists. */
+    String string(Setting setting) {
+        String value = values.get(setting.variable());
+        return value == null || value.isEmpty() ? setting.defaultValue() : value.trim();
+    }
+
+    int integer(Setting setting, int min, int max) {
+        String raw = string(setting);
+        long value;
+        try {
+            value = Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            throw new InvalidSettingException(setting.variable() + " must be a whole number, was \"" + raw + "\"");
+        }
+        if (value < min || value > max) {
+            throw new InvalidSettingException(setting.variable() + " must be between " + min + " and " + max
+                    + ", was " + value);
+        }
+        return (int) value;
+    }
+
+    boolean flag(Setting setting) {
+        String raw = string(setting);
+        if (raw.equals("true") || raw.equals("false")) return Boolean.parseBoolean(raw);
+        throw new InvalidSettingException(setting.variable() + " must be true or false, was \"" + raw + "\"");
+    }
+
+    Duration seconds(Setting setting) {
+        return Duration.ofSeconds(integer(setting, 1, 7 * 24 * 3600));
+    }
+
+    String basePath() {
+        String path = string(Setting.BASE_PATH);
+        if (!path.matches("/[A-Za-z0-9._~/-]*") || path.contains("//")) {
+            throw new InvalidSettingException("BASE_PATH must be a URL path starting with /, e.g. /music, was \""
+                    + path + "\"");
+        }
+        return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+
+    Set<String> origins() {
+        String raw = string(Setting.CORS_ORIGINS);
+        if (raw == null || raw.isBlank()) return Set.of();
+        Set<String> origins = new LinkedHashSet<>();
+        for (String origin : raw.split(",")) {
+            String trimmed = origin.trim();
+            if (!trimmed.matches("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
+                throw new InvalidSettingException("CORS_ORIGINS must list origins like https://host[:port], was \""
+                        + trimmed + "\"");
+            }
+            origins.add(trimmed);
+        }
+        return Set.copyOf(origins);
+    }
+
+    String redisUrl() {
+        String url = string(Setting.REDIS_URL);
+        if (url == null) return null;
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException("REDIS_URL is not a valid URL (expected redis://host:port)");
+        }
+        String scheme = uri.getScheme();
+        if (!"redis".equals(scheme) && !"rediss".equals(scheme) || uri.getHost() == null) {
+            // The value may hold a password, so it is not echoed.
+            throw new InvalidSettingException("REDIS_URL must look like redis://host:port[/db] or rediss://…");
+        }
+        return url;
+    }
+}

@@ -1,0 +1,106 @@
+package dev.musicshare.config;
+
+import dev.musicshare.store.StoreSettings;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The server's validated configuration, sealed once built.
+ *
+ * @param port                 HTTP port; 0 picks a free one (tests)
+ * @param bindAddress          address to bind
+ * @param basePath             path prefix of every route ("/" for none)
+ * @param bearerToken          the shared token (never logged)
+ * @param tokenGenerated       true when the token was generated because none was configured
+ * @param requireSenderKey     sender writes must carry the session's X-Sender-Key
+ * @param corsOrigins          browser origins allowed to call the API (empty: none)
+ * @param redisUrl             null for the embedded store
+ * @param redisTimeout         per-command Redis timeout
+ * @param store                limits and lifetimes the store enforces
+ * @param rateLimits           per-client and per-session request limits
+ * @param maxAudioBodyBytes    largest audio POST body
+ * @param maxMetadataBodyBytes largest metadata POST body
+ * @param metadataLimits       longest metadata fields
+ * @param logFormat            "text" or "json"
+ */
+public record Settings(
+        int port,
+        String bindAddress,
+        String basePath,
+        String bearerToken,
+        boolean tokenGenerated,
+        boolean requireSenderKey,
+        Set<String> corsOrigins,
+        String redisUrl,
+        Duration redisTimeout,
+        StoreSettings store,
+        RateLimitSettings rateLimits,
+        int maxAudioBodyBytes,
+        int maxMetadataBodyBytes,
+        MetadataLimits metadataLimits,
+        String logFormat) {
+
+    private static final int MAX_BODY_LIMIT = 64 * 1024 * 1024;
+
+    /** Reads and validates every {@link Setting} from {@code values} (the environment, overlaid by CLI flags). */
+    public static Settings from(Map<String, String> values) {
+        SettingReader read = new SettingReader(values);
+        String token = read.string(Setting.BEARER_TOKEN);
+        boolean generated = token == null;
+        if (generated) token = generateToken();
+        else if (token.isBlank() || token.chars().anyMatch(Character::isWhitespace)) {
+            throw new InvalidSettingException("BEARER_TOKEN must not be blank or contain whitespace");
+        }
+        String logFormat = read.string(Setting.LOG_FORMAT);
+        if (!logFormat.equals("text") && !logFormat.equals("json")) {
+            throw new InvalidSettingException("LOG_FORMAT must be text or json, was \"" + logFormat + "\"");
+        }
+        StoreSettings store = new StoreSettings(
+                read.integer(Setting.MAX_SESSIONS, 1, 100_000),
+                read.seconds(Setting.SESSION_TIMEOUT_SECONDS),
+                read.seconds(Setting.METADATA_TTL_SECONDS),
+                read.integer(Setting.AUDIO_BUFFER_CHUNKS, 1, 10_000),
+                read.seconds(Setting.AUDIO_BUFFER_SECONDS),
+                Duration.ofMillis(read.integer(Setting.REORDER_WINDOW_MS, 0, 60_000)),
+                read.seconds(Setting.AUDIO_TTL_SECONDS),
+                read.seconds(Setting.STOP_GRACE_SECONDS),
+                read.seconds(Setting.LISTENER_WINDOW_SECONDS));
+        return new Settings(
+                read.integer(Setting.PORT, 0, 65_535),
+                read.string(Setting.BIND_ADDRESS),
+                read.basePath(),
+                token,
+                generated,
+                read.flag(Setting.REQUIRE_SENDER_KEY),
+                read.origins(),
+                read.redisUrl(),
+                Duration.ofMillis(read.integer(Setting.REDIS_TIMEOUT_MS, 10, 60_000)),
+                store,
+                new RateLimitSettings(read.integer(Setting.RATE_LIMIT_STARTS_PER_MINUTE, 0, 1_000_000),
+                        read.integer(Setting.RATE_LIMIT_MISSES_PER_MINUTE, 0, 1_000_000),
+                        read.integer(Setting.RATE_LIMIT_SENDER_PER_SECOND, 0, 1_000_000)),
+                read.integer(Setting.MAX_AUDIO_BODY_BYTES, 1024, MAX_BODY_LIMIT),
+                read.integer(Setting.MAX_METADATA_BODY_BYTES, 1024, MAX_BODY_LIMIT),
+                new MetadataLimits(read.integer(Setting.MAX_THUMBNAIL_CHARS, 0, MAX_BODY_LIMIT),
+                        read.integer(Setting.MAX_LYRICS_CHARS, 0, MAX_BODY_LIMIT),
+                        read.integer(Setting.MAX_TITLE_CHARS, 1, 1_000_000)),
+                logFormat);
+    }
+
+    /** Never prints the token or Redis credentials. */
+    @Override
+    public String toString() {
+        return "Settings[port=" + port + ", bindAddress=" + bindAddress + ", basePath=" + basePath + ", store="
+                + (redisUrl == null ? "memory" : "redis") + ", " + store + ", maxAudioBodyBytes=" + maxAudioBodyBytes
+                + ", maxMetadataBodyBytes=" + maxMetadataBodyBytes + ", logFormat=" + logFormat + "]";
+    }
+
+    private static String generateToken() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+}

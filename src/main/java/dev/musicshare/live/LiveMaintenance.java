@@ -1,0 +1,50 @@
+package dev.musicshare.live;
+
+import dev.musicshare.share.ListenerId;
+import dev.musicshare.share.SessionId;
+import dev.musicshare.share.ShareService;
+import dev.musicshare.store.StoreUnavailableException;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Periodic upkeep of push connections: heartbeats (proxies keep idle streams open; a dead peer fails a write and is
+ * dropped) and presence (each connected listener is recorded in the store, so every node counts it).
+ */
+public final class LiveMaintenance {
+    private static final Logger log = LoggerFactory.getLogger(LiveMaintenance.class);
+    /** Well inside the listener window (15 s), so a connected listener never drops out of the count. */
+    private static final long PRESENCE_INTERVAL_MILLIS = 5_000;
+
+    private final LiveHub hub;
+    private final ShareService shares;
+
+    public LiveMaintenance(LiveHub hub, ShareService shares) {
+        this.hub = hub;
+        this.shares = shares;
+    }
+
+    public void schedule(ScheduledExecutorService scheduler, LiveLimits limits) {
+        long heartbeat = limits.heartbeatInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(() -> hub.deliverToAll(LiveEvent.heartbeat()), heartbeat, heartbeat,
+                TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::recordPresence, PRESENCE_INTERVAL_MILLIS, PRESENCE_INTERVAL_MILLIS,
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Records every connected listener now; also called when a listener connects. */
+    public void recordPresence() {
+        for (String sessionId : hub.watchedSessions()) {
+            List<ListenerId> listeners = hub.connections(sessionId).stream().map(LiveConnection::listenerId).toList();
+            try {
+                shares.recordListening(new SessionId(sessionId), listeners);
+            } catch (StoreUnavailableException e) {
+                log.debug("presence not recorded: {}", e.getMessage());
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package dev.musicshare.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * Every metric the server reports, by name, in one place, on a Prometheus registry scraped at {@code /metrics}.
+ * Meters are created once here, so counting on the hot path is a field access and an atomic add.
+ */
+public final class ShareMetrics {
+    private final MeterRegistry registry;
+    private final PrometheusMeterRegistry prometheus;
+    private final Counter chunksReceived;
+    private final Counter audioBytesReceived;
+    private final Counter chunksServed;
+    private final Counter bytesServed;
+    private final Counter pushEvents;
+    private final Counter pushBytes;
+    private final Counter metadataUpdates;
+    private final Counter sessionsStarted;
+    private final Counter sessionsStopped;
+    private final Counter sessionsExpired;
+    private final DistributionSummary chunkSize;
+
+    private ShareMetrics(MeterRegistry registry, PrometheusMeterRegistry prometheus) {
+        this.registry = registry;
+        this.prometheus = prometheus;
+        chunksReceived = counter("musicshare.audio.chunks.received", "Audio chunks accepted from senders");
+        audioBytesReceived = counter("musicshare.audio.bytes.received", "Decoded audio bytes accepted from senders");
+        chunksServed = counter("musicshare.audio.chunks.served", "Audio chunks answered to polling listeners");
+        bytesServed = counter("musicshare.audio.bytes.served", "Bytes of audio JSON answered to polling listeners");
+        pushEvents = counter("musicshare.push.events.sent", "Events written to push listeners");
+        pushBytes = counter("musicshare.push.bytes.sent", "Bytes written to push listeners");
+        metadataUpdates = counter("musicshare.metadata.updates", "Metadata updates accepted from senders");
+        sessionsStarted = counter("musicshare.sessions.started", "Sessions started");
+        sessionsStopped = counter("musicshare.sessions.stopped", "Sessions stopped by their sender");
+        sessionsExpired = counter("musicshare.sessions.expired", "Sessions expired for inactivity");
+        chunkSize = DistributionSummary.builder("musicshare.audio.chunk.bytes").description("Decoded size of chunks")
+                .baseUnit("bytes").register(registry);
+    }
+
+    /** The production registry: Prometheus, with JVM and process meters. */
+    public static ShareMetrics prometheus() {
+        PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(prometheus);
+        new JvmGcMetrics().bindTo(prometheus);
+        new JvmThreadMetrics().bindTo(prometheus);
+        new ProcessorMetrics().bindTo(prometheus);
+        return new ShareMetrics(prometheus, prometheus);
+    }
+
+    /** Counting without exposition, for tests of parts that take metrics. */
+    public static ShareMetrics inMemory() {
+        return new ShareMetrics(new SimpleMeterRegistry(), null);
+    }
+
+    /** The Prometheus text exposition. */
+    public String scrape() {
+        return prometheus == null ? "" : prometheus.scrape();
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void chunkReceived(long decodedBytes) {
+        chunksReceived.increment();
+        audioBytesReceived.increment(decodedBytes);
+        chunkSize.record(decodedBytes);
+    }
+
+    public void chunksServed(int chunks, long bytes) {
+        chunksServed.increment(chunks);
+        bytesServed.increment(bytes);
+    }
+
+    public void pushed(int bytes) {
+        pushEvents.increment();
+        pushBytes.increment(bytes);
+    }
+
+    public void metadataUpdated() {
+        metadataUpdates.increment();
+    }
+
+    public void sessionStarted() {
+        sessionsStarted.increment();
+    }
+
+    public void sessionStopped() {
+        sessionsStopped.increment();
+    }
+
+    public void sessionExpired() {
+        sessionsExpired.increment();
+    }
+
+    /** An HTTP request, by route pattern (not path: session ids would explode the label space) and status. */
+    public void request(String method, String route, int status, Duration took) {
+        Timer.builder("http.server.requests").description("HTTP requests by route and status")
+                .tags("method", method, "route", route, "status", Integer.toString(status))
+                .publishPercentileHistogram().register(registry).record(took);
+        if (status >= 400) {
+            registry.counter("musicshare.http.errors", "status", Integer.toString(status), "route", route).increment();
+        }
+    }
+
+    public void rateLimited(String limit) {
+        registry.counter("musicshare.rate.limited", "limit", limit).increment();
+    }
+
+    /** Times one store operation (a Redis script and its round trip). */
+    public Timer storeOperation(String operation) {
+        return Timer.builder("musicshare.store.operation").description("Store operation latency")
+                .tags("operation", operation).publishPercentileHistogram().register(registry);
+    }
+
+    /** A gauge read at scrape time; NaN while its source cannot answer (Redis down), rather than a failed scrape. */
+    public void gauge(String name, String description, Supplier<Number> value) {
+        io.micrometer.core.instrument.Gauge.builder(name, () -> {
+            try {
+                return value.get();
+            } catch (RuntimeException e) {
+                return Double.NaN;
+            }
+        }).description(description).register(registry);
+    }
+
+    private Counter counter(String name, String description) {
+        return Counter.builder(name).description(description).register(registry);
+    }
+}

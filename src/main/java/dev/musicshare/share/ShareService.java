@@ -1,0 +1,223 @@
+package dev.musicshare.share;
+
+import dev.musicshare.share.ShareException.Reason;
+import dev.musicshare.metrics.ShareMetrics;
+import dev.musicshare.store.AppendResult;
+import dev.musicshare.store.MetadataRead;
+import dev.musicshare.store.Released;
+import dev.musicshare.store.SessionRecord;
+import dev.musicshare.store.ShareStore;
+import dev.musicshare.store.StopResult;
+import dev.musicshare.store.StoredChunk;
+import dev.musicshare.store.WriteOutcome;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The rules of sharing: who may start, write and read a session, and what each answer says. Knows nothing of HTTP;
+ * the store makes each step atomic. Every session event is logged once, with its session id.
+ */
+public final class ShareService {
+    private static final Logger log = LoggerFactory.getLogger(ShareService.class);
+
+    private final ShareStore store;
+    private final Clock clock;
+    private final int maxSessions;
+    private final boolean requireSenderKey;
+    private final ShareEvents events;
+    private final ShareMetrics metrics;
+    private final HoldTimers holdTimers = new HoldTimers();
+
+    /**
+     * @param requireSenderKey when true, sender writes must present the session's key; when false (the seed's
+     *                         clients know of none) a presented key is still checked
+     */
+    public ShareService(ShareStore store, Clock clock, int maxSessions, boolean requireSenderKey, ShareEvents events,
+            ShareMetrics metrics) {
+        this.store = store;
+        this.clock = clock;
+        this.maxSessions = maxSessions;
+        this.requireSenderKey = requireSenderKey;
+        this.metrics = metrics;
+        this.events = events;
+    }
+
+    /** Starts a session and returns its start time and sender key. */
+    public StartedSession start(SessionId id) {
+        long now = clock.millis();
+        SenderKey key = SenderKey.generate();
+        switch (store.start(id.value(), key.digest(), now)) {
+            case IN_USE -> throw new ShareException(Reason.SESSION_IN_USE, "Session ID already in use");
+            case FULL -> {
+                log.atWarn().addKeyValue("sessionId", id).addKeyValue("maxSessions", maxSessions)
+                        .log("session refused: live-session limit reached");
+                throw new ShareException(Reason.SESSION_LIMIT_REACHED,
+                        "Maximum number of sessions reached (" + maxSessions + "); try again later");
+            }
+            case STARTED -> {
+                metrics.sessionStarted();
+                log.atInfo().addKeyValue("sessionId", id).log("session started");
+            }
+        }
+        return new StartedSession(now, key);
+    }
+
+    /** Replaces the session's metadata and returns how many listeners are tuned in. */
+    public int updateMetadata(SessionId id, Metadata metadata, SenderKey presented) {
+        long now = clock.millis();
+        requireWritten(id, store.putMetadata(id.value(), metadata.toFields(), proof(presented), now));
+        metrics.metadataUpdated();
+        events.metadataChanged(id, metadata);
+        return store.listenerCount(id.value(), now);
+    }
+
+    /**
+     * Buffers a chunk and pushes whatever it releases; returns false when it came too late to be buffered (its
+     * place in the stream was already passed).
+     */
+    public boolean appendAudio(SessionId id, AudioChunk chunk, SenderKey presented) {
+        String proof = proof(presented);
+        StoredChunk stored = new StoredChunk(chunk.sequenceNumber(), chunk.toJson(), chunk.durationMicros());
+        AppendResult result = store.appendChunk(id.value(), stored, chunk.decodedBytes(), proof, clock.millis());
+        requireWritten(id, result.outcome());
+        metrics.chunkReceived(chunk.decodedBytes());
+        publish(id, result.released());
+        holdTimers.schedule(id, result.holdUntil());
+        return result.buffered();
+    }
+
+    /** Skips holes whose reorder window has passed and pushes what that releases; called frequently. */
+    public void releaseDueAudio() {
+        long now = clock.millis();
+        for (SessionId id : holdTimers.due(now)) {
+            Released released = store.releaseDue(id.value(), now);
+            publish(id, released.chunks());
+            holdTimers.schedule(id, released.holdUntil());
+        }
+    }
+
+    /** Stops the session; stopping again answers with the same figures. */
+    public StopSummary stop(SessionId id, SenderKey presented) {
+        long now = clock.millis();
+        StopResult result = store.stop(id.value(), proof(presented), now);
+        requireWritten(id, result.outcome());
+        SessionRecord record = result.record();
+        StopSummary summary = new StopSummary((record.stoppedAt() - record.startTime()) / 1000.0,
+                record.bytesReceived(), record.chunksReceived(), record.peakListeners());
+        if (record.stoppedAt() == now) { // this call stopped it; a repeated stop only reports
+            metrics.sessionStopped();
+            log.atInfo().addKeyValue("sessionId", id).addKeyValue("durationSeconds", summary.sessionDuration())
+                    .addKeyValue("bytes", summary.bytesTransferred()).addKeyValue("chunks", summary.chunksReceived())
+                    .addKeyValue("peakListeners", summary.peakListeners()).log("session stopped");
+            events.sessionEnded(id, ShareEvents.EndReason.STOPPED);
+        }
+        return summary;
+    }
+
+    public SessionStatus status(SessionId id) {
+        long now = clock.millis();
+        SessionRecord record = store.session(id.value(), now).orElseThrow(() -> notFound(id));
+        // Asking for status is not listening: no listener id is recorded for it.
+        Map<String, String> fields = store.readMetadata(id.value(), null, now).fields();
+        return new SessionStatus(record.active(), record.startTime(), store.listenerCount(id.value(), now),
+                fields.get("title"), fields.get("artist"));
+    }
+
+    /** The live metadata, recording the caller as a listener. */
+    public Metadata metadata(SessionId id, ListenerId listenerId) {
+        MetadataRead read = store.readMetadata(id.value(), listenerId.value(), clock.millis());
+        String message = "Session not found or no metadata available"; // the seed's words for both cases
+        if (!read.sessionFound()) throw new ShareException(Reason.SESSION_NOT_FOUND, message);
+        if (read.fields().isEmpty()) throw new ShareException(Reason.METADATA_NOT_FOUND, message);
+        return Metadata.fromFields(read.fields());
+    }
+
+    /**
+     * Buffered chunks newer than {@code since} (-1: the whole buffer), as canonical JSON, oldest first, recording the
+     * caller as a listener.
+     */
+    public List<byte[]> audioSince(SessionId id, long since, ListenerId listenerId) {
+        if (since < -1) throw ShareException.invalid("since must be -1 or a sequence number, was " + since);
+        List<byte[]> chunks = store.readChunks(id.value(), since, listenerId.value(), clock.millis())
+                .orElseThrow(() -> notFound(id));
+        long bytes = 0;
+        for (byte[] chunk : chunks) bytes += chunk.length;
+        metrics.chunksServed(chunks.size(), bytes);
+        return chunks;
+    }
+
+    /** The live metadata, if any, without counting the caller as a listener. */
+    public Optional<Metadata> currentMetadata(SessionId id) {
+        Map<String, String> fields = store.readMetadata(id.value(), null, clock.millis()).fields();
+        return fields.isEmpty() ? Optional.empty() : Optional.of(Metadata.fromFields(fields));
+    }
+
+    /** Counts connected push listeners as listening now; called periodically while they stay connected. */
+    public void recordListening(SessionId id, Collection<ListenerId> listeners) {
+        store.touchListeners(id.value(), listeners.stream().map(ListenerId::value).toList(), clock.millis());
+    }
+
+    /** Removes sessions idle past the timeout; called periodically. */
+    public void expireIdleSessions() {
+        for (String id : store.expireIdleSessions(clock.millis())) {
+            log.atInfo().addKeyValue("sessionId", id).log("session expired: no sender activity within the timeout");
+            metrics.sessionExpired();
+            events.sessionEnded(new SessionId(id), ShareEvents.EndReason.EXPIRED);
+        }
+    }
+
+    /** Active sessions across nodes. */
+    public int liveSessionCount() {
+        return store.liveSessionCount(clock.millis());
+    }
+
+    /** What operators see per active session. */
+    public List<SessionStats> liveSessionStats() {
+        long now = clock.millis();
+        return store.liveSessions(now).stream().map(record -> new SessionStats(record.id(),
+                (now - record.startTime()) / 1000.0, store.listenerCount(record.id(), now), record.peakListeners(),
+                record.chunksReceived(), record.bytesReceived(), record.lastActivity())).toList();
+    }
+
+    /** Throws {@link dev.musicshare.store.StoreUnavailableException} unless the store answers. */
+    public void checkStore() {
+        store.ping();
+    }
+
+    public String storeKind() {
+        return store.kind();
+    }
+
+    private void publish(SessionId id, List<StoredChunk> released) {
+        for (StoredChunk chunk : released) events.audioReleased(id, chunk.sequenceNumber(), chunk.json());
+    }
+
+    /** The digest a write presents to the store, or null; refuses a keyless write when keys are required. */
+    private String proof(SenderKey presented) {
+        if (presented != null) return presented.digest();
+        if (requireSenderKey) {
+            throw new ShareException(Reason.SENDER_KEY_REQUIRED,
+                    "This server requires the session's sender key in an X-Sender-Key header");
+        }
+        return null;
+    }
+
+    private void requireWritten(SessionId id, WriteOutcome outcome) {
+        switch (outcome) {
+            case NOT_FOUND -> throw notFound(id);
+            case NOT_ACTIVE -> throw new ShareException(Reason.SESSION_NOT_ACTIVE, "Session is not active (stopped)");
+            case FORBIDDEN -> throw new ShareException(Reason.SENDER_KEY_INVALID,
+                    "X-Sender-Key is not this session's sender key");
+            case WRITTEN -> { }
+        }
+    }
+
+    private static ShareException notFound(SessionId id) {
+        return new ShareException(Reason.SESSION_NOT_FOUND, "Session not found");
+    }
+}

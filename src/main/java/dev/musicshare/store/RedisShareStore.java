@@ -1,0 +1,351 @@
+package dev.musicshare.store;
+
+import dev.musicshare.metrics.ShareMetrics;
+import dev.musicshare.store.RedisScripts.Script;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.ZAddArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shared store: sessions in Redis, so any number of nodes serve them. Each operation on a session is one Lua
+ * script on that session's keys (they share the hash tag {@code {id}}, hence one cluster slot); the live-session
+ * registry is a separate key with scripts of its own. TTLs are real Redis TTLs.
+ *
+ * <p>One multiplexed connection serves all requests. While Redis is unreachable, commands are rejected at once
+ * (rather than queued) and every call throws {@link StoreUnavailableException} within the command timeout; the
+ * client reconnects by itself, and scripts Redis forgot on a restart are loaded again.
+ */
+public final class RedisShareStore implements ShareStore {
+    private static final Logger log = LoggerFactory.getLogger(RedisShareStore.class);
+    static final String REGISTRY = "sessions:live";
+    private static final String THUMBNAIL_VERSION = "thumbnailVersion";
+    private static final int MAX_REMEMBERED_THUMBNAILS = 10_000;
+
+    private final StoreSettings settings;
+    private final ShareMetrics metrics;
+    private final Duration timeout;
+    private final RedisClient client;
+    private final StatefulRedisConnection<byte[], byte[]> connection;
+    private final RedisAsyncCommands<byte[], byte[]> redis;
+    private final RedisScripts scripts;
+    /** The cover version this node last wrote per session: lets unchanged covers be left out of writes. */
+    private final ConcurrentHashMap<String, String> thumbnailsWritten = new ConcurrentHashMap<>();
+
+    public RedisShareStore(String url, StoreSettings settings, Duration timeout) {
+        this(url, settings, timeout, ShareMetrics.inMemory());
+    }
+
+    /** Connects at once: an unreachable Redis at start-up is a configuration error, reported as such. */
+    public RedisShareStore(String url, StoreSettings settings, Duration timeout, ShareMetrics metrics) {
+        this.settings = settings;
+        this.metrics = metrics;
+        this.timeout = timeout;
+        RedisURI uri = RedisURI.create(url);
+        uri.setTimeout(timeout);
+        client = RedisClient.create(uri);
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(timeout))
+                .build());
+        try {
+            connection = client.connect(ByteArrayCodec.INSTANCE);
+        } catch (RedisException e) {
+            client.shutdown();
+            throw new StoreUnavailableException("Redis at " + RedisKeys.describe(uri) + " is unreachable", e);
+        }
+        redis = connection.async();
+        scripts = new RedisScripts(redis);
+        log.atInfo().addKeyValue("redis", RedisKeys.describe(uri)).log("connected to Redis");
+    }
+
+    @Override
+    public StartOutcome start(String id, String senderKeyHash, long now) {
+        long deadline = now + settings.sessionTimeout().toMillis();
+        String reserved = text(await("start", scripts.run(Script.START, ScriptOutputType.STATUS,
+                keys(REGISTRY), args(id, now, deadline, settings.maxSessions()))));
+        StartOutcome outcome = StartOutcome.valueOf(reserved);
+        if (outcome == StartOutcome.STARTED) {
+            RedisKeys keys = new RedisKeys(id);
+            await("start", scripts.run(Script.CREATE, ScriptOutputType.STATUS, keys.all(),
+                    args(now, settings.sessionTimeout().toMillis(), orEmpty(senderKeyHash))));
+        }
+        return outcome;
+    }
+
+    @Override
+    public Optional<SessionRecord> session(String id, long now) {
+        List<byte[]> fields = await("session", redis.hmget(RedisKeys.bytes(new RedisKeys(id).session()),
+                RedisKeys.bytes("active"), RedisKeys.bytes("startTime"), RedisKeys.bytes("lastActivity"),
+                RedisKeys.bytes("stoppedAt"), RedisKeys.bytes("bytes"), RedisKeys.bytes("chunks"),
+                RedisKeys.bytes("peakListeners")).toCompletableFuture()
+                .thenApply(values -> values.stream().map(v -> v.getValueOrElse(null)).toList()));
+        return record(id, new ArrayList<Object>(fields));
+    }
+
+    /**
+     * Senders repeat metadata up to 4 times a second with the same ~100 KB cover; when this node wrote that cover
+     * version last, only its fingerprint is sent and the script keeps the stored image.
+     */
+    @Override
+    public WriteOutcome putMetadata(String id, Map<String, String> fields, String senderKeyHash, long now) {
+        String version = fields.get(THUMBNAIL_VERSION);
+        String outcome = "NEED_THUMBNAIL";
+        if (version != null && version.equals(thumbnailsWritten.get(id))) {
+            Map<String, String> withoutCover = new HashMap<>(fields);
+            withoutCover.remove("thumbnailData");
+            outcome = writeMetadata(id, withoutCover, version, senderKeyHash, now);
+        }
+        if (outcome.equals("NEED_THUMBNAIL")) outcome = writeMetadata(id, fields, "", senderKeyHash, now);
+        WriteOutcome written = WriteOutcome.valueOf(outcome);
+        if (written == WriteOutcome.WRITTEN) {
+            rememberThumbnail(id, version);
+            refreshRegistry(id, now);
+        }
+        return written;
+    }
+
+    private String writeMetadata(String id, Map<String, String> fields, String keepVersion, String senderKeyHash,
+            long now) {
+        RedisKeys keys = new RedisKeys(id);
+        List<Object> args = new ArrayList<>(List.of(now, settings.sessionTimeout().toMillis(),
+                settings.metadataTtl().toMillis(), keepVersion, orEmpty(senderKeyHash)));
+        fields.forEach((name, value) -> {
+            args.add(name);
+            args.add(value);
+        });
+        return text(await("metadata", scripts.run(Script.METADATA, ScriptOutputType.STATUS,
+                keys.of(keys.session(), keys.metadata()), args(args.toArray()))));
+    }
+
+    private void rememberThumbnail(String id, String version) {
+        if (version == null) {
+            thumbnailsWritten.remove(id);
+            return;
+        }
+        if (thumbnailsWritten.size() >= MAX_REMEMBERED_THUMBNAILS) thumbnailsWritten.clear(); // only an optimisation
+        thumbnailsWritten.put(id, version);
+    }
+
+    @Override
+    public AppendResult appendChunk(String id, StoredChunk chunk, long decodedBytes, String senderKeyHash, long now) {
+        RedisKeys keys = new RedisKeys(id);
+        byte[][] args = args("append", now, settings.reorderWindow().toMillis(), settings.audioTtl().toMillis(),
+                chunk.sequenceNumber(), chunk.json(), chunk.durationMicros(), decodedBytes,
+                settings.audioBufferChunks(), settings.audioBufferDuration().toNanos() / 1000,
+                settings.sessionTimeout().toMillis(), orEmpty(senderKeyHash));
+        List<Object> reply = await("audio", scripts.run(Script.AUDIO, ScriptOutputType.MULTI, keys.audioKeys(), args));
+        WriteOutcome outcome = WriteOutcome.valueOf(text(reply.get(0)));
+        if (outcome != WriteOutcome.WRITTEN) return AppendResult.refused(outcome);
+        refreshRegistry(id, now);
+        Released released = released(reply, chunk);
+        return new AppendResult(outcome, ((Long) reply.get(1)) == 1, released.chunks(), released.holdUntil());
+    }
+
+    @Override
+    public Released releaseDue(String id, long now) {
+        RedisKeys keys = new RedisKeys(id);
+        List<Object> reply = await("audio", scripts.run(Script.AUDIO, ScriptOutputType.MULTI, keys.audioKeys(),
+                args("release", now, settings.reorderWindow().toMillis(), settings.audioTtl().toMillis())));
+        return released(reply, null);
+    }
+
+    @Override
+    public StopResult stop(String id, String senderKeyHash, long now) {
+        RedisKeys keys = new RedisKeys(id);
+        List<Object> state = await("stop", scripts.run(Script.STOP, ScriptOutputType.MULTI,
+                keys.of(keys.session(), keys.listeners()), args(now, settings.stopGrace().toMillis(),
+                orEmpty(senderKeyHash))));
+        if (state.isEmpty()) return StopResult.refused(WriteOutcome.NOT_FOUND);
+        if (text(state.get(0)).equals("FORBIDDEN")) return StopResult.refused(WriteOutcome.FORBIDDEN);
+        thumbnailsWritten.remove(id);
+        await("stop", redis.zrem(RedisKeys.bytes(REGISTRY), RedisKeys.bytes(id)).toCompletableFuture());
+        return new StopResult(WriteOutcome.WRITTEN, record(id, state).orElseThrow());
+    }
+
+    @Override
+    public MetadataRead readMetadata(String id, String listenerId, long now) {
+        RedisKeys keys = new RedisKeys(id);
+        List<Object> reply = read("metadata", keys.metadata(), id, "", listenerId, now);
+        if (reply == null) return MetadataRead.NO_SESSION;
+        Map<String, String> fields = new HashMap<>();
+        for (int i = 0; i + 1 < reply.size(); i += 2) fields.put(text(reply.get(i)), text(reply.get(i + 1)));
+        return new MetadataRead(true, fields);
+    }
+
+    @Override
+    public Optional<List<byte[]>> readChunks(String id, long since, String listenerId, long now) {
+        RedisKeys keys = new RedisKeys(id);
+        List<Object> reply = read("audio", keys.audio(), id, Long.toString(since), listenerId, now);
+        if (reply == null) return Optional.empty();
+        return Optional.of(reply.stream().map(chunk -> (byte[]) chunk).toList());
+    }
+
+    @Override
+    public void touchListeners(String id, Collection<String> listenerIds, long now) {
+        listeners(id, listenerIds, now);
+    }
+
+    @Override
+    public int listenerCount(String id, long now) {
+        return (int) Math.max(0, listeners(id, List.of(), now));
+    }
+
+    @Override
+    public int liveSessionCount(long now) {
+        return (int) (long) await("count", redis.zcount(RedisKeys.bytes(REGISTRY),
+                io.lettuce.core.Range.create((double) now, Double.POSITIVE_INFINITY)).toCompletableFuture());
+    }
+
+    @Override
+    public List<SessionRecord> liveSessions(long now) {
+        List<byte[]> ids = await("sessions", redis.zrangebyscore(RedisKeys.bytes(REGISTRY),
+                io.lettuce.core.Range.create((double) now, Double.POSITIVE_INFINITY)).toCompletableFuture());
+        List<SessionRecord> sessions = new ArrayList<>();
+        for (byte[] id : ids) session(text(id), now).ifPresent(sessions::add);
+        return sessions;
+    }
+
+    @Override
+    public List<String> expireIdleSessions(long now) {
+        byte[] registry = RedisKeys.bytes(REGISTRY);
+        List<byte[]> idle = await("expiry", redis.zrangebyscore(registry,
+                io.lettuce.core.Range.create(Double.NEGATIVE_INFINITY, (double) now)).toCompletableFuture());
+        List<String> expired = new ArrayList<>();
+        for (byte[] id : idle) {
+            // Only the node whose ZREM removes the entry reports it, so each expiry is announced once.
+            if (await("expiry", redis.zrem(registry, id).toCompletableFuture()) == 1) expired.add(text(id));
+        }
+        return expired;
+    }
+
+    @Override
+    public void ping() {
+        await("ping", redis.ping().toCompletableFuture());
+    }
+
+    @Override
+    public String kind() {
+        return "redis";
+    }
+
+    @Override
+    public void close() {
+        connection.close();
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+
+    /** {@code null} when no session holds the id, else the values after the script's found-marker. */
+    private List<Object> read(String mode, String dataKey, String id, String since, String listenerId, long now) {
+        RedisKeys keys = new RedisKeys(id);
+        List<Object> reply = await("read", scripts.run(Script.READ, ScriptOutputType.MULTI,
+                keys.of(keys.session(), keys.listeners(), dataKey), args(since, listenerId == null ? "" : listenerId,
+                now, settings.listenerWindow().toMillis(), settings.sessionTimeout().toMillis(), mode)));
+        if (text(reply.get(0)).equals("N")) return null;
+        return reply.subList(1, reply.size());
+    }
+
+    private long listeners(String id, Collection<String> listenerIds, long now) {
+        RedisKeys keys = new RedisKeys(id);
+        List<Object> args = new ArrayList<>(List.of(now, settings.listenerWindow().toMillis(),
+                settings.sessionTimeout().toMillis()));
+        args.addAll(listenerIds);
+        Long count = await("listeners", scripts.run(Script.LISTENERS, ScriptOutputType.INTEGER,
+                keys.of(keys.session(), keys.listeners()), args(args.toArray())));
+        return count;
+    }
+
+    /** Keeps the registry's deadline in step with the session's TTL; sent alongside, not waited for. */
+    private void refreshRegistry(String id, long now) {
+        redis.zadd(RedisKeys.bytes(REGISTRY), ZAddArgs.Builder.xx(), now + settings.sessionTimeout().toMillis(),
+                RedisKeys.bytes(id)).whenComplete((changed, error) -> {
+                    if (error != null) log.atWarn().addKeyValue("sessionId", id).log("registry not refreshed: {}",
+                            error.getMessage());
+                });
+    }
+
+    private static Released released(List<Object> reply, StoredChunk appended) {
+        List<StoredChunk> chunks = new ArrayList<>();
+        for (int i = 3; i + 1 < reply.size(); i += 2) {
+            long sequence = (Long) reply.get(i);
+            byte[] json = (byte[]) reply.get(i + 1);
+            boolean isAppended = appended != null && json.length == 0 && sequence == appended.sequenceNumber();
+            chunks.add(isAppended ? appended : new StoredChunk(sequence, json, 0));
+        }
+        return new Released(chunks, (Long) reply.get(2));
+    }
+
+    private static Optional<SessionRecord> record(String id, List<Object> state) {
+        if (state.isEmpty() || state.get(0) == null) return Optional.empty();
+        return Optional.of(new SessionRecord(id, text(state.get(0)).equals("true"), number(state.get(1)),
+                number(state.get(2)), number(state.get(3)), number(state.get(4)), number(state.get(5)),
+                (int) number(state.get(6))));
+    }
+
+    private <T> T await(String operation, CompletableFuture<T> future) {
+        long began = System.nanoTime();
+        try {
+            T result = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            metrics.storeOperation(operation).record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
+            return result;
+        } catch (ExecutionException e) {
+            throw new StoreUnavailableException("Redis " + operation + " failed: " + e.getCause().getMessage(),
+                    e.getCause());
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new StoreUnavailableException("Redis " + operation + " timed out after " + timeout.toMillis()
+                    + " ms", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while waiting for Redis " + operation, e);
+        }
+    }
+
+    private static byte[][] keys(String... names) {
+        byte[][] keys = new byte[names.length][];
+        for (int i = 0; i < names.length; i++) keys[i] = RedisKeys.bytes(names[i]);
+        return keys;
+    }
+
+    private static byte[][] args(Object... values) {
+        byte[][] args = new byte[values.length][];
+        for (int i = 0; i < values.length; i++) {
+            args[i] = values[i] instanceof byte[] raw ? raw : RedisKeys.bytes(String.valueOf(values[i]));
+        }
+        return args;
+    }
+
+    private static String text(Object value) {
+        return value instanceof byte[] raw ? new String(raw, java.nio.charset.StandardCharsets.UTF_8)
+                : String.valueOf(value);
+    }
+
+    private static String orEmpty(String value) {
+        return value == null ? "" : value;
+    }
+
+    private static long number(Object value) {
+        return value == null ? 0 : Long.parseLong(text(value));
+    }
+}

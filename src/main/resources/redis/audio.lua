@@ -1,0 +1,113 @@
+-- A session's audio buffer with its release frontier (the same rules as the memory store's ReleasingBuffer):
+-- listeners see chunks up to 'released', the highest sequence number with no hole before it; chunks after a hole
+-- wait for it, or for the reorder window, then the hole is skipped; the buffer is capped by count and duration.
+--
+-- KEYS: session hash, audio (zset: chunk JSON by sequence number), index (zset: "seq:micros" by sequence number).
+-- ARGV[1] = 'append' | 'release', ARGV[2] = now, ARGV[3] = reorderWindowMs, ARGV[4] = audioTtlMs.
+-- append also: ARGV[5] seq, ARGV[6] chunk JSON, ARGV[7] durationMicros, ARGV[8] decodedBytes, ARGV[9] maxChunks,
+-- ARGV[10] maxMicros, ARGV[11] sessionTimeoutMs, ARGV[12] senderKeyHash ('' when none was presented).
+-- Returns {outcome, buffered (0/1), holdUntil, seq, json, seq, json, ...} for the chunks released, in order; the
+-- appended chunk's own JSON is returned empty (the caller has it).
+local session, audio, index = KEYS[1], KEYS[2], KEYS[3]
+local mode, now, window = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+
+local state = redis.call('HMGET', session, 'active', 'released', 'holdingSince', 'audioMicros', 'senderKey')
+if not state[1] then return {'NOT_FOUND', 0, 0} end
+if mode == 'append' and ARGV[12] ~= '' and ARGV[12] ~= state[5] then return {'FORBIDDEN', 0, 0} end
+if mode == 'append' and state[1] ~= 'true' then return {'NOT_ACTIVE', 0, 0} end
+local released, holding, micros = tonumber(state[2]), tonumber(state[3]), tonumber(state[4])
+if redis.call('EXISTS', index) == 0 then
+  -- The buffer's TTL ran out: it starts afresh, but the frontier stays (a paused sender resumes its numbering).
+  if mode == 'release' then return {'WRITTEN', 0, 0} end
+  micros, holding = 0, 0
+  redis.call('DEL', audio)
+end
+
+local function fmt(n) return string.format('%d', n) end
+local appended = mode == 'append' and tonumber(ARGV[5]) or nil
+local out = {}
+
+local function present(n) return redis.call('ZCOUNT', index, n, n) > 0 end
+local function advance()
+  while present(released + 1) do
+    released = released + 1
+    out[#out + 1] = released
+    if released == appended then
+      out[#out + 1] = ''
+    else
+      out[#out + 1] = redis.call('ZRANGEBYSCORE', audio, released, released)[1]
+    end
+  end
+end
+local function firstHeld()
+  local held = redis.call('ZRANGEBYSCORE', index, '(' .. fmt(released), '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+  if #held == 0 then return nil end
+  return tonumber(held[2])
+end
+local function releaseDue()
+  while holding > 0 and now >= holding + window do
+    local next = firstHeld()
+    if not next then holding = 0; break end
+    released = next - 1
+    advance()
+    holding = firstHeld() and now or 0
+  end
+end
+
+local buffered = 1
+if mode == 'append' then
+  local seq = appended
+  redis.call('HINCRBY', session, 'bytes', ARGV[8])
+  redis.call('HINCRBY', session, 'chunks', 1)
+  redis.call('HSET', session, 'lastActivity', ARGV[2])
+  redis.call('PEXPIRE', session, ARGV[11])
+  if seq <= released and not present(seq) then
+    buffered = 0 -- its place in the stream was already passed
+  else
+    local old = redis.call('ZRANGEBYSCORE', index, seq, seq)[1]
+    if old then
+      micros = micros - tonumber(string.match(old, ':(%d+)$'))
+      redis.call('ZREMRANGEBYSCORE', index, seq, seq)
+      redis.call('ZREMRANGEBYSCORE', audio, seq, seq)
+    end
+    redis.call('ZADD', audio, seq, ARGV[6])
+    redis.call('ZADD', index, seq, fmt(seq) .. ':' .. ARGV[7])
+    micros = micros + tonumber(ARGV[7])
+    if seq > released then advance() end
+  end
+end
+
+releaseDue()
+
+if mode == 'append' and buffered == 1 then
+  local maxChunks, maxMicros = tonumber(ARGV[9]), tonumber(ARGV[10])
+  while true do
+    local count = redis.call('ZCARD', index)
+    if count <= 1 or (count <= maxChunks and micros <= maxMicros) then break end
+    local oldest = redis.call('ZRANGE', index, 0, 0, 'WITHSCORES')
+    local oldestSeq = tonumber(oldest[2])
+    micros = micros - tonumber(string.match(oldest[1], ':(%d+)$'))
+    redis.call('ZREMRANGEBYRANK', index, 0, 0)
+    redis.call('ZREMRANGEBYSCORE', audio, oldestSeq, oldestSeq)
+    if oldestSeq > released then
+      released = oldestSeq -- a hole older than the whole buffer can never fill in time
+      advance()
+    end
+  end
+end
+
+if firstHeld() then
+  if holding == 0 then holding = now end
+else
+  holding = 0
+end
+redis.call('HSET', session, 'released', fmt(released), 'holdingSince', fmt(holding), 'audioMicros', fmt(micros))
+if mode == 'append' then
+  redis.call('PEXPIRE', audio, ARGV[4])
+  redis.call('PEXPIRE', index, ARGV[4])
+end
+local holdUntil = 0
+if holding > 0 then holdUntil = holding + window end
+local reply = {'WRITTEN', buffered, holdUntil}
+for i = 1, #out do reply[#reply + 1] = out[i] end
+return reply

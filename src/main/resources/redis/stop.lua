@@ -1,0 +1,16 @@
+-- Stops a session (idempotent) and returns its state; an empty reply when no session holds the id, {'FORBIDDEN'}
+-- when the presented sender key is not the session's. KEYS: session, listeners; ARGV: now, stopGraceMs,
+-- senderKeyHash ('' when none was presented).
+local state = redis.call('HMGET', KEYS[1], 'active', 'startTime', 'lastActivity', 'stoppedAt', 'bytes', 'chunks',
+  'peakListeners', 'senderKey')
+if not state[1] then return {} end
+if ARGV[3] ~= '' and ARGV[3] ~= state[8] then return {'FORBIDDEN'} end
+state[8] = nil
+if state[1] == 'true' then
+  redis.call('HSET', KEYS[1], 'active', 'false', 'stoppedAt', ARGV[1])
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  redis.call('PEXPIRE', KEYS[2], ARGV[2])
+  state[1] = 'false'
+  state[4] = ARGV[1]
+end
+return state
