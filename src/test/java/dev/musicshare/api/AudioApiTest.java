@@ -1,0 +1,179 @@
+package dev.musicshare.api;
+
+import static dev.musicshare.testing.AudioSamples.chunkJson;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.musicshare.testing.ApiClient.Reply;
+import dev.musicshare.testing.AudioSamples;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Posting and polling audio chunks: order, cap, replacement, since, and what is refused. */
+@ParameterizedClass(name = "{0} store")
+@ValueSource(strings = {"memory", "redis"})
+class AudioApiTest extends ApiTestBase {
+
+    @BeforeEach
+    void startSession() {
+        expect(200, start("123456"));
+    }
+
+    @Test
+    void a_chunk_is_buffered_and_read_back_exactly() {
+        String data = AudioSamples.base64(441, 2, 0);
+        Reply posted = api.postJson("/api/share/123456/audio", chunkJson(0, data, 44100, 2));
+        assertThat(posted.status()).isEqualTo(200);
+        assertThat(posted.json().get("success").asBoolean()).isTrue();
+        assertThat(posted.json().get("buffered").asBoolean()).isTrue();
+
+        Reply read = expect(200, api.get("/api/share/123456/audio?since=-1"));
+        assertThat(read.contentType()).startsWith("application/json");
+        JsonNode chunk = read.json().get(0);
+        assertThat(read.json().size()).isEqualTo(1);
+        assertThat(chunk.get("data").asText()).isEqualTo(data);
+        assertThat(chunk.get("sampleRate").asInt()).isEqualTo(44100);
+        assertThat(chunk.get("channels").asInt()).isEqualTo(2);
+        assertThat(chunk.get("timestamp").asLong()).isEqualTo(1_700_000_000_000L);
+        assertThat(chunk.get("sequenceNumber").isIntegralNumber()).isTrue();
+        assertThat(chunk.get("sequenceNumber").asLong()).isZero();
+    }
+
+    @Test
+    void out_of_order_chunks_are_served_in_sequence_order() {
+        for (long sequence : new long[] {2, 0, 3, 1}) expect(200, postChunk("123456", sequence));
+        assertThat(sequences(api.get("/api/share/123456/audio?since=-1"))).containsExactly(0L, 1L, 2L, 3L);
+    }
+
+    @Test
+    void since_returns_only_newer_chunks_and_204_when_there_are_none() {
+        for (long sequence = 0; sequence < 4; sequence++) postChunk("123456", sequence);
+        assertThat(sequences(api.get("/api/share/123456/audio?since=1"))).containsExactly(2L, 3L);
+        assertThat(sequences(api.get("/api/share/123456/audio"))).containsExactly(0L, 1L, 2L, 3L);
+        Reply none = api.get("/api/share/123456/audio?since=3");
+        assertThat(none.status()).isEqualTo(204);
+        assertThat(none.body()).isEmpty();
+    }
+
+    @Test
+    void an_empty_buffer_answers_204() {
+        Reply none = api.get("/api/share/123456/audio?since=-1");
+        assertThat(none.status()).isEqualTo(204);
+        assertThat(none.body()).isEmpty();
+    }
+
+    @Test
+    void the_buffer_keeps_the_newest_chunks_by_sequence_number() {
+        for (long sequence = 0; sequence < BUFFER_CHUNKS + 3; sequence++) postChunk("123456", sequence);
+        // Arrives late: its place in the stream was passed long ago, so it is not buffered.
+        assertThat(postChunk("123456", 1).json().get("buffered").asBoolean()).isFalse();
+        assertThat(sequences(api.get("/api/share/123456/audio?since=-1"))).containsExactly(3L, 4L, 5L, 6L, 7L);
+    }
+
+    @Test
+    void a_repeated_sequence_number_replaces_the_chunk() {
+        postChunk("123456", 0);
+        String replacement = AudioSamples.base64(441, 2, 99);
+        api.postJson("/api/share/123456/audio", chunkJson(0, replacement, 44100, 2));
+        Reply read = api.get("/api/share/123456/audio?since=-1");
+        assertThat(read.json().size()).isEqualTo(1);
+        assertThat(read.json().get(0).get("data").asText()).isEqualTo(replacement);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"abc", "1.5", "", "9999999999999999999999"})
+    void a_non_integer_since_is_a_400(String since) {
+        Reply reply = api.get("/api/share/123456/audio?since=" + since);
+        if (since.isEmpty()) {
+            assertThat(reply.status()).isEqualTo(204); // empty means "not given": the whole (empty) buffer
+            return;
+        }
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.json().get("error").asText()).startsWith("since must be an integer");
+        assertThat(reply.json().has("success")).isFalse();
+    }
+
+    @Test
+    void since_below_minus_one_is_a_400() {
+        assertThat(api.get("/api/share/123456/audio?since=-2").status()).isEqualTo(400);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"data\":\"not base64!\",\"sampleRate\":44100,\"channels\":2,\"sequenceNumber\":1}",
+        "{\"data\":\"AAAA\",\"sampleRate\":44100,\"channels\":2,\"sequenceNumber\":1}",
+        "{\"data\":\"AAAAAAA=\",\"sampleRate\":44100,\"channels\":2,\"sequenceNumber\":1}",
+        "{\"data\":\"AAAAAAAAAAA\",\"sampleRate\":44100,\"channels\":1,\"sequenceNumber\":1}",
+        "{\"data\":\"\",\"sampleRate\":44100,\"channels\":2,\"sequenceNumber\":1}",
+        "{\"sampleRate\":44100,\"channels\":2,\"sequenceNumber\":1}",
+        "{\"data\":\"AAAAAAAAAAA=\",\"channels\":2,\"sequenceNumber\":1}",
+        "{\"data\":\"AAAAAAAAAAA=\",\"sampleRate\":44100,\"sequenceNumber\":1}",
+        "{\"data\":\"AAAAAAAAAAA=\",\"sampleRate\":44100,\"channels\":2}",
+        "{\"data\":\"AAAAAAAAAAA=\",\"sampleRate\":\"44100\",\"channels\":2,\"sequenceNumber\":1}",
+        "{\"data\":\"AAAAAAAAAAA=\",\"sampleRate\":44100.5,\"channels\":2,\"sequenceNumber\":1}",
+        "{\"data\":\"AAAAAAAAAAA=\",\"sampleRate\":100,\"channels\":2,\"sequenceNumber\":1}",
+        "{\"data\":\"AAAAAAAAAAA=\",\"sampleRate\":44100,\"channels\":0,\"sequenceNumber\":1}",
+        "{\"data\":\"AAAAAAAAAAA=\",\"sampleRate\":44100,\"channels\":99,\"sequenceNumber\":1}",
+        "{\"data\":\"AAAAAAAAAAA=\",\"sampleRate\":44100,\"channels\":2,\"sequenceNumber\":-1}",
+        "{\"data\":\"AAAAAAAAAAA=\",\"sampleRate\":44100,\"channels\":2,\"sequenceNumber\":1.5}",
+        "{\"data\":\"AAAAAAAAAAA=\",\"sampleRate\":44100,\"channels\":2,\"sequenceNumber\":true}",
+        "{\"data\":\"AAAAAAAAAAA=\",\"sampleRate\":44100,\"channels\":2,\"sequenceNumber\":9007199254740992}",
+        "{\"data\":12,\"sampleRate\":44100,\"channels\":2,\"sequenceNumber\":1}",
+        "{\"data\":\"AAAAAAAAAAA=\",\"sampleRate\":44100,\"channels\":2,\"sequenceNumber\":1,\"timestamp\":\"now\"}",
+        "{\"data\":\"AAAAAAAAAAA=\",\"sampleRate\":44100,\"channels\":2,\"sequenceNumber\":1} trailing",
+        "{\"data\":\"AAAAAAAAAAA=\",\"sampleRate\":44100,",
+        "[]", "null", "", "not json"})
+    void an_invalid_chunk_is_refused_with_400_and_stores_nothing(String body) {
+        Reply reply = api.postJson("/api/share/123456/audio", body);
+        assertThat(reply.status()).as(body).isEqualTo(400);
+        assertThat(reply.json().get("success").asBoolean(true)).isFalse();
+        assertThat(reply.json().get("code").asText()).isEqualTo("INVALID_REQUEST");
+        assertThat(reply.json().get("error").asText()).isNotBlank().doesNotContain("Exception");
+        assertThat(api.get("/api/share/123456/audio?since=-1").status()).isEqualTo(204);
+    }
+
+    @Test
+    void a_valid_minimal_chunk_names_one_stereo_frame() {
+        // 8 bytes: one stereo frame of float32. Timestamp may be left out; the server's clock fills it in.
+        Reply reply = api.postJson("/api/share/123456/audio",
+                "{\"data\":\"AAAAAAAAAAA=\",\"sampleRate\":44100,\"channels\":2,\"sequenceNumber\":0}");
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(api.get("/api/share/123456/audio").json().get(0).get("timestamp").asLong()).isPositive();
+    }
+
+    @Test
+    void a_chunk_over_the_size_limit_is_a_413() {
+        String big = chunkJson(0, AudioSamples.base64(MAX_AUDIO_BODY / 8, 2, 0), 44100, 2);
+        Reply reply = api.postJson("/api/share/123456/audio", big);
+        assertThat(reply.status()).isEqualTo(413);
+        assertThat(reply.json().get("error").asText()).contains("" + MAX_AUDIO_BODY);
+        assertThat(api.get("/api/share/123456/audio?since=-1").status()).isEqualTo(204);
+    }
+
+    @Test
+    void a_chunked_upload_without_content_length_is_accepted() {
+        expect(200, api.postChunked("/api/share/123456/audio", chunkJson(0, 4410)));
+        String big = chunkJson(1, AudioSamples.base64(MAX_AUDIO_BODY / 8, 2, 1), 44100, 2);
+        assertThat(api.postChunked("/api/share/123456/audio", big).status()).isEqualTo(413);
+        assertThat(sequences(api.get("/api/share/123456/audio?since=-1"))).containsExactly(0L);
+    }
+
+    @Test
+    void a_non_json_content_type_is_a_415() {
+        Reply reply = api.post("/api/share/123456/audio", "text/plain", chunkJson(0, 4));
+        assertThat(reply.status()).isEqualTo(415);
+        assertThat(reply.json().get("code").asText()).isEqualTo("UNSUPPORTED_MEDIA_TYPE");
+        assertThat(api.get("/api/share/123456/audio?since=-1").status()).isEqualTo(204);
+    }
+
+    @Test
+    void audio_after_stop_is_refused_with_409() {
+        api.postEmpty("/api/share/123456/stop");
+        Reply reply = postChunk("123456", 0);
+        assertThat(reply.status()).isEqualTo(409);
+        assertSenderError(reply, "Session is not active (stopped)", "SESSION_NOT_ACTIVE");
+    }
+}

@@ -1,0 +1,15 @@
+package dev.musicshare.store;
+
+import java.time.Duration;
+
+class MemoryShareStoreTest extends ShareStoreContract {
+    @Override
+    ShareStore createStore(StoreSettings settings) {
+        return new MemoryShareStore(settings);
+    }
+
+    @Override
+    void advance(Duration duration) {
+        now += duration.toMillis();
+    }
+}

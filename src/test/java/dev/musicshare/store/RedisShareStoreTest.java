@@ -1,0 +1,123 @@
+package dev.musicshare.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.musicshare.testing.RedisServer;
+import dev.musicshare.testing.SharedRedis;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RedisShareStoreTest extends ShareStoreContract {
+    @Override
+    ShareStore createStore(StoreSettings settings) {
+        return new RedisShareStore(SharedRedis.freshUrl(), settings, Duration.ofSeconds(2));
+    }
+
+    /** Redis keeps real time for its TTLs, so the test waits as well as moving its clock. */
+    @Override
+    void advance(Duration duration) {
+        now += duration.toMillis();
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void keys_follow_the_documented_layout_with_hash_tags_and_ttls() {
+        store.start("123456", null, now);
+        store.putMetadata("123456", Map.of("title", "T"), null, now);
+        store.appendChunk("123456", chunk(0), 8, null, now);
+        store.readChunks("123456", -1, "listener", now);
+        RedisServer redis = SharedRedis.server();
+        assertThat(redis.send("TYPE session:{123456}")).isEqualTo("+hash");
+        assertThat(redis.send("TYPE session:{123456}:metadata")).isEqualTo("+hash");
+        assertThat(redis.send("TYPE session:{123456}:audio")).isEqualTo("+zset");
+        assertThat(redis.send("TYPE session:{123456}:listeners")).isEqualTo("+zset");
+        assertThat(redis.send("TYPE sessions:live")).isEqualTo("+zset");
+        assertThat(redis.send("HGET session:{123456} active")).isEqualTo("$4");
+        assertTtlWithin(redis, "session:{123456}", SETTINGS.sessionTimeout());
+        assertTtlWithin(redis, "session:{123456}:metadata", SETTINGS.metadataTtl());
+        assertTtlWithin(redis, "session:{123456}:audio", SETTINGS.audioTtl());
+        assertTtlWithin(redis, "session:{123456}:audio:index", SETTINGS.audioTtl());
+        assertThat(redis.send("ZSCORE session:{123456}:audio:index 0:1000")).isEqualTo("$1");
+        // A stopped session keeps its hash for the grace period only, and leaves the registry.
+        store.stop("123456", null, now);
+        assertTtlWithin(redis, "session:{123456}", SETTINGS.stopGrace());
+        assertThat(redis.send("ZCARD sessions:live")).isEqualTo(":0");
+    }
+
+    @Test
+    void two_stores_on_one_server_share_sessions_and_the_limit() {
+        String url = SharedRedis.server().url();
+        StoreSettings two = new StoreSettings(2, SETTINGS.sessionTimeout(), SETTINGS.metadataTtl(), 50,
+                SETTINGS.audioBufferDuration(), SETTINGS.reorderWindow(), SETTINGS.audioTtl(), SETTINGS.stopGrace(),
+                SETTINGS.listenerWindow());
+        try (ShareStore first = new RedisShareStore(url, two, Duration.ofSeconds(2));
+                ShareStore second = new RedisShareStore(url, two, Duration.ofSeconds(2))) {
+            assertThat(first.start("700001", null, now)).isEqualTo(StartOutcome.STARTED);
+            assertThat(second.start("700001", null, now)).isEqualTo(StartOutcome.IN_USE);
+            assertThat(second.start("700002", null, now)).isEqualTo(StartOutcome.STARTED);
+            assertThat(first.start("700003", null, now)).isEqualTo(StartOutcome.FULL);
+            second.appendChunk("700001", chunk(0), 8, null, now);
+            assertThat(first.readChunks("700001", -1, "l", now).orElseThrow()).hasSize(1);
+        }
+    }
+
+    @Test
+    void an_outage_fails_fast_and_the_same_store_recovers_when_redis_returns() {
+        try (RedisServer own = RedisServer.start();
+                ShareStore resilient = new RedisShareStore(own.url(), SETTINGS, Duration.ofMillis(500))) {
+            assertThat(resilient.start("800001", null, now)).isEqualTo(StartOutcome.STARTED);
+            own.kill();
+            for (Runnable call : List.<Runnable>of(() -> resilient.start("800002", null, now), resilient::ping,
+                    () -> resilient.readChunks("800001", -1, "l", now))) {
+                long began = System.nanoTime();
+                org.assertj.core.api.Assertions.assertThatThrownBy(call::run)
+                        .isInstanceOf(StoreUnavailableException.class);
+                assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(3));
+            }
+            own.restart(); // empty, and without our scripts: they must be loaded again
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+                    .until(() -> resilient.start("800003", null, now) == StartOutcome.STARTED);
+            assertThat(resilient.appendChunk("800003", chunk(0), 8, null, now).outcome()).isEqualTo(WriteOutcome.WRITTEN);
+        }
+    }
+
+    @Test
+    void an_unchanged_cover_is_not_sent_to_redis_again_yet_always_reads_back() {
+        String cover = "A".repeat(100_000);
+        Map<String, String> fields = Map.of("title", "T", "thumbnailData", cover, "thumbnailVersion", "v1");
+        store.start("123456", null, now);
+        store.putMetadata("123456", fields, null, now);
+        long before = netInput();
+        store.putMetadata("123456", Map.of("title", "T2", "thumbnailData", cover, "thumbnailVersion", "v1"), null, now);
+        assertThat(netInput() - before).as("bytes Redis received for a repeat").isLessThan(5_000);
+        assertThat(store.readMetadata("123456", null, now).fields()).containsEntry("title", "T2")
+                .containsEntry("thumbnailData", cover);
+
+        // Another node changes the cover; this node's memory of it is stale and must not win.
+        try (ShareStore other = new RedisShareStore(SharedRedis.server().url(), SETTINGS, Duration.ofSeconds(2))) {
+            other.putMetadata("123456", Map.of("title", "B", "thumbnailData", "BBBB", "thumbnailVersion", "v2"), null, now);
+        }
+        store.putMetadata("123456", fields, null, now);
+        assertThat(store.readMetadata("123456", null, now).fields()).containsEntry("thumbnailData", cover)
+                .containsEntry("thumbnailVersion", "v1");
+        store.putMetadata("123456", Map.of("title", "no cover"), null, now);
+        assertThat(store.readMetadata("123456", null, now).fields()).doesNotContainKey("thumbnailData");
+    }
+
+    private static long netInput() {
+        RedisServer redis = SharedRedis.server();
+        String info = redis.sendBulk("INFO stats");
+        return Long.parseLong(info.replaceAll("(?s).*total_net_input_bytes:(\\d+).*", "$1"));
+    }
+
+    private static void assertTtlWithin(RedisServer redis, String key, Duration limit) {
+        long ttl = Long.parseLong(redis.send("PTTL " + key).substring(1));
+        assertThat(ttl).as("PTTL " + key).isPositive().isLessThanOrEqualTo(limit.toMillis());
+    }
+}
