@@ -1,0 +1,21 @@
+# Music Share: a multi-stage build. The build stage runs the README's build command; the runtime image is a small
+# JRE (21, so request handling and push writers run on virtual threads) with a non-root user.
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+# Dependencies first, so a source change does not download them again.
+COPY pom.xml .
+RUN mvn -B -q dependency:go-offline
+COPY src src
+RUN mvn -B -q package -DskipTests
+
+FROM eclipse-temurin:21-jre-alpine
+RUN addgroup -S musicshare && adduser -S -G musicshare musicshare
+WORKDIR /app
+COPY --from=build /src/target/music-share.jar /app/music-share.jar
+USER musicshare
+ENV PORT=5000
+EXPOSE 5000
+HEALTHCHECK --interval=5s --timeout=3s --start-period=20s --retries=3 \
+  CMD wget -qO- "http://127.0.0.1:${PORT}/health" >/dev/null || exit 1
+# MaxRAMPercentage: size the heap from the container's memory limit rather than the host's.
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/music-share.jar", "serve"]
