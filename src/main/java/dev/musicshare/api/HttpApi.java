@@ -31,10 +31,15 @@ public final class HttpApi {
             config.http.asyncTimeout = 0; // push streams stay open until the session ends or the listener leaves
             inFlight.register(config.routes);
             new CrossOrigin(settings.corsOrigins()).register(config.routes);
+            long drainLimit = 2L * largestBody; // a body a little over the limit still gets its 413 read
             config.routes.before("/api/*", ctx -> {
+                RequestBodies.setDrainLimit(ctx, drainLimit);
                 // API answers are private and live: never cached, never content-sniffed.
                 ctx.header("Cache-Control", "no-store");
                 ctx.header("X-Content-Type-Options", "nosniff");
+            });
+            config.routes.after("/api/*", ctx -> {
+                if (ctx.method() == HandlerType.POST) RequestBodies.discardUnread(ctx); // e.g. a body sent to stop
             });
             config.routes.before("/api/admin/*", auth::require);
             config.routes.before("/api/share/*", ctx -> {

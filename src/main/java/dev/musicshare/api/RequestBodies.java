@@ -15,17 +15,25 @@ final class RequestBodies {
     private RequestBodies() {}
 
     private static final String READ = "music-share.body-read";
-    private static final String PARTLY = "partly";
     private static final String WHOLLY = "wholly";
-    /** Unread body drained before an error answer, so the connection can be reused; beyond it the connection closes. */
-    private static final int DRAIN_LIMIT = 256 * 1024;
+    private static final String DRAIN_LIMIT = "music-share.drain-limit";
+    /** Drained when no route set its own limit (unmatched paths): enough for any ordinary mistaken request. */
+    private static final long DEFAULT_DRAIN_LIMIT = 256 * 1024;
+
+    /**
+     * How much of an unwanted body is read before an error answer. It should cover every body the server accepts
+     * anywhere: a server that answers early and closes while the client is still uploading makes the client's kernel
+     * reset the connection, and the client then never sees the 413 or 404 it was sent.
+     */
+    static void setDrainLimit(Context ctx, long bytes) {
+        ctx.attribute(DRAIN_LIMIT, bytes);
+    }
 
     /** The body of a JSON POST, at most {@code limit} bytes. */
     static byte[] readJson(Context ctx, int limit, String what) {
         requireJsonContentType(ctx);
         long declared = ctx.req().getContentLengthLong();
         if (declared > limit) throw tooLarge(what, limit);
-        ctx.attribute(READ, PARTLY);
         try (InputStream in = ctx.req().getInputStream()) {
             ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 8192);
             byte[] buffer = new byte[16384];
@@ -42,31 +50,28 @@ final class RequestBodies {
     }
 
     /**
-     * Before an error answer to a request whose body was not read: drains a bounded amount of it, and asks for the
-     * connection to be closed when more remains, so that a keep-alive client never reuses a connection the server is
-     * about to drop.
+     * Before answering a request whose body was not read (an error, or an endpoint that takes none): drains a
+     * bounded amount of it, and asks for the connection to be closed when more remains, so that a keep-alive client
+     * never reuses a connection the server is about to drop.
      */
     static void discardUnread(Context ctx) {
-        Object read = ctx.attribute(READ);
-        if (WHOLLY.equals(read)) return;
-        if (PARTLY.equals(read)) {
-            ctx.header("Connection", "close"); // the rest of an oversized body is not worth reading
-            return;
+        if (WHOLLY.equals(ctx.attribute(READ)) || ctx.req().getContentLengthLong() == 0) return;
+        Long configured = ctx.attribute(DRAIN_LIMIT);
+        long limit = configured == null ? DEFAULT_DRAIN_LIMIT : configured;
+        boolean readWhole;
+        try {
+            // Also right after a partial read: the stream goes on where the size check stopped it.
+            InputStream in = ctx.req().getInputStream();
+            byte[] buffer = new byte[16384];
+            long drained = 0;
+            int count;
+            while (drained <= limit && (count = in.read(buffer)) != -1) drained += count;
+            readWhole = drained <= limit;
+        } catch (IOException | IllegalStateException e) {
+            readWhole = false;
         }
-        boolean readWhole = false;
-        if (ctx.req().getContentLengthLong() != 0) {
-            try {
-                InputStream in = ctx.req().getInputStream();
-                byte[] buffer = new byte[16384];
-                long drained = 0;
-                int count;
-                while (drained <= DRAIN_LIMIT && (count = in.read(buffer)) != -1) drained += count;
-                readWhole = drained <= DRAIN_LIMIT;
-            } catch (IOException | IllegalStateException e) {
-                readWhole = false;
-            }
-            if (!readWhole) ctx.header("Connection", "close");
-        }
+        ctx.attribute(READ, WHOLLY);
+        if (!readWhole) ctx.header("Connection", "close"); // beyond the limit it is not worth reading
     }
 
     /** An absent Content-Type is tolerated (some clients omit it); a declared non-JSON one is refused. */
