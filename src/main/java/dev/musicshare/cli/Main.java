@@ -17,6 +17,8 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         cli.addSubcommand("serve", ServeCommand.commandLine());
         cli.addSubcommand("bench", new BenchCommand());
+        cli.addSubcommand("share", new ShareCommand());
+        cli.addSubcommand("listen", new ListenCommand());
         return cli.execute(args.length == 0 ? new String[] {"serve"} : args);
     }
 

@@ -1,0 +1,53 @@
+package dev.musicshare.cli;
+
+import dev.musicshare.client.Listener;
+import dev.musicshare.client.ShareApi;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code music-share listen}: the reference listener. Follows a session by push (default) or polling, prints the
+ * track and, with {@code --lyrics}, each lyric line as its audio arrives; {@code --out} saves the audio as a float32
+ * WAV. Ends with a report of what arrived, what was missed and what came twice; the exit code is 3 when chunks were
+ * missed, so scripts can check a deployment end to end.
+ */
+@Command(name = "listen", mixinStandardHelpOptions = true,
+        description = "Listens to a Music Share session by push (SSE) or polling; reports gaps; can save a WAV.")
+final class ListenCommand implements Callable<Integer> {
+    @Option(names = "--url", defaultValue = "http://localhost:5000", description = "Server base URL (default ${DEFAULT-VALUE}).")
+    String url;
+    @Option(names = "--token", defaultValue = "${env:BEARER_TOKEN}", description = "Bearer token (env BEARER_TOKEN).")
+    String token;
+    @Option(names = "--session", required = true, description = "6-digit session id.")
+    String session;
+    @Option(names = "--push", description = "Receive by Server-Sent Events (the default).")
+    boolean push;
+    @Option(names = "--poll", description = "Receive by polling, as the desktop receiver does.")
+    boolean poll;
+    @Option(names = "--poll-ms", defaultValue = "400", description = "Polling interval (default ${DEFAULT-VALUE}).")
+    int pollMillis;
+    @Option(names = "--out", description = "Write the received audio to this WAV file (32-bit float).")
+    Path out;
+    @Option(names = "--lyrics", description = "Print synced lyric lines in time with the audio.")
+    boolean lyrics;
+    @Option(names = "--seconds", defaultValue = "0", description = "Give up after this long (0: until the session ends).")
+    double seconds;
+
+    @Override
+    public Integer call() throws Exception {
+        if (token == null || token.isBlank()) throw new IllegalArgumentException("--token or BEARER_TOKEN is required");
+        if (push && poll) throw new IllegalArgumentException("choose --push or --poll, not both");
+        Listener.Mode mode = poll ? Listener.Mode.POLL : Listener.Mode.PUSH;
+        long deadline = seconds > 0 ? System.nanoTime() + (long) (seconds * 1e9) : Long.MAX_VALUE;
+        Listener.Report report = new Listener(new ShareApi(url, token, session), mode, pollMillis, out, lyrics,
+                System.out::println).run(deadline);
+        System.out.printf("Ended: %s. Received %d chunks (%.1f s, %d bytes), %d metadata updates, missed %d, "
+                + "duplicates %d%n", report.endedBecause(), report.chunks(), report.seconds(),
+                report.audioBytes(), report.metadataUpdates(), report.missed(), report.duplicates());
+        for (long[] gap : report.gaps()) System.out.println("  missed sequence " + gap[0] + "–" + gap[1]);
+        if (out != null) System.out.println("Audio written to " + out);
+        return report.missed() > 0 ? 3 : 0;
+    }
+}

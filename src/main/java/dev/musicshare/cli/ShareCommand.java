@@ -1,0 +1,109 @@
+package dev.musicshare.cli;
+
+import dev.musicshare.client.AudioSource;
+import dev.musicshare.client.ShareApi;
+import dev.musicshare.client.Sharer;
+import dev.musicshare.client.ToneSource;
+import dev.musicshare.client.WavFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code music-share share}: the reference sender. Streams a WAV file or a tone in real time with its metadata,
+ * synced lyrics and cover art, then stops the session (also on Ctrl-C).
+ *
+ * <pre>
+ * music-share share --url http://localhost:5000 --token Token --wav song.wav --title Song --artist Me \
+ *     --lyrics song.lrc --cover cover.jpg
+ * </pre>
+ */
+@Command(name = "share", mixinStandardHelpOptions = true,
+        description = "Shares a WAV file or a tone to a Music Share server in real time, with metadata.")
+final class ShareCommand implements Callable<Integer> {
+    @Option(names = "--url", defaultValue = "http://localhost:5000", description = "Server base URL (default ${DEFAULT-VALUE}).")
+    String url;
+    @Option(names = "--token", defaultValue = "${env:BEARER_TOKEN}", description = "Bearer token (env BEARER_TOKEN).")
+    String token;
+    @Option(names = "--session", description = "6-digit session id (default: a random one, printed).")
+    String session;
+
+    @ArgGroup(exclusive = true)
+    Input input = new Input();
+
+    static final class Input {
+        @Option(names = "--wav", description = "WAV file: 16- or 24-bit PCM or 32-bit float, any rate and channels.")
+        Path wav;
+        @Option(names = "--tone", description = "Share a sine tone of this frequency in Hz (the default: 440).")
+        Double tone;
+    }
+
+    @Option(names = "--seconds", defaultValue = "0", description = "Stop after this long (0: the whole file; a tone: endless).")
+    double seconds;
+    @Option(names = "--sample-rate", defaultValue = "44100", description = "Tone sample rate (default ${DEFAULT-VALUE}).")
+    int sampleRate;
+    @Option(names = "--channels", defaultValue = "2", description = "Tone channels (default ${DEFAULT-VALUE}).")
+    int channels;
+    @Option(names = "--title", defaultValue = "Unknown") String title;
+    @Option(names = "--artist", defaultValue = "Unknown") String artist;
+    @Option(names = "--lyrics", description = "Lyrics file: LRC ([mm:ss.xx] tags) for synced lyrics, or plain text.")
+    Path lyrics;
+    @Option(names = "--cover", description = "Cover art: a JPEG or PNG file.")
+    Path cover;
+    @Option(names = "--chunk-ms", defaultValue = "100", description = "Audio per chunk (default ${DEFAULT-VALUE}).")
+    int chunkMillis;
+    @Option(names = "--metadata-ms", defaultValue = "1000", description = "Metadata interval (default ${DEFAULT-VALUE}; 0: none).")
+    int metadataMillis;
+    @Option(names = "--keep", description = "Leave the session running at the end instead of stopping it.")
+    boolean keep;
+
+    @Override
+    public Integer call() throws Exception {
+        if (token == null || token.isBlank()) throw new IllegalArgumentException("--token or BEARER_TOKEN is required");
+        String id = session != null ? session : String.valueOf(100_000 + new SecureRandom().nextInt(899_999));
+        Sharer.Track track = new Sharer.Track(title, artist,
+                lyrics == null ? null : Files.readString(lyrics, StandardCharsets.UTF_8),
+                cover == null ? null : Files.readAllBytes(cover));
+        AtomicBoolean running = new AtomicBoolean(true);
+        Thread main = Thread.currentThread();
+        Thread hook = new Thread(() -> {
+            running.set(false); // Ctrl-C: finish the chunk in flight, stop the session, then exit
+            try {
+                main.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        long deadline = seconds > 0 ? System.nanoTime() + (long) (seconds * 1e9) : Long.MAX_VALUE;
+        try (AudioSource source = openSource()) {
+            Sharer sharer = new Sharer(new ShareApi(url, token, id), source, track, chunkMillis, metadataMillis,
+                    System.out::println);
+            System.out.println("Listen at " + url.replaceAll("/+$", "") + "/listen/" + id);
+            Sharer.Result result = sharer.run(() -> running.get() && System.nanoTime() < deadline, !keep);
+            System.out.printf("Sent %d chunks (%.1f s of audio, %d bytes) and %d metadata updates%n",
+                    result.chunks(), (double) result.frames() / source.sampleRate(), result.audioBytes(),
+                    result.metadataPosts());
+            if (result.stopAnswer() != null) System.out.println("Stopped: " + result.stopAnswer());
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is already running
+            }
+        }
+        return 0;
+    }
+
+    private AudioSource openSource() throws java.io.IOException {
+        if (input.wav != null) return WavFile.open(input.wav);
+        // A tone with --seconds has a length, so listeners see a progress bar; without, it is a live stream.
+        return new ToneSource(input.tone == null ? 440 : input.tone, sampleRate, channels, Math.max(0, seconds));
+    }
+}

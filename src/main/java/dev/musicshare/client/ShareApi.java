@@ -1,0 +1,180 @@
+package dev.musicshare.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.stream.Stream;
+
+/**
+ * The Music Share API as the reference clients use it: one session, the shared token, the sender key once the
+ * session is started. Sender requests that fail for a passing reason (network, 429, 5xx) are retried with backoff;
+ * repeating an audio POST is safe because the server replaces a chunk with the same sequence number.
+ */
+public final class ShareApi {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final int ATTEMPTS = 4;
+
+    private final String baseUrl;
+    private final String sessionId;
+    private final String authorization;
+    private final String listenerId;
+    private final HttpClient http;
+    private volatile String senderKey;
+
+    public ShareApi(String baseUrl, String token, String sessionId) {
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.authorization = "Bearer " + token;
+        this.sessionId = sessionId;
+        this.listenerId = "music-share-cli-" + Long.toHexString(new java.security.SecureRandom().nextLong());
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    public String sessionId() {
+        return sessionId;
+    }
+
+    /** Starts the session and keeps its sender key for the requests that follow. */
+    public void start() throws IOException {
+        JsonNode answer = expectOk(send(post("/api/share/start", "{\"sessionId\":\"" + sessionId + "\"}"), false),
+                "start");
+        senderKey = answer.path("senderKey").asText(null);
+    }
+
+    public void postMetadata(byte[] json) throws IOException {
+        expectOk(send(post("/api/share/" + sessionId + "/metadata", json), true), "metadata");
+    }
+
+    public void postAudio(byte[] json) throws IOException {
+        expectOk(send(post("/api/share/" + sessionId + "/audio", json), true), "audio");
+    }
+
+    /** Stops the session; returns the server's answer (duration, bytes, stats). */
+    public JsonNode stop() throws IOException {
+        return expectOk(send(post("/api/share/" + sessionId + "/stop", "{}"), true), "stop");
+    }
+
+    /** One poll: the chunks newer than {@code since} (empty on 204). */
+    public JsonNode audioSince(long since) throws IOException {
+        HttpResponse<byte[]> response = send(get("/api/share/" + sessionId + "/audio?since=" + since).build(), false);
+        if (response.statusCode() == 204) return JSON.createArrayNode();
+        return expectOk(response, "audio");
+    }
+
+    /** The current metadata, or null when there is none yet. */
+    public JsonNode metadata() throws IOException {
+        HttpResponse<byte[]> response = send(get("/api/share/" + sessionId + "/metadata").build(), false);
+        if (response.statusCode() == 404 && "METADATA_NOT_FOUND".equals(code(response))) return null;
+        return expectOk(response, "metadata");
+    }
+
+    public JsonNode status() throws IOException {
+        return expectOk(send(get("/api/share/" + sessionId + "/status").build(), false), "status");
+    }
+
+    /** The push stream (Server-Sent Events) from {@code since}, as lines; the caller closes the stream. */
+    public Stream<String> events(long since) throws IOException {
+        HttpRequest request = get("/api/share/" + sessionId + "/events?since=" + since)
+                .header("Accept", "text/event-stream").timeout(Duration.ofDays(1)).build();
+        try {
+            HttpResponse<Stream<String>> response = http.send(request, HttpResponse.BodyHandlers.ofLines());
+            if (response.statusCode() != 200) {
+                String body = String.join("\n", response.body().toList());
+                response.body().close();
+                throw new ApiError(response.statusCode(), "events: HTTP " + response.statusCode() + " " + body);
+            }
+            return response.body();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    private HttpRequest post(String path, String json) {
+        return post(path, json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private HttpRequest post(String path, byte[] json) {
+        HttpRequest.Builder request = request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(json));
+        if (senderKey != null) request.header("X-Sender-Key", senderKey);
+        return request.build();
+    }
+
+    private HttpRequest.Builder get(String path) {
+        return request(path).header("X-Listener-Id", listenerId).GET();
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Authorization", authorization)
+                .header("User-Agent", "music-share-cli").timeout(Duration.ofSeconds(30));
+    }
+
+    private HttpResponse<byte[]> send(HttpRequest request, boolean retry) throws IOException {
+        IOException failure = null;
+        for (int attempt = 1; attempt <= (retry ? ATTEMPTS : 1); attempt++) {
+            try {
+                HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                int status = response.statusCode();
+                if (!retry || (status != 429 && status < 500)) return response;
+                failure = new ApiError(status, describe(request, response));
+            } catch (IOException e) {
+                failure = e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+            pause(100L << attempt);
+        }
+        throw failure;
+    }
+
+    private static JsonNode expectOk(HttpResponse<byte[]> response, String what) throws IOException {
+        if (response.statusCode() / 100 != 2) {
+            throw new ApiError(response.statusCode(), what + ": " + describe(response.request(), response));
+        }
+        return response.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(response.body());
+    }
+
+    private static String code(HttpResponse<byte[]> response) {
+        try {
+            return JSON.readTree(response.body()).path("code").asText(null);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String describe(HttpRequest request, HttpResponse<byte[]> response) {
+        String body = new String(response.body(), java.nio.charset.StandardCharsets.UTF_8);
+        return "HTTP " + response.statusCode() + " from " + request.method() + " " + request.uri().getPath() + ": "
+                + (body.length() > 300 ? body.substring(0, 300) + "…" : body);
+    }
+
+    private static void pause(long millis) throws IOException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    /** A refusal from the server, with its HTTP status. */
+    public static final class ApiError extends IOException {
+        private final int status;
+
+        ApiError(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+}
