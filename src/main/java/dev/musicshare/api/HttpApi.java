@@ -5,6 +5,7 @@ import dev.musicshare.live.PushRoutes;
 import dev.musicshare.metrics.ShareMetrics;
 import dev.musicshare.share.ShareService;
 import dev.musicshare.store.StoreUnavailableException;
+import dev.musicshare.web.PageRoutes;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -61,6 +62,7 @@ public final class HttpApi {
             new SenderRoutes(shares, settings, clock).register(config.routes);
             new ListenerRoutes(shares).register(config.routes);
             push.register(config.routes);
+            new PageRoutes(settings.basePath()).register(config.routes);
             new AdminRoutes(shares, settings.store().maxSessions()).register(config.routes);
             ErrorResponses.register(config.routes, limits);
         });

@@ -1,0 +1,106 @@
+package dev.musicshare.web;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * The browser pages: a join page at {@code /} (and at {@code /music-share}, where the desktop app's own server keeps
+ * its receiver page) and the listener page at {@code /listen/{sessionId}}, with their scripts and styles from the
+ * jar. Everything is loaded once at start-up: no CDN, no file system, so the pages work offline on a LAN.
+ *
+ * <p>The pages need no token to load; they hold no data. The listener page asks for the token and sends it only on
+ * its own API requests.
+ */
+public final class PageRoutes {
+    /** Scripts and styles only from this server; images also from data/blob URLs (cover art is fetched as a blob). */
+    private static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self' blob: data:; connect-src 'self'; media-src 'self' blob:; base-uri 'none'; "
+            + "form-action 'self'; frame-ancestors 'none'";
+    private static final Map<String, String> ASSETS = Map.of(
+            "music-share.css", "text/css; charset=utf-8",
+            "join.js", "text/javascript; charset=utf-8",
+            "listen.js", "text/javascript; charset=utf-8",
+            "audio-player.js", "text/javascript; charset=utf-8",
+            "lyrics.js", "text/javascript; charset=utf-8",
+            "push-stream.js", "text/javascript; charset=utf-8",
+            "icon.svg", "image/svg+xml");
+
+    private final Page joinPage;
+    private final Page listenPage;
+    private final Map<String, Page> assets;
+
+    /** @param basePath the server's path prefix ("/" for none), written into the pages so their links resolve */
+    public PageRoutes(String basePath) {
+        String base = basePath.endsWith("/") ? basePath : basePath + "/";
+        this.joinPage = html("join.html", base);
+        this.listenPage = html("listen.html", base);
+        this.assets = ASSETS.entrySet().stream().collect(java.util.stream.Collectors.toUnmodifiableMap(
+                Map.Entry::getKey, asset -> new Page(read("assets/" + asset.getKey()), asset.getValue())));
+    }
+
+    public void register(RoutesConfig routes) {
+        routes.get("/", ctx -> serve(ctx, joinPage));
+        routes.get("/music-share", ctx -> serve(ctx, joinPage));
+        // Any id is served the page: it explains a malformed or unknown code itself, in the page's own words.
+        routes.get("/listen/{sessionId}", ctx -> serve(ctx, listenPage));
+        routes.get("/assets/{file}", ctx -> {
+            Page asset = assets.get(ctx.pathParam("file"));
+            if (asset == null) {
+                ctx.status(404).contentType("application/json").result(
+                        "{\"error\":\"No such asset\",\"code\":\"NOT_FOUND\"}");
+                return;
+            }
+            serve(ctx, asset);
+        });
+    }
+
+    /** Revalidated on every load (cheap: 304 on a matching ETag), so an upgraded server never serves stale code. */
+    private static void serve(Context ctx, Page page) {
+        ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Referrer-Policy", "no-referrer");
+        ctx.header("Cache-Control", "no-cache");
+        ctx.header("ETag", page.etag());
+        if (page.etag().equals(ctx.header("If-None-Match"))) {
+            ctx.status(304);
+            return;
+        }
+        ctx.contentType(page.contentType()).result(page.bytes());
+    }
+
+    private static Page html(String name, String base) {
+        String text = new String(read(name), StandardCharsets.UTF_8).replace("{{BASE}}", base);
+        return new Page(text.getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8");
+    }
+
+    private static byte[] read(String name) {
+        try (InputStream in = PageRoutes.class.getResourceAsStream("/web/" + name)) {
+            if (in == null) throw new IllegalStateException("web/" + name + " is missing from the jar");
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private record Page(byte[] bytes, String contentType, String etag) {
+        Page(byte[] bytes, String contentType) {
+            this(bytes, contentType, "\"" + digest(bytes) + "\"");
+        }
+
+        private static String digest(byte[] bytes) {
+            try {
+                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 12);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is required of every JVM", e);
+            }
+        }
+    }
+}

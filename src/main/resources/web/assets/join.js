@@ -1,0 +1,26 @@
+// The join page: checks the code's shape, keeps the token for this tab only, and opens the listener page.
+import { TOKEN_KEY } from './push-stream.js';
+
+const base = document.body.dataset.base;
+const form = document.getElementById('join');
+const code = document.getElementById('code');
+const token = document.getElementById('token');
+const error = document.getElementById('code-error');
+
+token.value = sessionStorage.getItem(TOKEN_KEY) ?? '';
+const fromQuery = new URLSearchParams(location.search).get('session');
+if (fromQuery) code.value = fromQuery;
+
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const id = code.value.trim();
+  if (!/^[0-9]{6}$/.test(id)) {
+    error.textContent = 'A session code is exactly 6 digits.';
+    error.hidden = false;
+    code.setAttribute('aria-invalid', 'true');
+    code.focus();
+    return;
+  }
+  if (token.value.trim()) sessionStorage.setItem(TOKEN_KEY, token.value.trim());
+  location.assign(`${base}listen/${id}`);
+});

@@ -1,0 +1,108 @@
+// The session's push stream (Server-Sent Events), read with fetch rather than EventSource: fetch can send the token
+// in the Authorization header (so it never lands in a URL or an access log) and sees the HTTP status, which tells
+// "not found" from "access denied" from a network drop.
+
+export const TOKEN_KEY = 'music-share.token';
+
+/** Thrown for answers that reconnecting cannot fix. */
+export class StreamRefused extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/**
+ * Follows one session's events until it ends. Calls onEvent(name, data) for every event; after a drop it reconnects
+ * with since=<last sequence number received>, so no audio is replayed or skipped (the server says "gap" if it
+ * can no longer fill the hole).
+ */
+export class PushStream {
+  constructor({ base, sessionId, token, listenerId, onEvent, onState }) {
+    this.url = `${base}api/share/${sessionId}/events`;
+    this.token = token;
+    this.listenerId = listenerId;
+    this.onEvent = onEvent;
+    this.onState = onState;
+    this.lastSequence = -1;
+    this.closed = false;
+    this.retries = 0;
+  }
+
+  async run() {
+    while (!this.closed) {
+      let ended = false;
+      try {
+        ended = await this.#connectOnce();
+        this.retries = 0;
+      } catch (error) {
+        if (error instanceof StreamRefused) throw error;
+        if (this.closed) return;
+      }
+      if (ended || this.closed) return;
+      this.onState('reconnecting');
+      // Quick first retry (a node going away asks for one), then back off up to 5 s.
+      const delay = Math.min(5000, 250 * 2 ** this.retries++);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+
+  close() {
+    this.closed = true;
+    this.controller?.abort();
+  }
+
+  /** One connection; resolves true when the session ended, false when the stream dropped and should resume. */
+  async #connectOnce() {
+    this.controller = new AbortController();
+    const response = await fetch(`${this.url}?since=${this.lastSequence}`, {
+      headers: { Authorization: `Bearer ${this.token}`, Accept: 'text/event-stream', 'X-Listener-Id': this.listenerId },
+      cache: 'no-store',
+      signal: this.controller.signal,
+    });
+    if (!response.ok) {
+      let body = {};
+      try { body = await response.json(); } catch { /* not JSON: keep the status */ }
+      if (response.status === 401 || response.status === 403 || response.status === 404 || response.status === 400) {
+        throw new StreamRefused(response.status, body.code, body.error ?? response.statusText);
+      }
+      return false; // 429, 503: retry
+    }
+    this.onState('connected');
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let pending = '';
+    let event = { name: 'message', data: [] };
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return false;
+      pending += value;
+      let newline;
+      while ((newline = pending.indexOf('\n')) >= 0) {
+        const line = pending.slice(0, newline).replace(/\r$/, '');
+        pending = pending.slice(newline + 1);
+        if (line === '') {
+          if (event.data.length > 0 && this.#dispatch(event.name, event.data.join('\n'))) return true;
+          event = { name: 'message', data: [] };
+        } else if (line.startsWith('event:')) {
+          event.name = line.slice(6).trim();
+        } else if (line.startsWith('data:')) {
+          event.data.push(line.slice(5).replace(/^ /, ''));
+        }
+        // "id:" is the audio sequence number, also in the data; ":" lines are heartbeats.
+      }
+    }
+  }
+
+  /** Hands one event on; true when it ends the session. */
+  #dispatch(name, text) {
+    const data = JSON.parse(text);
+    if (name === 'audio') {
+      if (data.sequenceNumber <= this.lastSequence) return false; // never twice, even across a reconnect
+      this.lastSequence = data.sequenceNumber;
+    }
+    this.onEvent(name, data);
+    if (name === 'reconnect') this.controller.abort();
+    return name === 'ended';
+  }
+}

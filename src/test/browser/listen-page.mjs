@@ -1,0 +1,107 @@
+// Drives the listener page in Debian's headless Chromium for BrowserPageTest, which starts the server and the
+// sender and makes the assertions. This script only acts and reports: one JSON object per stdout line.
+// Usage: node listen-page.mjs <base-url> <token> <session-id> <artifact-dir>
+import { chromium } from 'playwright-core';
+import { createInterface } from 'node:readline';
+
+const [baseUrl, token, sessionId, artifacts] = process.argv.slice(2);
+const report = (step, data = {}) => console.log(JSON.stringify({ step, ...data }));
+const stdin = createInterface({ input: process.stdin });
+const nextInput = () => new Promise((resolve) => stdin.once('line', resolve));
+const status = (page) => page.evaluate(() => window.musicShareStatus);
+const waitForState = (page, states, timeout = 15000) => page.waitForFunction(
+  (wanted) => wanted.includes(window.musicShareStatus?.state), states, { timeout });
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--autoplay-policy=user-gesture-required'],
+});
+const errors = [];
+// Script errors anywhere; console errors only where every request should succeed (a refused request is logged
+// as a console error by the browser itself, and the end-state tabs are refused on purpose).
+const watch = (page, consoleToo = true) => {
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  if (consoleToo) {
+    page.on('console', (message) => { if (message.type() === 'error') errors.push(`console: ${message.text()}`); });
+  }
+};
+try {
+  // Join page: type the code and the token with the keyboard, submit with Enter.
+  const page = await browser.newPage({ viewport: { width: 1100, height: 850 } });
+  watch(page);
+  await page.goto(`${baseUrl}/`);
+  await page.keyboard.type(sessionId); // the code field has focus on load
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(token);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(`**/listen/${sessionId}`);
+  report('joined', { url: page.url() });
+
+  await waitForState(page, ['ready']);
+  await page.waitForFunction(() => !document.getElementById('cover').hidden
+    && document.getElementById('cover').naturalWidth > 0, null, { timeout: 10000 });
+  await page.waitForFunction(() => /[1-9]\d* listening/.test(document.getElementById('listeners').textContent),
+    null, { timeout: 10000 });
+  report('ready', {
+    title: await page.textContent('#title'), artist: await page.textContent('#artist'),
+    coverWidth: await page.evaluate(() => document.getElementById('cover').naturalWidth),
+    listeners: await page.textContent('#listeners'), lyricLines: await page.locator('#lyrics li').count(),
+    status: await status(page),
+  });
+
+  // Listen, by keyboard: Tab to the button, press Space (a user gesture, as browsers require for audio).
+  for (let i = 0; i < 12; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate(() => document.activeElement?.id === 'listen')) break;
+  }
+  await page.keyboard.press('Space');
+  await waitForState(page, ['playing']);
+  const samples = [];
+  for (let i = 0; i < 40; i++) {
+    const now = await status(page);
+    const highlighted = await page.evaluate(() => document.querySelector('#lyrics li.current')?.textContent ?? null);
+    samples.push({ ...now, highlighted });
+    await page.waitForTimeout(200);
+  }
+  report('playing', { samples, pressed: await page.getAttribute('#listen', 'aria-pressed') });
+  await page.screenshot({ path: `${artifacts}/listen-playing.png`, fullPage: true });
+
+  // The same session on a phone in dark mode, for the screenshot.
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'dark',
+    deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  const phonePage = await phone.newPage();
+  watch(phonePage);
+  await phonePage.goto(`${baseUrl}/listen/${sessionId}#token=${encodeURIComponent(token)}`);
+  await waitForState(phonePage, ['ready']);
+  report('phone', { url: phonePage.url(), scrollWidth: await phonePage.evaluate(() => document.documentElement.scrollWidth) });
+  await phonePage.waitForTimeout(1200);
+  await phonePage.screenshot({ path: `${artifacts}/listen-phone-dark.png`, fullPage: true });
+
+  report('stop-now');
+  await nextInput();
+  await waitForState(page, ['ended']);
+  report('ended', { state: (await status(page)).state, notice: await page.textContent('#notice'),
+    listenDisabled: await page.isDisabled('#listen'), tokenFormShown: await page.isVisible('#token-form') });
+  await page.screenshot({ path: `${artifacts}/listen-ended.png`, fullPage: true });
+
+  // The other end states, each in a fresh tab (the token lives in the tab's session storage).
+  const ends = {};
+  for (const [name, path] of [['unknown', '/listen/999999#token=' + encodeURIComponent(token)],
+    ['wrongToken', '/listen/999998#token=not-the-token'], ['malformed', '/listen/12ab#token=x']]) {
+    const tab = await browser.newPage();
+    watch(tab, false);
+    await tab.goto(`${baseUrl}${path}`);
+    await waitForState(tab, ['not-found', 'denied', 'invalid']);
+    ends[name] = { state: (await status(tab)).state, notice: await tab.textContent('#notice'),
+      tokenFormShown: await tab.isVisible('#token-form') };
+    await tab.close();
+  }
+  report('done', { ends, errors });
+} catch (error) {
+  report('failed', { error: String(error.stack ?? error), errors });
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+  stdin.close();
+}

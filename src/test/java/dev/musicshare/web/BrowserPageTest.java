@@ -1,0 +1,206 @@
+package dev.musicshare.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.musicshare.MusicShareServer;
+import dev.musicshare.client.LrcLyrics;
+import dev.musicshare.client.ShareApi;
+import dev.musicshare.client.Sharer;
+import dev.musicshare.client.ToneSource;
+import dev.musicshare.config.Settings;
+import dev.musicshare.live.LiveLimits;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The listener page in a real browser: Debian's headless Chromium, driven by playwright-core from
+ * {@code src/test/browser/listen-page.mjs}, against a real server with a real sender sharing a tone with metadata,
+ * cover art and LRC lyrics. The script acts and reports; the assertions are here. Screenshots land in
+ * {@code target/test-artifacts/} (look at them after a page change).
+ */
+class BrowserPageTest {
+    private static final String TOKEN = "browser-test-token";
+    private static final String SESSION = "246810";
+    private static final Path SCRIPT_DIR = Path.of("src/test/browser");
+    private static final Path ARTIFACTS = Path.of("target/test-artifacts");
+    /** A line every 1.5 s, so several change while the test listens. */
+    private static final String LYRICS = "[ar:Test]\n[00:00.00]Zero\n[00:01.50]One\n[00:03.00]Two\n[00:04.50]Three\n"
+            + "[00:06.00]Four\n[00:07.50]Five\n[00:09.00]Six\n[00:10.50]Seven\n[00:12.00]Eight\n[00:13.50]Nine\n"
+            + "[00:15.00]Ten\n[00:16.50]Eleven\n[00:18.00]Twelve\n[00:19.50]Thirteen\n[00:21.00]Fourteen\n";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private MusicShareServer server;
+    private final AtomicBoolean sending = new AtomicBoolean(true);
+    private CompletableFuture<Sharer.Result> sender;
+
+    @BeforeEach
+    void startServerAndSender() throws IOException {
+        requireBrowser();
+        Map<String, String> env = new HashMap<>(Map.of("PORT", "0", "BIND_ADDRESS", "127.0.0.1",
+                "BEARER_TOKEN", TOKEN));
+        server = MusicShareServer.start(Settings.from(env), Clock.systemUTC(), LiveLimits.defaults());
+        byte[] cover = Files.readAllBytes(Path.of("src/test/resources/cover.png"));
+        Sharer sharer = new Sharer(new ShareApi(baseUrl(), TOKEN, SESSION), new ToneSource(440, 44100, 2, 120),
+                new Sharer.Track("Browser Tone", "The Test Suite", LYRICS, cover), 100, 250, line -> { });
+        sender = CompletableFuture.supplyAsync(() -> {
+            try {
+                return sharer.run(sending::get, true);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    @AfterEach
+    void stop() {
+        sending.set(false);
+        if (server != null) server.close();
+    }
+
+    @Test
+    void a_listener_joins_hears_the_tone_follows_the_lyrics_and_sees_the_end() throws Exception {
+        Files.createDirectories(ARTIFACTS);
+        Process node = new ProcessBuilder("node", "listen-page.mjs", baseUrl(), TOKEN, SESSION,
+                ARTIFACTS.toAbsolutePath().toString()).directory(SCRIPT_DIR.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Map<String, JsonNode> steps = new HashMap<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(),
+                StandardCharsets.UTF_8)); OutputStream in = node.getOutputStream()) {
+            for (String line; (line = out.readLine()) != null; ) {
+                JsonNode step = JSON.readTree(line);
+                steps.put(step.get("step").asText(), step);
+                if (step.get("step").asText().equals("stop-now")) {
+                    sending.set(false);
+                    Sharer.Result sent = sender.get(10, TimeUnit.SECONDS);
+                    assertThat(sent.stopAnswer().get("success").asBoolean()).isTrue();
+                    in.write("stopped\n".getBytes(StandardCharsets.UTF_8));
+                    in.flush();
+                }
+            }
+        } finally {
+            if (!node.waitFor(30, TimeUnit.SECONDS)) node.destroyForcibly();
+        }
+        assertThat(steps).as("the script failed: %s", steps.get("failed")).doesNotContainKey("failed");
+        assertThat(node.exitValue()).isZero();
+
+        assertThat(steps.get("joined").get("url").asText()).endsWith("/listen/" + SESSION);
+
+        JsonNode ready = steps.get("ready");
+        assertThat(ready.get("title").asText()).isEqualTo("Browser Tone");
+        assertThat(ready.get("artist").asText()).isEqualTo("The Test Suite");
+        assertThat(ready.get("coverWidth").asInt()).isEqualTo(16); // the PNG, fetched and decoded
+        assertThat(ready.get("listeners").asText()).matches("[1-9]\\d* listening");
+        assertThat(ready.get("lyricLines").asInt()).isEqualTo(15);
+
+        assertPlaysAndFollowsTheLyrics(steps.get("playing"));
+        assertThat(steps.get("phone").get("scrollWidth").asInt()).as("no sideways scrolling on a phone")
+                .isLessThanOrEqualTo(390);
+
+        JsonNode ended = steps.get("ended");
+        assertThat(ended.get("state").asText()).isEqualTo("ended");
+        assertThat(ended.get("notice").asText()).contains("Session ended");
+        assertThat(ended.get("listenDisabled").asBoolean()).isTrue();
+        assertThat(ended.get("tokenFormShown").asBoolean()).as("a token form after a normal end").isFalse();
+
+        JsonNode ends = steps.get("done").get("ends");
+        assertThat(ends.get("unknown").get("state").asText()).isEqualTo("not-found");
+        assertThat(ends.get("unknown").get("notice").asText()).contains("999999");
+        assertThat(ends.get("wrongToken").get("state").asText()).isEqualTo("denied");
+        assertThat(ends.get("wrongToken").get("tokenFormShown").asBoolean()).isTrue();
+        assertThat(ends.get("malformed").get("state").asText()).isEqualTo("invalid");
+        assertThat(steps.get("done").get("errors")).as("script or console errors").isEmpty();
+    }
+
+    /**
+     * Audio is scheduled and played, and the highlighted line is the one due at the position being heard. The sender
+     * stamps chunk n with the moment its first frame plays (n × 100 ms after its start) and its metadata on the same
+     * clock, so the heard position must be within a chunk of {@code currentSequence × 0.1 s}.
+     */
+    private static void assertPlaysAndFollowsTheLyrics(JsonNode playing) {
+        assertThat(playing.get("pressed").asText()).isEqualTo("true");
+        JsonNode samples = playing.get("samples");
+        JsonNode last = samples.get(samples.size() - 1);
+        assertThat(last.get("listening").asBoolean()).isTrue();
+        assertThat(last.get("chunksScheduled").asInt()).isGreaterThanOrEqualTo(50);
+        assertThat(last.get("chunksPlayed").asInt()).isGreaterThanOrEqualTo(40);
+        assertThat(last.get("underruns").asInt()).as("underruns while a local sender sends in real time")
+                .isLessThanOrEqualTo(2);
+        assertThat(last.get("currentSequence").asLong()).isGreaterThan(samples.get(0).get("currentSequence").asLong());
+
+        LrcLyrics lyrics = LrcLyrics.parse(LYRICS);
+        java.util.List<Integer> linesSeen = new java.util.ArrayList<>();
+        int checked = 0;
+        for (JsonNode sample : samples) {
+            long sequence = sample.get("currentSequence").asLong();
+            if (sequence < 0 || !sample.get("state").asText().equals("playing")) continue; // between two chunks
+            double position = sample.get("position").asDouble();
+            assertThat(position).as("heard position vs the chunk being heard").isCloseTo(sequence * 0.1 + 0.05,
+                    within(0.12));
+            int expected = lyrics.lineAt(position);
+            assertThat(sample.get("lyricLine").asInt()).as("line at %.2f s", position).isEqualTo(expected);
+            assertThat(sample.get("highlighted").asText()).isEqualTo(lyrics.lines().get(expected).text());
+            if (linesSeen.isEmpty() || linesSeen.get(linesSeen.size() - 1) != expected) linesSeen.add(expected);
+            checked++;
+        }
+        assertThat(checked).isGreaterThanOrEqualTo(30);
+        assertThat(linesSeen).as("the highlight moves forward line by line").hasSizeGreaterThanOrEqualTo(4)
+                .isSorted();
+    }
+
+    private String baseUrl() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    /**
+     * Chromium and node must be installed (.ci/run installs them); playwright-core is installed from npm here when
+     * missing. Outside CI a machine without them skips this test with a message saying how to install them.
+     */
+    private static void requireBrowser() throws IOException {
+        String chromium = System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium");
+        String missing = !Files.isExecutable(Path.of(chromium)) ? chromium
+                : !onPath("node") ? "node" : !onPath("npm") ? "npm" : null;
+        if (missing != null) {
+            String message = "\n\n*** BrowserPageTest needs " + missing + ": apt-get install -y chromium nodejs npm ***\n";
+            if ("true".equals(System.getenv("CI"))) throw new IllegalStateException(message);
+            System.err.println(message);
+            Assumptions.abort(message);
+        }
+        if (!Files.isDirectory(SCRIPT_DIR.resolve("node_modules/playwright-core"))) {
+            try {
+                Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(SCRIPT_DIR.toFile())
+                        .inheritIO().start();
+                if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
+                    throw new IllegalStateException("npm ci in " + SCRIPT_DIR + " failed");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+        }
+    }
+
+    private static boolean onPath(String command) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, command))) return true;
+        }
+        return false;
+    }
+}
