@@ -41,15 +41,24 @@ final class BenchTarget {
         return post("/api/share/" + sessionId + "/audio", body);
     }
 
+    HttpResponse<byte[]> postMetadata(String sessionId, byte[] body) {
+        return post("/api/share/" + sessionId + "/metadata", body);
+    }
+
+    HttpResponse<byte[]> metadata(String sessionId, String listenerId) {
+        return send(request("/api/share/" + sessionId + "/metadata").header("X-Listener-Id", listenerId).GET()
+                .build());
+    }
+
     HttpResponse<byte[]> poll(String sessionId, long since, String listenerId) {
         return send(request("/api/share/" + sessionId + "/audio?since=" + since).header("X-Listener-Id", listenerId)
                 .GET().build());
     }
 
-    HttpResponse<java.util.stream.Stream<String>> events(String sessionId, String listenerId) throws IOException,
+    HttpResponse<java.io.InputStream> eventStream(String sessionId, String listenerId) throws IOException,
             InterruptedException {
         return http.send(request("/api/share/" + sessionId + "/events").header("X-Listener-Id", listenerId)
-                .GET().build(), HttpResponse.BodyHandlers.ofLines());
+                .timeout(Duration.ofDays(1)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
     }
 
     private HttpResponse<byte[]> post(String path, byte[] body) {

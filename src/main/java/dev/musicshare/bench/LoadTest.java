@@ -9,9 +9,14 @@ import java.util.Map;
 public final class LoadTest {
     public enum Scenario { ingest, poll, push }
 
-    /** What a scenario is asked to do. */
+    /**
+     * What a scenario is asked to do. {@code metadataMillis} > 0 makes poll senders also post metadata (with a cover
+     * of {@code thumbnailBytes}) at that interval and pollers also read it every {@code metadataPollMillis}, as the
+     * desktop app and its receiver do.
+     */
     public record Options(Scenario scenario, int seconds, int connections, int sessions, int listeners, int pollMillis,
-            int chunkMillis, int sampleRate, int channels) {}
+            int chunkMillis, int sampleRate, int channels, int metadataMillis, int metadataPollMillis,
+            int thumbnailBytes) {}
 
     private LoadTest() {}
 
@@ -27,8 +32,7 @@ public final class LoadTest {
         long began = System.nanoTime();
         BenchResult result = switch (options.scenario()) {
             case ingest -> IngestBench.run(target, options.connections(), options.seconds(), chunks);
-            case poll -> PollBench.run(target, options.sessions(), options.listeners(), options.pollMillis(),
-                    options.chunkMillis(), options.seconds(), chunks);
+            case poll -> PollBench.run(target, options, chunks);
             case push -> PushBench.run(target, options.listeners(), options.chunkMillis(), options.seconds(), chunks);
         };
         if (pids != null) result.addUsage(before, ProcessUsage.ofAll(pids), (System.nanoTime() - began) / 1e9);

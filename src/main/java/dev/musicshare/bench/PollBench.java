@@ -18,9 +18,15 @@ final class PollBench {
 
     private PollBench() {}
 
-    static BenchResult run(BenchTarget target, int sessions, int pollersPerSession, int pollMillis, int chunkMillis,
-            int seconds, ChunkFactory chunks) throws Exception {
+    static BenchResult run(BenchTarget target, LoadTest.Options options, ChunkFactory chunks) throws Exception {
+        int sessions = options.sessions();
+        int pollersPerSession = options.listeners();
+        int pollMillis = options.pollMillis();
+        int seconds = options.seconds();
         LatencyStats latency = new LatencyStats();
+        AtomicLong metadataRequests = new AtomicLong();
+        AtomicLong metadataErrors = new AtomicLong();
+        byte[] metadata = metadataBody(options.thumbnailBytes());
         AtomicLong polls = new AtomicLong();
         AtomicLong pollErrors = new AtomicLong();
         AtomicLong bytesOut = new AtomicLong();
@@ -32,7 +38,12 @@ final class PollBench {
             String id = String.valueOf(610_000 + s);
             target.stop(id);
             if (target.start(id) != 200) throw new IllegalStateException("could not start session " + id);
-            senders.add(new RealTimeSender(target, id, chunks, chunkMillis, deadline));
+            senders.add(new RealTimeSender(target, id, chunks, options.chunkMillis(), deadline));
+            if (options.metadataMillis() > 0) {
+                // Fixed rate and not waiting on the previous post: the desktop app lets them overlap.
+                pollers.scheduleAtFixedRate(() -> count(() -> target.postMetadata(id, metadata), metadataRequests,
+                        metadataErrors), 0, options.metadataMillis(), TimeUnit.MILLISECONDS);
+            }
             List<ListenerTally> sessionTallies = new ArrayList<>();
             for (int l = 0; l < pollersPerSession; l++) {
                 ListenerTally tally = new ListenerTally();
@@ -51,6 +62,11 @@ final class PollBench {
                         pollErrors.incrementAndGet();
                     }
                 }, ThreadLocalRandom.current().nextInt(pollMillis), pollMillis, TimeUnit.MILLISECONDS);
+                if (options.metadataMillis() > 0) {
+                    pollers.scheduleAtFixedRate(() -> count(() -> target.metadata(id, listener), metadataRequests,
+                            metadataErrors), ThreadLocalRandom.current().nextInt(options.metadataPollMillis()),
+                            options.metadataPollMillis(), TimeUnit.MILLISECONDS);
+                }
             }
             tallies.add(sessionTallies);
         }
@@ -90,7 +106,33 @@ final class PollBench {
                 .put("latency_p99_ms", latency.percentileMillis(99))
                 .put("latency_max_ms", latency.percentileMillis(100))
                 .put("lost", lost).put("duplicated", duplicates).put("out_of_order", outOfOrder)
-                .put("http_errors", pollErrors.get() + senderErrors);
+                .put("metadata_requests_per_second", metadataRequests.get() / elapsed)
+                .put("http_errors", pollErrors.get() + senderErrors + metadataErrors.get());
+    }
+
+    /** Runs one request; a 4xx/5xx (404 before the first metadata is fine) or an exception counts as an error. */
+    private static void count(java.util.function.Supplier<HttpResponse<byte[]>> request, AtomicLong done,
+            AtomicLong errors) {
+        try {
+            int status = request.get().statusCode();
+            done.incrementAndGet();
+            if (status >= 400 && status != 404) errors.incrementAndGet();
+        } catch (RuntimeException e) {
+            errors.incrementAndGet();
+        }
+    }
+
+    /** Metadata as the desktop app posts it: full lyrics and the full cover art every time. */
+    private static byte[] metadataBody(int thumbnailBytes) {
+        byte[] cover = new byte[thumbnailBytes];
+        new java.util.Random(7).nextBytes(cover);
+        cover[0] = (byte) 0xFF; // a JPEG's first bytes
+        cover[1] = (byte) 0xD8;
+        String lyrics = "[00:00.00]La la la\\n".repeat(60);
+        return ("{\"title\":\"Bench Song\",\"artist\":\"Bench Artist\",\"lyrics\":\"" + lyrics
+                + "\",\"hasSyncedLyrics\":true,\"elapsedSeconds\":12.5,\"totalSeconds\":200,\"thumbnailData\":\""
+                + java.util.Base64.getEncoder().encodeToString(cover) + "\",\"timestamp\":"
+                + System.currentTimeMillis() + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** Reads sequence numbers and send times from a poll's JSON array, skipping the audio itself. */

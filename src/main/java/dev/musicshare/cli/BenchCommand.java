@@ -49,13 +49,21 @@ final class BenchCommand implements Callable<Integer> {
     int sampleRate;
     @Option(names = "--channels", defaultValue = "2")
     int channels;
+    @Option(names = "--metadata-ms", defaultValue = "0",
+            description = "poll: senders also post metadata this often (the desktop app: 250); 0 for none.")
+    int metadataMillis;
+    @Option(names = "--metadata-poll-ms", defaultValue = "500",
+            description = "poll, with --metadata-ms: pollers also read metadata this often (default ${DEFAULT-VALUE}).")
+    int metadataPollMillis;
+    @Option(names = "--thumbnail-kb", defaultValue = "30", description = "Cover art size in metadata posts (KB).")
+    int thumbnailKb;
     @Option(names = "--json", description = "Also write the results to this file as JSON.")
     File json;
 
     @Override
     public Integer call() throws Exception {
         LoadTest.Options options = new LoadTest.Options(scenario, seconds, connections, sessions, listeners, pollMillis,
-                chunkMillis, sampleRate, channels);
+                chunkMillis, sampleRate, channels, metadataMillis, metadataPollMillis, thumbnailKb * 1024);
         List<Map<String, Double>> results = new ArrayList<>();
         results.add(LoadTest.run(url, token, pids, options));
         if (compareUrl != null) results.add(LoadTest.run(compareUrl, token, comparePids, options));

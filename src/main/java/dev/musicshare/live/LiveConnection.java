@@ -189,6 +189,7 @@ public abstract class LiveConnection {
             try {
                 write(next);
                 metrics.pushed(next.size());
+                if (next.isAudio()) metrics.audioDelivered(System.nanoTime() - next.createdNanos());
             } catch (IOException | RuntimeException e) {
                 close("write failed");
                 return;

@@ -20,6 +20,8 @@ public final class LiveEvent {
     private final byte[] json;
     private final byte[] sseFrame;
     private volatile String webSocketText;
+    /** When the event came to exist on this node, for the delivery-delay metric. */
+    private final long createdNanos = System.nanoTime();
 
     private LiveEvent(String name, long sequenceNumber, byte[] json) {
         this(name, sequenceNumber, json, sseFrame(name, sequenceNumber, json));
@@ -77,6 +79,10 @@ public final class LiveEvent {
     }
 
     /** Bytes on the wire, used to bound each connection's queue. */
+    long createdNanos() {
+        return createdNanos;
+    }
+
     public int size() {
         return sseFrame.length;
     }

@@ -31,6 +31,7 @@ public final class ShareMetrics {
     private final Counter sessionsStarted;
     private final Counter sessionsStopped;
     private final Counter sessionsExpired;
+    private final Timer audioDelivery;
     private final DistributionSummary chunkSize;
 
     private ShareMetrics(MeterRegistry registry, PrometheusMeterRegistry prometheus) {
@@ -46,6 +47,9 @@ public final class ShareMetrics {
         sessionsStarted = counter("musicshare.sessions.started", "Sessions started");
         sessionsStopped = counter("musicshare.sessions.stopped", "Sessions stopped by their sender");
         sessionsExpired = counter("musicshare.sessions.expired", "Sessions expired for inactivity");
+        audioDelivery = Timer.builder("musicshare.push.audio.delivery")
+                .description("Audio event arrival on this node to hand-off to a listener's socket")
+                .publishPercentiles(0.5, 0.99).publishPercentileHistogram().register(registry);
         chunkSize = DistributionSummary.builder("musicshare.audio.chunk.bytes").description("Decoded size of chunks")
                 .baseUnit("bytes").register(registry);
     }
@@ -88,6 +92,14 @@ public final class ShareMetrics {
     public void pushed(int bytes) {
         pushEvents.increment();
         pushBytes.increment(bytes);
+    }
+
+    /**
+     * How long an audio event waited on this node, from arriving here (a sender's POST or the Redis channel) to being
+     * handed to one listener's socket: the server's own share of push latency, whatever the listeners' side costs.
+     */
+    public void audioDelivered(long nanosSinceArrival) {
+        audioDelivery.record(nanosSinceArrival, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     public void metadataUpdated() {
