@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code music-share listen}: the reference listener. Follows a session by push (default) or polling, prints the
@@ -16,11 +17,15 @@ import picocli.CommandLine.Option;
 @Command(name = "listen", mixinStandardHelpOptions = true,
         description = "Listens to a Music Share session by push (SSE) or polling; reports gaps; can save a WAV.")
 final class ListenCommand implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", description = "Server base URL (or --url).")
+    String positionalUrl;
+    @Parameters(index = "1", arity = "0..1", description = "6-digit session id (or --session).")
+    String positionalSession;
     @Option(names = "--url", defaultValue = "http://localhost:5000", description = "Server base URL (default ${DEFAULT-VALUE}).")
     String url;
     @Option(names = "--token", defaultValue = "${env:BEARER_TOKEN}", description = "Bearer token (env BEARER_TOKEN).")
     String token;
-    @Option(names = "--session", required = true, description = "6-digit session id.")
+    @Option(names = "--session", description = "6-digit session id.")
     String session;
     @Option(names = "--push", description = "Receive by Server-Sent Events (the default).")
     boolean push;
@@ -39,6 +44,9 @@ final class ListenCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (token == null || token.isBlank()) throw new IllegalArgumentException("--token or BEARER_TOKEN is required");
         if (push && poll) throw new IllegalArgumentException("choose --push or --poll, not both");
+        if (positionalUrl != null) url = positionalUrl;
+        if (positionalSession != null) session = positionalSession;
+        if (session == null) throw new IllegalArgumentException("the session id is required (listen URL SESSION)");
         Listener.Mode mode = poll ? Listener.Mode.POLL : Listener.Mode.PUSH;
         long deadline = seconds > 0 ? System.nanoTime() + (long) (seconds * 1e9) : Long.MAX_VALUE;
         Listener.Report report = new Listener(new ShareApi(url, token, session), mode, pollMillis, out, lyrics,
@@ -47,6 +55,11 @@ final class ListenCommand implements Callable<Integer> {
                 + "duplicates %d%n", report.endedBecause(), report.chunks(), report.seconds(),
                 report.audioBytes(), report.metadataUpdates(), report.missed(), report.duplicates());
         for (long[] gap : report.gaps()) System.out.println("  missed sequence " + gap[0] + "–" + gap[1]);
+        if (report.chunks() > 0) {
+            System.out.printf("Arrival after the sender's timestamp: median %d ms, max %d ms; %d chunks later than "
+                    + "%d ms (clocks of both machines assumed in step)%n", report.medianDelayMillis(),
+                    report.maxDelayMillis(), report.lateChunks(), Listener.LATE_MILLIS);
+        }
         if (out != null) System.out.println("Audio written to " + out);
         return report.missed() > 0 ? 3 : 0;
     }

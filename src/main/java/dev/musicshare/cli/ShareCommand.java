@@ -84,9 +84,10 @@ final class ShareCommand implements Callable<Integer> {
         long deadline = seconds > 0 ? System.nanoTime() + (long) (seconds * 1e9) : Long.MAX_VALUE;
         try (AudioSource source = openSource()) {
             Sharer sharer = new Sharer(new ShareApi(url, token, id), source, track, chunkMillis, metadataMillis,
-                    System.out::println);
+                    System.out::println).onProgress(progressLine());
             System.out.println("Listen at " + url.replaceAll("/+$", "") + "/listen/" + id);
             Sharer.Result result = sharer.run(() -> running.get() && System.nanoTime() < deadline, !keep);
+            if (System.console() != null) System.out.println();
             System.out.printf("Sent %d chunks (%.1f s of audio, %d bytes) and %d metadata updates%n",
                     result.chunks(), (double) result.frames() / source.sampleRate(), result.audioBytes(),
                     result.metadataPosts());
@@ -99,6 +100,29 @@ final class ShareCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * On a terminal, one line rewritten in place four times a second; otherwise (a log file, a pipe) a plain line
+     * every ten seconds.
+     */
+    private static Sharer.Progress progressLine() {
+        boolean terminal = System.console() != null;
+        long every = terminal ? 250_000_000L : 10_000_000_000L;
+        long[] next = {System.nanoTime() + every};
+        return (sent, total, chunks, listeners) -> {
+            if (System.nanoTime() < next[0]) return;
+            next[0] = System.nanoTime() + every;
+            String line = String.format("%s / %s  chunks %d  listeners %d", clock(sent),
+                    total > 0 ? clock(total) : "live", chunks, listeners);
+            if (terminal) System.out.print("\r" + line + "   ");
+            else System.out.println(line);
+        };
+    }
+
+    private static String clock(double seconds) {
+        long whole = (long) seconds;
+        return String.format("%d:%02d", whole / 60, whole % 60);
     }
 
     private AudioSource openSource() throws java.io.IOException {

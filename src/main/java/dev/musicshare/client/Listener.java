@@ -18,9 +18,12 @@ import java.util.stream.Stream;
 public final class Listener {
     public enum Mode { PUSH, POLL }
 
+    /** A chunk that arrives this long after the sender stamped it is reported as late. */
+    public static final long LATE_MILLIS = 2_000;
+
     /** What was heard. {@code gaps} are inclusive ranges of sequence numbers never received. */
     public record Report(long chunks, long frames, double seconds, long audioBytes, List<long[]> gaps, long duplicates,
-            long metadataUpdates, String endedBecause) {
+            long metadataUpdates, String endedBecause, long medianDelayMillis, long maxDelayMillis, long lateChunks) {
         public long missed() {
             return gaps.stream().mapToLong(gap -> gap[1] - gap[0] + 1).sum();
         }
@@ -42,6 +45,7 @@ public final class Listener {
     private long duplicates;
     private long metadataUpdates;
     private final List<long[]> gaps = new ArrayList<>();
+    private final List<Long> delays = new ArrayList<>();
     private String trackKey;
     private JsonNode metadata;
     private LrcLyrics lyrics = LrcLyrics.parse(null);
@@ -60,7 +64,12 @@ public final class Listener {
     public Report run(long deadlineNanos) throws IOException, InterruptedException {
         try {
             String ended = mode == Mode.PUSH ? push(deadlineNanos) : poll(deadlineNanos);
-            return new Report(chunks, frames, seconds, audioBytes, List.copyOf(gaps), duplicates, metadataUpdates, ended);
+            long[] sorted = delays.stream().mapToLong(Long::longValue).sorted().toArray();
+            long median = sorted.length == 0 ? 0 : sorted[sorted.length / 2];
+            long max = sorted.length == 0 ? 0 : sorted[sorted.length - 1];
+            long late = java.util.Arrays.stream(sorted).filter(delay -> delay > LATE_MILLIS).count();
+            return new Report(chunks, frames, seconds, audioBytes, List.copyOf(gaps), duplicates, metadataUpdates, ended,
+                    median, max, late);
         } finally {
             if (wav != null) wav.close();
         }
@@ -162,6 +171,8 @@ public final class Listener {
             wav.writeRaw(data);
         }
         chunks++;
+        long stamped = chunk.path("timestamp").asLong(0);
+        if (stamped > 0) delays.add(System.currentTimeMillis() - stamped);
         audioBytes += data.length;
         frames += data.length / 4 / channels;
         seconds += (double) data.length / 4 / channels / sampleRate;

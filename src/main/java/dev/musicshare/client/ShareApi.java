@@ -46,8 +46,10 @@ public final class ShareApi {
         senderKey = answer.path("senderKey").asText(null);
     }
 
-    public void postMetadata(byte[] json) throws IOException {
-        expectOk(send(post("/api/share/" + sessionId + "/metadata", json), true), "metadata");
+    /** Posts metadata; returns the server's count of listeners it reached ({@code listenersNotified}). */
+    public int postMetadata(byte[] json) throws IOException {
+        return expectOk(send(post("/api/share/" + sessionId + "/metadata", json), true), "metadata")
+                .path("listenersNotified").asInt(0);
     }
 
     public void postAudio(byte[] json) throws IOException {

@@ -20,6 +20,11 @@ public final class Sharer {
     /** What is playing. {@code cover} is an image file's bytes (JPEG or PNG), or null. */
     public record Track(String title, String artist, String lyrics, byte[] cover) {}
 
+    /** Where the share is, after each chunk: for a progress line. */
+    public interface Progress {
+        void update(double secondsSent, double totalSeconds, long chunks, int listeners);
+    }
+
     /** What was sent. */
     public record Result(long chunks, long frames, long audioBytes, long metadataPosts, JsonNode stopAnswer) {}
 
@@ -29,6 +34,8 @@ public final class Sharer {
     private final int chunkMillis;
     private final int metadataMillis;
     private final Consumer<String> log;
+    private Progress progress = (sent, total, chunks, listeners) -> { };
+    private int listeners;
 
     public Sharer(ShareApi api, AudioSource source, Track track, int chunkMillis, int metadataMillis,
             Consumer<String> log) {
@@ -39,6 +46,11 @@ public final class Sharer {
         this.chunkMillis = chunkMillis;
         this.metadataMillis = metadataMillis;
         this.log = log;
+    }
+
+    public Sharer onProgress(Progress progress) {
+        this.progress = progress;
+        return this;
     }
 
     /**
@@ -60,7 +72,7 @@ public final class Sharer {
         long sequence = 0;
         while (keepGoing.getAsBoolean()) {
             if (metadataMillis > 0 && frames >= nextMetadataFrame) {
-                api.postMetadata(metadataJson(frames, startWallMillis));
+                listeners = api.postMetadata(metadataJson(frames, startWallMillis));
                 metadataPosts++;
                 nextMetadataFrame = frames + (long) source.sampleRate() * metadataMillis / 1000;
             }
@@ -71,6 +83,7 @@ public final class Sharer {
             api.postAudio(chunkJson(data, timestamp, sequence++));
             frames += read;
             bytes += data.length;
+            progress.update((double) frames / source.sampleRate(), source.durationSeconds(), sequence, listeners);
             long due = startNanos + frames * 1_000_000_000L / source.sampleRate();
             long wait = due - System.nanoTime();
             if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
