@@ -74,7 +74,7 @@ final class PollBench {
         senders.forEach(Thread::start);
         for (RealTimeSender sender : senders) sender.join();
         Thread.sleep(pollMillis + 500L); // the last chunks' polls
-        pollers.shutdownNow();
+        pollers.shutdown(); // cancels the periodic tasks; requests in flight finish (an interrupt would count as an error)
         pollers.awaitTermination(10, TimeUnit.SECONDS);
         double elapsed = (System.nanoTime() - began) / 1e9;
         long lost = 0;
