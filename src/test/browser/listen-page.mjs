@@ -59,9 +59,9 @@ try {
   await waitForState(page, ['playing']);
   const samples = [];
   for (let i = 0; i < 40; i++) {
-    const now = await status(page);
-    const highlighted = await page.evaluate(() => document.querySelector('#lyrics li.current')?.textContent ?? null);
-    samples.push({ ...now, highlighted });
+    // One evaluation: the status and the highlighted line from the same moment.
+    samples.push(await page.evaluate(() => ({ ...window.musicShareStatus,
+      highlighted: document.querySelector('#lyrics li.current')?.textContent ?? null })));
     await page.waitForTimeout(200);
   }
   report('playing', { samples, pressed: await page.getAttribute('#listen', 'aria-pressed') });

@@ -20,6 +20,7 @@ final class JettyJsonErrors extends ErrorHandler {
     @Override
     protected void generateResponse(Request request, Response response, int status, String message, Throwable cause,
             Callback callback) {
+        drainBody(request);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, Json.CONTENT_TYPE);
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         // Jetty drops a connection after a request it could not route; say so, so the client does not reuse it.
@@ -33,6 +34,23 @@ final class JettyJsonErrors extends ErrorHandler {
         fields.put(HttpHeader.CONNECTION, "close");
         return ByteBuffer.wrap(body(status));
     }
+
+    /**
+     * Reads (a bounded amount of) the body the client sent before the connection is closed: closing a socket with
+     * unread input makes the kernel reset it, and the client then loses this answer. The same reason as
+     * {@link RequestBodies#discardUnread}, for requests Jetty refused before routing.
+     */
+    private static void drainBody(Request request) {
+        try (java.io.InputStream in = org.eclipse.jetty.io.Content.Source.asInputStream(request)) {
+            byte[] buffer = new byte[16384];
+            long drained = 0;
+            for (int read; drained <= DRAIN_LIMIT && (read = in.read(buffer)) != -1; ) drained += read;
+        } catch (java.io.IOException | RuntimeException e) {
+            // Nothing more to do: the answer is still written, the connection still closes.
+        }
+    }
+
+    private static final long DRAIN_LIMIT = 2L * 1024 * 1024;
 
     private static byte[] body(int status) {
         String code = switch (status) {
