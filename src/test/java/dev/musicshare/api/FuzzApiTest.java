@@ -70,7 +70,9 @@ class FuzzApiTest extends ApiTestBase {
                 if (millis > 1_000) failures.add("slow (" + millis + " ms): " + request.method() + " " + request.uri()
                         + " " + request.headers().map());
             } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                failures.add(request.method() + " " + request.uri() + " " + request.headers().map() + " -> " + e);
+                if (!refusedByTheHttpParser(request)) {
+                    failures.add(request.method() + " " + request.uri() + " " + request.headers().map() + " -> " + e);
+                }
                 continue;
             }
             String problem = problemWith(response);
@@ -78,6 +80,26 @@ class FuzzApiTest extends ApiTestBase {
         }
         assertThat(failures).isEmpty();
         assertThat(snapshot()).isEqualTo(before);
+    }
+
+    /**
+     * A request line Jetty's HTTP parser refuses (e.g. {@code %00} before a {@code ..} segment) is answered with a
+     * JSON 400 and the connection is closed before any handler runs, so the body the client is still sending cannot
+     * be read, and the client's kernel may reset the connection before it reads the 400 (TCP's rule for closing
+     * with unread input). Such a failure is excused only when the same request without a body is answered with
+     * exactly that JSON 400 — the server's answer is still checked; only the loss in transit is not counted.
+     */
+    private boolean refusedByTheHttpParser(HttpRequest request) {
+        HttpRequest.Builder bodiless = HttpRequest.newBuilder(request.uri()).timeout(Duration.ofSeconds(10));
+        request.headers().map().forEach((name, values) -> values.forEach(value -> bodiless.header(name, value)));
+        try {
+            HttpResponse<byte[]> answer = http.send(bodiless.method(request.method(),
+                    HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+            return answer.statusCode() == 400 && answer.headers().firstValue("Connection").orElse("").equals("close")
+                    && JSON.readTree(answer.body()).path("code").asText().equals("INVALID_REQUEST");
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     private String snapshot() {
