@@ -38,7 +38,9 @@ final class JettyJsonErrors extends ErrorHandler {
     /**
      * Reads (a bounded amount of) the body the client sent before the connection is closed: closing a socket with
      * unread input makes the kernel reset it, and the client then loses this answer. The same reason as
-     * {@link RequestBodies#discardUnread}, for requests Jetty refused before routing.
+     * {@link RequestBodies#discardUnread}, for requests Jetty refused before routing. Best effort only: when the
+     * HTTP parser itself refused the request line, Jetty answers through a stand-in request whose body is empty,
+     * and the real body stays unread.
      */
     private static void drainBody(Request request) {
         try (java.io.InputStream in = org.eclipse.jetty.io.Content.Source.asInputStream(request)) {
