@@ -1,10 +1,10 @@
 package dev.musicshare.cli;
 
 import dev.musicshare.client.Listener;
-import dev.musicshare.client.ShareApi;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -21,10 +21,8 @@ final class ListenCommand implements Callable<Integer> {
     String positionalUrl;
     @Parameters(index = "1", arity = "0..1", description = "6-digit session id (or --session).")
     String positionalSession;
-    @Option(names = "--url", defaultValue = "http://localhost:5000", description = "Server base URL (default ${DEFAULT-VALUE}).")
-    String url;
-    @Option(names = "--token", defaultValue = "${env:BEARER_TOKEN}", description = "Bearer token (env BEARER_TOKEN).")
-    String token;
+    @Mixin
+    ServerOptions server;
     @Option(names = "--session", description = "6-digit session id.")
     String session;
     @Option(names = "--push", description = "Receive by Server-Sent Events (the default).")
@@ -42,14 +40,13 @@ final class ListenCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (token == null || token.isBlank()) throw new IllegalArgumentException("--token or BEARER_TOKEN is required");
         if (push && poll) throw new IllegalArgumentException("choose --push or --poll, not both");
-        if (positionalUrl != null) url = positionalUrl;
+        if (positionalUrl != null) server.url = positionalUrl;
         if (positionalSession != null) session = positionalSession;
         if (session == null) throw new IllegalArgumentException("the session id is required (listen URL SESSION)");
         Listener.Mode mode = poll ? Listener.Mode.POLL : Listener.Mode.PUSH;
         long deadline = seconds > 0 ? System.nanoTime() + (long) (seconds * 1e9) : Long.MAX_VALUE;
-        Listener.Report report = new Listener(new ShareApi(url, token, session), mode, pollMillis, out, lyrics,
+        Listener.Report report = new Listener(server.api(session), mode, pollMillis, out, lyrics,
                 System.out::println).run(deadline);
         System.out.printf("Ended: %s. Received %d chunks (%.1f s, %d bytes), %d metadata updates, missed %d, "
                 + "duplicates %d%n", report.endedBecause(), report.chunks(), report.seconds(),

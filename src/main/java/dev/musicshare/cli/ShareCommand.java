@@ -1,7 +1,6 @@
 package dev.musicshare.cli;
 
 import dev.musicshare.client.AudioSource;
-import dev.musicshare.client.ShareApi;
 import dev.musicshare.client.Sharer;
 import dev.musicshare.client.ToneSource;
 import dev.musicshare.client.WavFile;
@@ -13,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -27,10 +27,8 @@ import picocli.CommandLine.Option;
 @Command(name = "share", mixinStandardHelpOptions = true,
         description = "Shares a WAV file or a tone to a Music Share server in real time, with metadata.")
 final class ShareCommand implements Callable<Integer> {
-    @Option(names = "--url", defaultValue = "http://localhost:5000", description = "Server base URL (default ${DEFAULT-VALUE}).")
-    String url;
-    @Option(names = "--token", defaultValue = "${env:BEARER_TOKEN}", description = "Bearer token (env BEARER_TOKEN).")
-    String token;
+    @Mixin
+    ServerOptions server;
     @Option(names = "--session", description = "6-digit session id (default: a random one, printed).")
     String session;
 
@@ -65,7 +63,6 @@ final class ShareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (token == null || token.isBlank()) throw new IllegalArgumentException("--token or BEARER_TOKEN is required");
         String id = session != null ? session : String.valueOf(100_000 + new SecureRandom().nextInt(899_999));
         Sharer.Track track = new Sharer.Track(title, artist,
                 lyrics == null ? null : Files.readString(lyrics, StandardCharsets.UTF_8),
@@ -83,9 +80,9 @@ final class ShareCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         long deadline = seconds > 0 ? System.nanoTime() + (long) (seconds * 1e9) : Long.MAX_VALUE;
         try (AudioSource source = openSource()) {
-            Sharer sharer = new Sharer(new ShareApi(url, token, id), source, track, chunkMillis, metadataMillis,
+            Sharer sharer = new Sharer(server.api(id), source, track, chunkMillis, metadataMillis,
                     System.out::println).onProgress(progressLine());
-            System.out.println("Listen at " + url.replaceAll("/+$", "") + "/listen/" + id);
+            System.out.println("Listen at " + server.url.replaceAll("/+$", "") + "/listen/" + id);
             Sharer.Result result = sharer.run(() -> running.get() && System.nanoTime() < deadline, !keep);
             if (System.console() != null) System.out.println();
             System.out.printf("Sent %d chunks (%.1f s of audio, %d bytes) and %d metadata updates%n",
