@@ -19,6 +19,13 @@ public final class Main implements Runnable {
         cli.addSubcommand("bench", new BenchCommand());
         cli.addSubcommand("share", new ShareCommand());
         cli.addSubcommand("listen", new ListenCommand());
+        // A wrong argument, a missing token or a refusal by the server is the user's to fix: one line, not a trace.
+        cli.setExecutionExceptionHandler((e, command, parsed) -> {
+            if (!(e instanceof IllegalArgumentException) && !(e instanceof java.io.IOException)) throw e;
+            String message = e.getMessage() != null ? e.getMessage() : e.toString(); // ConnectException has none
+            command.getErr().println("music-share " + command.getCommandName() + ": " + message);
+            return 2;
+        });
         return cli.execute(args.length == 0 ? new String[] {"serve"} : args);
     }
 

@@ -87,7 +87,8 @@ public final class Listener {
                 throw e;
             } catch (IOException | java.io.UncheckedIOException e) {
                 if (++failures > 10) throw e instanceof IOException io ? io : new IOException(e);
-                log.accept("Stream dropped (" + e.getMessage() + "); resuming after sequence " + lastSequence);
+                log.accept("Stream dropped (" + (e.getMessage() != null ? e.getMessage() : e.toString())
+                        + "); resuming after sequence " + lastSequence);
                 Thread.sleep(Math.min(5_000, 250L << failures));
             }
         }
