@@ -51,6 +51,14 @@ public final class RedisShareStore implements ShareStore {
     private final RedisScripts scripts;
     /** The cover version this node last wrote per session: lets unchanged covers be left out of writes. */
     private final ConcurrentHashMap<String, String> thumbnailsWritten = new ConcurrentHashMap<>();
+    /**
+     * The cover this node last read per session: a metadata read names its version and Redis leaves the (often
+     * 30 KB or more) thumbnailData out while it is unchanged. The desktop receiver reads metadata twice a second
+     * per listener, so without this most of the node's Redis traffic was the same cover again and again.
+     */
+    private final ConcurrentHashMap<String, Cover> coversRead = new ConcurrentHashMap<>();
+
+    private record Cover(String version, String data) {}
 
     public RedisShareStore(String url, StoreSettings settings, Duration timeout) {
         this(url, settings, timeout, ShareMetrics.inMemory());
@@ -180,6 +188,7 @@ public final class RedisShareStore implements ShareStore {
         if (state.isEmpty()) return StopResult.refused(WriteOutcome.NOT_FOUND);
         if (text(state.get(0)).equals("FORBIDDEN")) return StopResult.refused(WriteOutcome.FORBIDDEN);
         thumbnailsWritten.remove(id);
+        coversRead.remove(id);
         await("stop", redis.zrem(RedisKeys.bytes(REGISTRY), RedisKeys.bytes(id)).toCompletableFuture());
         return new StopResult(WriteOutcome.WRITTEN, record(id, state).orElseThrow());
     }
@@ -187,10 +196,25 @@ public final class RedisShareStore implements ShareStore {
     @Override
     public MetadataRead readMetadata(String id, String listenerId, long now) {
         RedisKeys keys = new RedisKeys(id);
-        List<Object> reply = read("metadata", keys.metadata(), id, "", listenerId, now);
-        if (reply == null) return MetadataRead.NO_SESSION;
+        Cover held = coversRead.get(id);
+        List<Object> reply = read("metadata", keys.metadata(), id, held == null ? "" : held.version(), listenerId, now);
+        if (reply == null) {
+            coversRead.remove(id);
+            return MetadataRead.NO_SESSION;
+        }
         Map<String, String> fields = new HashMap<>();
         for (int i = 0; i + 1 < reply.size(); i += 2) fields.put(text(reply.get(i)), text(reply.get(i + 1)));
+        String version = fields.get(THUMBNAIL_VERSION);
+        String data = fields.get("thumbnailData");
+        if (version != null && data == null && held != null && version.equals(held.version())) {
+            fields.put("thumbnailData", held.data()); // left out by Redis: the version says it is the one held
+        } else if (version != null && data != null) {
+            // Bounded like the sessions it belongs to; clearing only costs a full read of each cover once more.
+            if (coversRead.size() >= 2 * settings.maxSessions()) coversRead.clear();
+            coversRead.put(id, new Cover(version, data));
+        } else {
+            coversRead.remove(id);
+        }
         return new MetadataRead(true, fields);
     }
 
@@ -234,6 +258,7 @@ public final class RedisShareStore implements ShareStore {
                 io.lettuce.core.Range.create(Double.NEGATIVE_INFINITY, (double) now)).toCompletableFuture());
         List<String> expired = new ArrayList<>();
         for (byte[] id : idle) {
+            coversRead.remove(text(id));
             // Only the node whose ZREM removes the entry reports it, so each expiry is announced once.
             if (await("expiry", redis.zrem(registry, id).toCompletableFuture()) == 1) expired.add(text(id));
         }

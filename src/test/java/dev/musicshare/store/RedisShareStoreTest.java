@@ -63,6 +63,42 @@ class RedisShareStoreTest extends ShareStoreContract {
     }
 
     @Test
+    void a_node_reads_an_unchanged_cover_from_redis_once() {
+        String cover = "A".repeat(200_000);
+        String newCover = "B".repeat(200_000);
+        try (RedisServer own = RedisServer.start();
+                ShareStore sender = new RedisShareStore(own.url(), SETTINGS, Duration.ofSeconds(2));
+                ShareStore reader = new RedisShareStore(own.url(), SETTINGS, Duration.ofSeconds(2))) {
+            sender.start("900001", null, now);
+            sender.putMetadata("900001", Map.of("title", "T", "thumbnailData", cover, "thumbnailVersion", "v1"), null,
+                    now);
+            assertThat(reader.readMetadata("900001", "l", now).fields()).containsEntry("thumbnailData", cover);
+
+            long before = netOutput(own);
+            for (int i = 0; i < 5; i++) {
+                assertThat(reader.readMetadata("900001", "l", now).fields()).containsEntry("thumbnailData", cover)
+                        .containsEntry("title", "T");
+            }
+            assertThat(netOutput(own) - before).as("bytes Redis sent for five reads of an unchanged cover")
+                    .isLessThan(20_000);
+
+            // A changed cover is read in full, and a removed one is gone: the version decides, not the node.
+            sender.putMetadata("900001", Map.of("title", "T", "thumbnailData", newCover, "thumbnailVersion", "v2"),
+                    null, now);
+            assertThat(reader.readMetadata("900001", "l", now).fields()).containsEntry("thumbnailData", newCover);
+            sender.putMetadata("900001", Map.of("title", "T"), null, now);
+            assertThat(reader.readMetadata("900001", "l", now).fields()).doesNotContainKey("thumbnailData");
+        }
+    }
+
+    private static long netOutput(RedisServer redis) {
+        String stats = redis.sendBulk("INFO stats");
+        return stats.lines().filter(line -> line.startsWith("total_net_output_bytes:"))
+                .mapToLong(line -> Long.parseLong(line.substring(line.indexOf(':') + 1).strip())).findFirst()
+                .orElseThrow();
+    }
+
+    @Test
     void an_outage_fails_fast_and_the_same_store_recovers_when_redis_returns() {
         try (RedisServer own = RedisServer.start();
                 ShareStore resilient = new RedisShareStore(own.url(), SETTINGS, Duration.ofMillis(500))) {
