@@ -2,23 +2,27 @@
 -- listeners see chunks up to 'released', the highest sequence number with no hole before it; chunks after a hole
 -- wait for it, or for the reorder window, then the hole is skipped; the buffer is capped by count and duration.
 --
--- KEYS: session hash, audio (zset: chunk JSON by sequence number), index (zset: "seq:micros" by sequence number).
+-- KEYS: session hash, audio (zset: chunk JSON by sequence number), index (zset: "seq:micros:generation" by sequence
+-- number; the generation is the session's 'chunks' counter when the chunk was stored, so a replaced chunk has a new
+-- one and nodes that hold the old one in memory know it is stale).
 -- ARGV[1] = 'append' | 'release', ARGV[2] = now, ARGV[3] = reorderWindowMs, ARGV[4] = audioTtlMs.
 -- append also: ARGV[5] seq, ARGV[6] chunk JSON, ARGV[7] durationMicros, ARGV[8] decodedBytes, ARGV[9] maxChunks,
 -- ARGV[10] maxMicros, ARGV[11] sessionTimeoutMs, ARGV[12] senderKeyHash ('' when none was presented).
--- Returns {outcome, buffered (0/1), holdUntil, seq, json, seq, json, ...} for the chunks released, in order; the
--- appended chunk's own JSON is returned empty (the caller has it).
+-- Returns {outcome, buffered (0/1), holdUntil, epoch, appended chunk's generation (0 when not buffered), then
+-- seq, generation, json for each chunk released, in order}; the appended chunk's own JSON is returned empty (the
+-- caller has it).
 local session, audio, index = KEYS[1], KEYS[2], KEYS[3]
 local mode, now, window = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 
-local state = redis.call('HMGET', session, 'active', 'released', 'holdingSince', 'audioMicros', 'senderKey')
+local state = redis.call('HMGET', session, 'active', 'released', 'holdingSince', 'audioMicros', 'senderKey', 'epoch')
 if not state[1] then return {'NOT_FOUND', 0, 0} end
+local epoch = state[6] or ''
 if mode == 'append' and ARGV[12] ~= '' and ARGV[12] ~= state[5] then return {'FORBIDDEN', 0, 0} end
 if mode == 'append' and state[1] ~= 'true' then return {'NOT_ACTIVE', 0, 0} end
 local released, holding, micros = tonumber(state[2]), tonumber(state[3]), tonumber(state[4])
 if redis.call('EXISTS', index) == 0 then
   -- The buffer's TTL ran out: it starts afresh, but the frontier stays (a paused sender resumes its numbering).
-  if mode == 'release' then return {'WRITTEN', 0, 0} end
+  if mode == 'release' then return {'WRITTEN', 0, 0, epoch, 0} end
   micros, holding = 0, 0
   redis.call('DEL', audio)
 end
@@ -27,11 +31,20 @@ local function fmt(n) return string.format('%d', n) end
 local appended = mode == 'append' and tonumber(ARGV[5]) or nil
 local out = {}
 
+-- An index member's duration and generation ("seq:micros" from before generations reads as generation 0).
+local function parts(member)
+  local us, gen = string.match(member, '^%d+:(%d+):?(%d*)$')
+  return tonumber(us), tonumber(gen) or 0
+end
 local function present(n) return redis.call('ZCOUNT', index, n, n) > 0 end
 local function advance()
-  while present(released + 1) do
+  while true do
+    local member = redis.call('ZRANGEBYSCORE', index, released + 1, released + 1)[1]
+    if not member then break end
+    local _, gen = parts(member)
     released = released + 1
     out[#out + 1] = released
+    out[#out + 1] = gen
     if released == appended then
       out[#out + 1] = ''
     else
@@ -54,24 +67,24 @@ local function releaseDue()
   end
 end
 
-local buffered = 1
+local buffered, generation = 1, 0
 if mode == 'append' then
   local seq = appended
   redis.call('HINCRBY', session, 'bytes', ARGV[8])
-  redis.call('HINCRBY', session, 'chunks', 1)
+  generation = redis.call('HINCRBY', session, 'chunks', 1)
   redis.call('HSET', session, 'lastActivity', ARGV[2])
   redis.call('PEXPIRE', session, ARGV[11])
   if seq <= released and not present(seq) then
-    buffered = 0 -- its place in the stream was already passed
+    buffered, generation = 0, 0 -- its place in the stream was already passed
   else
     local old = redis.call('ZRANGEBYSCORE', index, seq, seq)[1]
     if old then
-      micros = micros - tonumber(string.match(old, ':(%d+)$'))
+      micros = micros - parts(old)
       redis.call('ZREMRANGEBYSCORE', index, seq, seq)
       redis.call('ZREMRANGEBYSCORE', audio, seq, seq)
     end
     redis.call('ZADD', audio, seq, ARGV[6])
-    redis.call('ZADD', index, seq, fmt(seq) .. ':' .. ARGV[7])
+    redis.call('ZADD', index, seq, fmt(seq) .. ':' .. ARGV[7] .. ':' .. fmt(generation))
     micros = micros + tonumber(ARGV[7])
     if seq > released then advance() end
   end
@@ -86,7 +99,7 @@ if mode == 'append' and buffered == 1 then
     if count <= 1 or (count <= maxChunks and micros <= maxMicros) then break end
     local oldest = redis.call('ZRANGE', index, 0, 0, 'WITHSCORES')
     local oldestSeq = tonumber(oldest[2])
-    micros = micros - tonumber(string.match(oldest[1], ':(%d+)$'))
+    micros = micros - parts(oldest[1])
     redis.call('ZREMRANGEBYRANK', index, 0, 0)
     redis.call('ZREMRANGEBYSCORE', audio, oldestSeq, oldestSeq)
     if oldestSeq > released then
@@ -108,6 +121,6 @@ if mode == 'append' then
 end
 local holdUntil = 0
 if holding > 0 then holdUntil = holding + window end
-local reply = {'WRITTEN', buffered, holdUntil}
+local reply = {'WRITTEN', buffered, holdUntil, epoch, generation}
 for i = 1, #out do reply[#reply + 1] = out[i] end
 return reply

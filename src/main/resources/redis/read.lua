@@ -1,9 +1,12 @@
--- A listener's read: records the listener as seen now (unless ARGV[2] is empty), then returns
--- {'Y', ...} with the released chunks newer than ARGV[1] (mode 'audio') or the metadata hash as field/value pairs
--- (mode 'metadata'), or {'N'} when no session holds the id. In 'metadata' mode ARGV[1] is the cover version the
--- caller already holds ('' for none): when it is still the stored one, thumbnailData is left out of the reply.
--- KEYS: session, listeners, audio or metadata; ARGV: since (audio) or held cover version (metadata), listener id
--- or '', now, listenerWindowMs, sessionTimeoutMs, mode.
+-- A listener's read: records the listener as seen now (unless ARGV[2] is empty), then returns {'N'} when no session
+-- holds the id, else:
+-- mode 'metadata': {'Y', field, value, ...} from the metadata hash. ARGV[1] is the cover version the caller already
+--   holds ('' for none): while it is still the stored one, thumbnailData is left out of the reply.
+-- mode 'audio': {'Y', epoch, then seq, generation, json for each released chunk newer than ARGV[1]}. ARGV[7] is the
+--   highest generation the caller holds in memory: chunks of that generation or older come with an empty json,
+--   for the caller to take from its memory (or ask again with a lower ARGV[7] when it no longer holds them).
+-- KEYS: session, listeners, metadata or audio, (audio) audio index; ARGV: since (audio) or held cover version
+-- (metadata), listener id or '', now, listenerWindowMs, sessionTimeoutMs, mode, (audio) known generation.
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'N'} end
 local now = tonumber(ARGV[3])
 if ARGV[2] ~= '' then
@@ -22,10 +25,21 @@ if ARGV[6] == 'metadata' then
     end
   end
 else
-  local released = tonumber(redis.call('HGET', KEYS[1], 'released') or '-1')
+  local state = redis.call('HMGET', KEYS[1], 'released', 'epoch')
+  local released, known = tonumber(state[1] or '-1'), tonumber(ARGV[7])
+  reply[2] = state[2] or ''
   if tonumber(ARGV[1]) < released then
-    for _, chunk in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '(' .. ARGV[1], string.format('%d', released))) do
-      reply[#reply + 1] = chunk
+    local members = redis.call('ZRANGEBYSCORE', KEYS[4], '(' .. ARGV[1], string.format('%d', released))
+    for _, member in ipairs(members) do
+      local seq, gen = string.match(member, '^(%d+):%d+:?(%d*)$')
+      gen = tonumber(gen) or 0
+      local json = ''
+      if gen == 0 or gen > known then json = redis.call('ZRANGEBYSCORE', KEYS[3], seq, seq)[1] end
+      if json then
+        reply[#reply + 1] = tonumber(seq)
+        reply[#reply + 1] = gen
+        reply[#reply + 1] = json
+      end
     end
   end
 end

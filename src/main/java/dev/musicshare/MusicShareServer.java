@@ -181,7 +181,8 @@ public final class MusicShareServer implements AutoCloseable {
 
     private static ShareStore openStore(Settings settings, ShareMetrics metrics) {
         if (settings.redisUrl() == null) return new MemoryShareStore(settings.store());
-        return new RedisShareStore(settings.redisUrl(), settings.store(), settings.redisTimeout(), metrics);
+        return new RedisShareStore(settings.redisUrl(), settings.store(), settings.redisTimeout(),
+                settings.redisChunkCacheBytes(), metrics);
     }
 
     private void releaseHeldAudio(ShareService shares) {

@@ -63,7 +63,7 @@ public class ChunkHotPathBenchmark {
         if (store.equals("redis")) {
             redis = RedisServer.start();
             shareStore = new RedisShareStore("redis://127.0.0.1:" + redis.port(), settings, Duration.ofSeconds(2),
-                    ShareMetrics.inMemory());
+                    RedisShareStore.DEFAULT_CHUNK_CACHE_BYTES, ShareMetrics.inMemory());
         } else {
             shareStore = new MemoryShareStore(settings);
         }

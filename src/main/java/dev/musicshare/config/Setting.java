@@ -15,6 +15,7 @@ public enum Setting {
     CORS_ORIGINS(null, "Origins allowed to call the API from a browser, comma-separated (e.g. https://music.example.org); empty: none."),
     REDIS_URL(null, "redis://[user:password@]host:port[/db]. Unset: the embedded in-memory store (one node)."),
     REDIS_TIMEOUT_MS("2000", "How long a Redis command may take before the request fails with 503."),
+    REDIS_CHUNK_CACHE_MB("64", "Audio each node keeps in memory so Redis sends a chunk to it once, not once per poll (0: off)."),
     MAX_SESSIONS("50", "Live sessions allowed at once, across all nodes."),
     SESSION_TIMEOUT_SECONDS("900", "A session with no sender request for this long expires."),
     METADATA_TTL_SECONDS("30", "Metadata disappears this long after its last update."),

@@ -25,6 +25,8 @@ public final class ShareMetrics {
     private final Counter audioBytesReceived;
     private final Counter chunksServed;
     private final Counter bytesServed;
+    private final Counter chunksReadFromCache;
+    private final Counter chunksReadFromRedis;
     private final Counter pushEvents;
     private final Counter pushBytes;
     private final Counter metadataUpdates;
@@ -41,6 +43,10 @@ public final class ShareMetrics {
         audioBytesReceived = counter("musicshare.audio.bytes.received", "Decoded audio bytes accepted from senders");
         chunksServed = counter("musicshare.audio.chunks.served", "Audio chunks answered to polling listeners");
         bytesServed = counter("musicshare.audio.bytes.served", "Bytes of audio JSON answered to polling listeners");
+        chunksReadFromCache = Counter.builder("musicshare.store.chunks.read").tag("source", "cache")
+                .description("Chunks answered to pollers, by where the node took them from").register(registry);
+        chunksReadFromRedis = Counter.builder("musicshare.store.chunks.read").tag("source", "redis")
+                .description("Chunks answered to pollers, by where the node took them from").register(registry);
         pushEvents = counter("musicshare.push.events.sent", "Events written to push listeners");
         pushBytes = counter("musicshare.push.bytes.sent", "Bytes written to push listeners");
         metadataUpdates = counter("musicshare.metadata.updates", "Metadata updates accepted from senders");
@@ -87,6 +93,12 @@ public final class ShareMetrics {
     public void chunksServed(int chunks, long bytes) {
         chunksServed.increment(chunks);
         bytesServed.increment(bytes);
+    }
+
+    /** How many chunks of a poll the Redis store took from its own memory and how many Redis had to send. */
+    public void chunksRead(int fromCache, int fromRedis) {
+        chunksReadFromCache.increment(fromCache);
+        chunksReadFromRedis.increment(fromRedis);
     }
 
     public void pushed(int bytes) {

@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -32,6 +33,9 @@ import org.slf4j.LoggerFactory;
  * script on that session's keys (they share the hash tag {@code {id}}, hence one cluster slot); the live-session
  * registry is a separate key with scripts of its own. TTLs are real Redis TTLs.
  *
+ * <p>Reads are cached per node where Redis's reply would be the same bytes again: a cover is fetched once per version
+ * and a chunk once per write ({@link ChunkCache}); Redis stays the only source of which chunks a listener gets.
+ *
  * <p>One multiplexed connection serves all requests. While Redis is unreachable, commands are rejected at once
  * (rather than queued) and every call throws {@link StoreUnavailableException} within the command timeout; the
  * client reconnects by itself, and scripts Redis forgot on a restart are loaded again.
@@ -41,6 +45,10 @@ public final class RedisShareStore implements ShareStore {
     static final String REGISTRY = "sessions:live";
     private static final String THUMBNAIL_VERSION = "thumbnailVersion";
     private static final int MAX_REMEMBERED_THUMBNAILS = 10_000;
+    /** Default bound on chunk JSON held in memory: at 100 chunks/s of 235 KB, the last 2.8 s of every session. */
+    public static final long DEFAULT_CHUNK_CACHE_BYTES = 64L * 1024 * 1024;
+    /** A read retries once with an earlier generation when chunks it expected to hold were evicted meanwhile. */
+    private static final int READ_ATTEMPTS = 3;
 
     private final StoreSettings settings;
     private final ShareMetrics metrics;
@@ -57,18 +65,27 @@ public final class RedisShareStore implements ShareStore {
      * per listener, so without this most of the node's Redis traffic was the same cover again and again.
      */
     private final ConcurrentHashMap<String, Cover> coversRead = new ConcurrentHashMap<>();
+    private final ChunkCache chunkCache;
 
     private record Cover(String version, String data) {}
 
     public RedisShareStore(String url, StoreSettings settings, Duration timeout) {
-        this(url, settings, timeout, ShareMetrics.inMemory());
+        this(url, settings, timeout, DEFAULT_CHUNK_CACHE_BYTES, ShareMetrics.inMemory());
     }
 
-    /** Connects at once: an unreachable Redis at start-up is a configuration error, reported as such. */
-    public RedisShareStore(String url, StoreSettings settings, Duration timeout, ShareMetrics metrics) {
+    /**
+     * Connects at once: an unreachable Redis at start-up is a configuration error, reported as such.
+     *
+     * @param chunkCacheBytes chunk JSON this node may hold in memory to spare Redis re-sending it; 0 turns that off
+     */
+    public RedisShareStore(String url, StoreSettings settings, Duration timeout, long chunkCacheBytes,
+            ShareMetrics metrics) {
         this.settings = settings;
         this.metrics = metrics;
         this.timeout = timeout;
+        this.chunkCache = new ChunkCache(chunkCacheBytes);
+        metrics.gauge("musicshare.store.chunk.cache.bytes", "Chunk JSON this node holds to spare Redis re-sending it",
+                chunkCache::bytes);
         RedisURI uri = RedisURI.create(url);
         uri.setTimeout(timeout);
         client = RedisClient.create(uri);
@@ -96,8 +113,9 @@ public final class RedisShareStore implements ShareStore {
         StartOutcome outcome = StartOutcome.valueOf(reserved);
         if (outcome == StartOutcome.STARTED) {
             RedisKeys keys = new RedisKeys(id);
+            String epoch = Long.toHexString(ThreadLocalRandom.current().nextLong());
             await("start", scripts.run(Script.CREATE, ScriptOutputType.STATUS, keys.all(),
-                    args(now, settings.sessionTimeout().toMillis(), orEmpty(senderKeyHash))));
+                    args(now, settings.sessionTimeout().toMillis(), orEmpty(senderKeyHash), epoch)));
         }
         return outcome;
     }
@@ -167,7 +185,9 @@ public final class RedisShareStore implements ShareStore {
         WriteOutcome outcome = WriteOutcome.valueOf(text(reply.get(0)));
         if (outcome != WriteOutcome.WRITTEN) return AppendResult.refused(outcome);
         refreshRegistry(id, now);
-        Released released = released(reply, chunk);
+        long generation = (Long) reply.get(4);
+        if (generation > 0) chunkCache.put(id, text(reply.get(3)), chunk.sequenceNumber(), generation, chunk.json());
+        Released released = released(id, reply, chunk);
         return new AppendResult(outcome, ((Long) reply.get(1)) == 1, released.chunks(), released.holdUntil());
     }
 
@@ -176,7 +196,7 @@ public final class RedisShareStore implements ShareStore {
         RedisKeys keys = new RedisKeys(id);
         List<Object> reply = await("audio", scripts.run(Script.AUDIO, ScriptOutputType.MULTI, keys.audioKeys(),
                 args("release", now, settings.reorderWindow().toMillis(), settings.audioTtl().toMillis())));
-        return released(reply, null);
+        return released(id, reply, null);
     }
 
     @Override
@@ -187,19 +207,17 @@ public final class RedisShareStore implements ShareStore {
                 orEmpty(senderKeyHash))));
         if (state.isEmpty()) return StopResult.refused(WriteOutcome.NOT_FOUND);
         if (text(state.get(0)).equals("FORBIDDEN")) return StopResult.refused(WriteOutcome.FORBIDDEN);
-        thumbnailsWritten.remove(id);
-        coversRead.remove(id);
+        forgetCached(id);
         await("stop", redis.zrem(RedisKeys.bytes(REGISTRY), RedisKeys.bytes(id)).toCompletableFuture());
         return new StopResult(WriteOutcome.WRITTEN, record(id, state).orElseThrow());
     }
 
     @Override
     public MetadataRead readMetadata(String id, String listenerId, long now) {
-        RedisKeys keys = new RedisKeys(id);
         Cover held = coversRead.get(id);
-        List<Object> reply = read("metadata", keys.metadata(), id, held == null ? "" : held.version(), listenerId, now);
+        List<Object> reply = read("metadata", id, held == null ? "" : held.version(), listenerId, now, -1);
         if (reply == null) {
-            coversRead.remove(id);
+            forgetCached(id);
             return MetadataRead.NO_SESSION;
         }
         Map<String, String> fields = new HashMap<>();
@@ -218,12 +236,43 @@ public final class RedisShareStore implements ShareStore {
         return new MetadataRead(true, fields);
     }
 
+    /**
+     * Redis names the released chunks and sends only those newer than any this node holds; the rest come from the
+     * {@link ChunkCache}, each checked against the generation Redis names. Should some have been evicted in between,
+     * the read is asked again from the oldest missing generation on, and finally for everything.
+     */
     @Override
     public Optional<List<byte[]>> readChunks(String id, long since, String listenerId, long now) {
-        RedisKeys keys = new RedisKeys(id);
-        List<Object> reply = read("audio", keys.audio(), id, Long.toString(since), listenerId, now);
-        if (reply == null) return Optional.empty();
-        return Optional.of(reply.stream().map(chunk -> (byte[]) chunk).toList());
+        long known = chunkCache.knownGeneration(id);
+        for (int attempt = 1; ; attempt++) {
+            List<Object> reply = read("audio", id, Long.toString(since), listenerId, now, known);
+            if (reply == null) {
+                forgetCached(id);
+                return Optional.empty();
+            }
+            String epoch = text(reply.get(0));
+            List<byte[]> chunks = new ArrayList<>();
+            long oldestMissing = Long.MAX_VALUE;
+            int sentByRedis = 0;
+            for (int i = 1; i + 2 < reply.size(); i += 3) {
+                long sequence = (Long) reply.get(i);
+                long generation = (Long) reply.get(i + 1);
+                byte[] json = (byte[]) reply.get(i + 2);
+                if (json.length > 0) {
+                    sentByRedis++;
+                    chunkCache.put(id, epoch, sequence, generation, json);
+                } else {
+                    json = chunkCache.get(id, epoch, sequence, generation);
+                    if (json == null) oldestMissing = Math.min(oldestMissing, generation);
+                }
+                chunks.add(json);
+            }
+            if (oldestMissing == Long.MAX_VALUE) {
+                metrics.chunksRead(chunks.size() - sentByRedis, sentByRedis);
+                return Optional.of(chunks);
+            }
+            known = attempt + 1 < READ_ATTEMPTS ? oldestMissing - 1 : -1;
+        }
     }
 
     @Override
@@ -258,7 +307,7 @@ public final class RedisShareStore implements ShareStore {
                 io.lettuce.core.Range.create(Double.NEGATIVE_INFINITY, (double) now)).toCompletableFuture());
         List<String> expired = new ArrayList<>();
         for (byte[] id : idle) {
-            coversRead.remove(text(id));
+            forgetCached(text(id));
             // Only the node whose ZREM removes the entry reports it, so each expiry is announced once.
             if (await("expiry", redis.zrem(registry, id).toCompletableFuture()) == 1) expired.add(text(id));
         }
@@ -282,11 +331,13 @@ public final class RedisShareStore implements ShareStore {
     }
 
     /** {@code null} when no session holds the id, else the values after the script's found-marker. */
-    private List<Object> read(String mode, String dataKey, String id, String since, String listenerId, long now) {
+    private List<Object> read(String mode, String id, String since, String listenerId, long now, long known) {
         RedisKeys keys = new RedisKeys(id);
-        List<Object> reply = await("read", scripts.run(Script.READ, ScriptOutputType.MULTI,
-                keys.of(keys.session(), keys.listeners(), dataKey), args(since, listenerId == null ? "" : listenerId,
-                now, settings.listenerWindow().toMillis(), settings.sessionTimeout().toMillis(), mode)));
+        byte[][] scriptKeys = mode.equals("audio") ? keys.of(keys.session(), keys.listeners(), keys.audio(),
+                keys.audioIndex()) : keys.of(keys.session(), keys.listeners(), keys.metadata());
+        List<Object> reply = await("read", scripts.run(Script.READ, ScriptOutputType.MULTI, scriptKeys,
+                args(since, listenerId == null ? "" : listenerId, now, settings.listenerWindow().toMillis(),
+                        settings.sessionTimeout().toMillis(), mode, known)));
         if (text(reply.get(0)).equals("N")) return null;
         return reply.subList(1, reply.size());
     }
@@ -310,15 +361,29 @@ public final class RedisShareStore implements ShareStore {
                 });
     }
 
-    private static Released released(List<Object> reply, StoredChunk appended) {
+    /** The chunks an append or release let through, each also kept in the node's cache for its pollers. */
+    private Released released(String id, List<Object> reply, StoredChunk appended) {
+        String epoch = text(reply.get(3));
         List<StoredChunk> chunks = new ArrayList<>();
-        for (int i = 3; i + 1 < reply.size(); i += 2) {
+        for (int i = 5; i + 2 < reply.size(); i += 3) {
             long sequence = (Long) reply.get(i);
-            byte[] json = (byte[]) reply.get(i + 1);
-            boolean isAppended = appended != null && json.length == 0 && sequence == appended.sequenceNumber();
-            chunks.add(isAppended ? appended : new StoredChunk(sequence, json, 0));
+            long generation = (Long) reply.get(i + 1);
+            byte[] json = (byte[]) reply.get(i + 2);
+            if (appended != null && json.length == 0 && sequence == appended.sequenceNumber()) {
+                chunks.add(appended);
+            } else {
+                chunkCache.put(id, epoch, sequence, generation, json);
+                chunks.add(new StoredChunk(sequence, json, 0));
+            }
         }
         return new Released(chunks, (Long) reply.get(2));
+    }
+
+    /** Forgets what this node holds of a session that ended or is gone. */
+    private void forgetCached(String id) {
+        thumbnailsWritten.remove(id);
+        coversRead.remove(id);
+        chunkCache.forget(id);
     }
 
     private static Optional<SessionRecord> record(String id, List<Object> state) {

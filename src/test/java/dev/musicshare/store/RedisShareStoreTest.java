@@ -2,8 +2,10 @@ package dev.musicshare.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.musicshare.metrics.ShareMetrics;
 import dev.musicshare.testing.RedisServer;
 import dev.musicshare.testing.SharedRedis;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +40,7 @@ class RedisShareStoreTest extends ShareStoreContract {
         assertTtlWithin(redis, "session:{123456}:metadata", SETTINGS.metadataTtl());
         assertTtlWithin(redis, "session:{123456}:audio", SETTINGS.audioTtl());
         assertTtlWithin(redis, "session:{123456}:audio:index", SETTINGS.audioTtl());
-        assertThat(redis.send("ZSCORE session:{123456}:audio:index 0:1000")).isEqualTo("$1");
+        assertThat(redis.send("ZSCORE session:{123456}:audio:index 0:1000:1")).isEqualTo("$1");
         // A stopped session keeps its hash for the grace period only, and leaves the registry.
         store.stop("123456", null, now);
         assertTtlWithin(redis, "session:{123456}", SETTINGS.stopGrace());
@@ -89,6 +91,114 @@ class RedisShareStoreTest extends ShareStoreContract {
             sender.putMetadata("900001", Map.of("title", "T"), null, now);
             assertThat(reader.readMetadata("900001", "l", now).fields()).doesNotContainKey("thumbnailData");
         }
+    }
+
+    @Test
+    void a_node_has_redis_send_it_each_chunk_once_however_many_listeners_poll() {
+        ShareMetrics readerMetrics = ShareMetrics.inMemory();
+        try (RedisServer own = RedisServer.start();
+                ShareStore sender = new RedisShareStore(own.url(), SETTINGS, Duration.ofSeconds(2));
+                ShareStore reader = new RedisShareStore(own.url(), SETTINGS, Duration.ofSeconds(2),
+                        RedisShareStore.DEFAULT_CHUNK_CACHE_BYTES, readerMetrics)) {
+            sender.start("900002", null, now);
+            List<String> written = appendLargeChunks(sender, "900002", 0, 5, 'a');
+
+            long before = netOutput(own);
+            assertThat(texts(reader.readChunks("900002", -1, "l0", now))).isEqualTo(written);
+            assertThat(netOutput(own) - before).as("the first read on a node").isGreaterThan(500_000);
+
+            before = netOutput(own);
+            for (int listener = 1; listener <= 5; listener++) {
+                assertThat(texts(reader.readChunks("900002", -1, "l" + listener, now))).isEqualTo(written);
+                assertThat(texts(reader.readChunks("900002", 2, "l" + listener, now))).isEqualTo(written.subList(3, 5));
+            }
+            assertThat(netOutput(own) - before).as("bytes Redis sent for ten more reads of the same chunks")
+                    .isLessThan(20_000);
+            assertThat(readerMetrics.registry().get("musicshare.store.chunks.read").tag("source", "cache").counter()
+                    .count()).isEqualTo(35);
+            assertThat(listenerCount(reader, "900002")).isEqualTo(6);
+
+            before = netOutput(own);
+            assertThat(texts(sender.readChunks("900002", -1, "l0", now))).isEqualTo(written);
+            assertThat(netOutput(own) - before).as("the writing node holds what it wrote").isLessThan(5_000);
+        }
+    }
+
+    @Test
+    void a_chunk_written_again_on_another_node_is_never_served_from_memory() {
+        try (RedisServer own = RedisServer.start();
+                ShareStore sender = new RedisShareStore(own.url(), SETTINGS, Duration.ofSeconds(2));
+                ShareStore resender = new RedisShareStore(own.url(), SETTINGS, Duration.ofSeconds(2));
+                ShareStore reader = new RedisShareStore(own.url(), SETTINGS, Duration.ofSeconds(2))) {
+            sender.start("900003", null, now);
+            List<String> first = appendLargeChunks(sender, "900003", 0, 3, 'a');
+            assertThat(texts(reader.readChunks("900003", -1, "l", now))).isEqualTo(first);
+
+            // Chunk 1 is written again elsewhere; then both nodes learn of a newer write (chunk 3) before anyone asks
+            // for chunk 1 again, so Redis takes both to hold chunk 1 and names it without sending it.
+            List<String> again = appendLargeChunks(resender, "900003", 1, 1, 'b');
+            List<String> next = appendLargeChunks(sender, "900003", 3, 1, 'a');
+            assertThat(texts(reader.readChunks("900003", 2, "l", now))).isEqualTo(next);
+            List<String> expected = List.of(first.get(0), again.get(0), first.get(2), next.get(0));
+            assertThat(texts(reader.readChunks("900003", -1, "l", now))).isEqualTo(expected);
+            assertThat(texts(sender.readChunks("900003", -1, "l", now))).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void an_id_started_again_never_serves_chunks_of_its_earlier_life() {
+        try (RedisServer own = RedisServer.start();
+                ShareStore sender = new RedisShareStore(own.url(), SETTINGS, Duration.ofSeconds(2));
+                ShareStore reader = new RedisShareStore(own.url(), SETTINGS, Duration.ofSeconds(2))) {
+            sender.start("900004", null, now);
+            List<String> earlier = appendLargeChunks(sender, "900004", 0, 2, 'a');
+            assertThat(texts(reader.readChunks("900004", -1, "l", now))).isEqualTo(earlier);
+
+            // Same id, same sequence numbers and the same write counts: only the epoch tells the two lives apart.
+            sender.stop("900004", null, now);
+            assertThat(sender.start("900004", null, now)).isEqualTo(StartOutcome.STARTED);
+            List<String> later = appendLargeChunks(sender, "900004", 0, 2, 'c');
+            assertThat(texts(reader.readChunks("900004", -1, "l", now))).isEqualTo(later);
+        }
+    }
+
+    @Test
+    void a_node_whose_memory_holds_less_than_the_buffer_still_reads_every_chunk_in_order() {
+        try (RedisServer own = RedisServer.start();
+                ShareStore sender = new RedisShareStore(own.url(), SETTINGS, Duration.ofSeconds(2));
+                ShareStore small = new RedisShareStore(own.url(), SETTINGS, Duration.ofSeconds(2), 250_000,
+                        ShareMetrics.inMemory());
+                ShareStore off = new RedisShareStore(own.url(), SETTINGS, Duration.ofSeconds(2), 0,
+                        ShareMetrics.inMemory())) {
+            sender.start("900005", null, now);
+            List<String> written = appendLargeChunks(sender, "900005", 0, 6, 'a');
+            for (int read = 0; read < 3; read++) {
+                assertThat(texts(small.readChunks("900005", -1, "l", now))).isEqualTo(written);
+                assertThat(texts(small.readChunks("900005", 3, "l", now))).isEqualTo(written.subList(4, 6));
+                assertThat(texts(off.readChunks("900005", 0, "l", now))).isEqualTo(written.subList(1, 6));
+            }
+        }
+    }
+
+    /** Appends {@code count} 100 KB chunks from {@code first} on, each filled with its number and {@code fill}. */
+    private List<String> appendLargeChunks(ShareStore node, String id, int first, int count, char fill) {
+        List<String> written = new java.util.ArrayList<>();
+        for (int sequence = first; sequence < first + count; sequence++) {
+            String json = "{\"sequenceNumber\":" + sequence + ",\"data\":\"" + String.valueOf(fill).repeat(100_000)
+                    + "\"}";
+            assertThat(node.appendChunk(id, new StoredChunk(sequence, json.getBytes(StandardCharsets.US_ASCII), 1_000),
+                    8, null, now).outcome()).isEqualTo(WriteOutcome.WRITTEN);
+            written.add(json);
+        }
+        return written;
+    }
+
+    private static List<String> texts(java.util.Optional<List<byte[]>> chunks) {
+        return chunks.orElseThrow().stream().map(json -> new String(json, StandardCharsets.US_ASCII)).toList();
+    }
+
+    private int listenerCount(ShareStore node, String id) {
+        return node.listenerCount(id, now);
     }
 
     private static long netOutput(RedisServer redis) {
