@@ -30,15 +30,13 @@ final class PollBench {
         AtomicLong polls = new AtomicLong();
         AtomicLong pollErrors = new AtomicLong();
         AtomicLong bytesOut = new AtomicLong();
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         List<RealTimeSender> senders = new ArrayList<>();
         List<List<ListenerTally>> tallies = new ArrayList<>();
         ScheduledExecutorService pollers = Executors.newScheduledThreadPool(Math.min(256, sessions * pollersPerSession));
         for (int s = 0; s < sessions; s++) {
-            String id = String.valueOf(610_000 + s);
+            String id = sessionId(s);
             target.stop(id);
             if (target.start(id) != 200) throw new IllegalStateException("could not start session " + id);
-            senders.add(new RealTimeSender(target, id, chunks, options.chunkMillis(), deadline));
             if (options.metadataMillis() > 0) {
                 // Fixed rate and not waiting on the previous post: the desktop app lets them overlap.
                 pollers.scheduleAtFixedRate(() -> count(() -> target.postMetadata(id, metadata), metadataRequests,
@@ -70,7 +68,12 @@ final class PollBench {
             }
             tallies.add(sessionTallies);
         }
+        // The run is timed from here: setting up many sessions under their pollers' load may take seconds.
         long began = System.nanoTime();
+        long deadline = began + seconds * 1_000_000_000L;
+        for (int s = 0; s < sessions; s++) {
+            senders.add(new RealTimeSender(target, sessionId(s), chunks, options.chunkMillis(), deadline));
+        }
         senders.forEach(Thread::start);
         for (RealTimeSender sender : senders) sender.join();
         Thread.sleep(pollMillis + 500L); // the last chunks' polls
@@ -93,7 +96,7 @@ final class PollBench {
                 outOfOrder += tally.outOfOrder();
                 delivered += tally.received();
             }
-            target.stop(String.valueOf(610_000 + s));
+            target.stop(sessionId(s));
         }
         return new BenchResult("poll", target.baseUrl())
                 .put("listeners", sessions * pollersPerSession)
@@ -108,6 +111,10 @@ final class PollBench {
                 .put("lost", lost).put("duplicated", duplicates).put("out_of_order", outOfOrder)
                 .put("metadata_requests_per_second", metadataRequests.get() / elapsed)
                 .put("http_errors", pollErrors.get() + senderErrors + metadataErrors.get());
+    }
+
+    private static String sessionId(int index) {
+        return String.valueOf(610_000 + index);
     }
 
     /** Runs one request; a 4xx/5xx (404 before the first metadata is fine) or an exception counts as an error. */
