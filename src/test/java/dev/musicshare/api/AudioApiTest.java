@@ -122,6 +122,9 @@ class AudioApiTest extends ApiTestBase {
         "{\"data\":\"AAAAAAAAAAA=\",\"sampleRate\":44100,\"channels\":2,\"sequenceNumber\":true}",
         "{\"data\":\"AAAAAAAAAAA=\",\"sampleRate\":44100,\"channels\":2,\"sequenceNumber\":9007199254740992}",
         "{\"data\":12,\"sampleRate\":44100,\"channels\":2,\"sequenceNumber\":1}",
+        "{\"data\":\"AAAAAAAAAAA\u00e9\",\"sampleRate\":44100,\"channels\":2,\"sequenceNumber\":1}",
+        "{\"data\":\"AAAAAAAAAA\\u00e9=\",\"sampleRate\":44100,\"channels\":2,\"sequenceNumber\":1}",
+        "{\"data\":\"AAAAAAAAAA\\n=\",\"sampleRate\":44100,\"channels\":2,\"sequenceNumber\":1}",
         "{\"data\":\"AAAAAAAAAAA=\",\"sampleRate\":44100,\"channels\":2,\"sequenceNumber\":1,\"timestamp\":\"now\"}",
         "{\"data\":\"AAAAAAAAAAA=\",\"sampleRate\":44100,\"channels\":2,\"sequenceNumber\":1} trailing",
         "{\"data\":\"AAAAAAAAAAA=\",\"sampleRate\":44100,",
@@ -142,6 +145,19 @@ class AudioApiTest extends ApiTestBase {
                 "{\"data\":\"AAAAAAAAAAA=\",\"sampleRate\":44100,\"channels\":2,\"sequenceNumber\":0}");
         assertThat(reply.status()).isEqualTo(200);
         assertThat(api.get("/api/share/123456/audio").json().get(0).get("timestamp").asLong()).isPositive();
+    }
+
+    @Test
+    void escaped_base64_and_spaced_json_are_read_as_json_means_them() {
+        // JSON may escape '/' and '+' (.NET's default encoder writes + as \u002B); listeners get plain base64.
+        expect(200, api.postJson("/api/share/123456/audio",
+                "{\"data\":\"AAAA\\/AA\\u002BAAA=\",\"sampleRate\":44100,\"channels\":2,\"sequenceNumber\":0}"));
+        expect(200, api.postJson("/api/share/123456/audio",
+                "{ \"sequenceNumber\" : 1 ,\n \"data\"\t:\r\n \"AAAA/AA+AAB=\" , \"sampleRate\":44100,\"channels\":2}"));
+        Reply read = expect(200, api.get("/api/share/123456/audio?since=-1"));
+        assertThat(read.json().get(0).get("data").asText()).isEqualTo("AAAA/AA+AAA=");
+        assertThat(read.json().get(1).get("data").asText()).isEqualTo("AAAA/AA+AAB=");
+        assertThat(new String(read.body(), java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("\\");
     }
 
     @Test

@@ -15,21 +15,33 @@ class Base64PayloadTest {
             byte[] bytes = new byte[random.nextInt(64)];
             random.nextBytes(bytes);
             String text = Base64.getEncoder().encodeToString(bytes);
-            assertThat(Base64Payload.decodedLength(text)).isEqualTo(bytes.length);
+            assertThat(length(text)).isEqualTo(bytes.length);
             if (text.isEmpty()) continue;
             char[] corrupted = text.toCharArray();
             corrupted[random.nextInt(corrupted.length)] = "!-_ =\n\u00e9A".charAt(random.nextInt(8));
             String candidate = new String(corrupted);
-            assertThat(Base64Payload.decodedLength(candidate) >= 0).as(candidate).isEqualTo(jdkAccepts(candidate));
+            assertThat(length(candidate) >= 0).as(candidate).isEqualTo(jdkAccepts(candidate));
         }
     }
 
     @Test
     void refuses_unpadded_and_misplaced_padding() {
-        assertThat(Base64Payload.decodedLength("AAAAAA")).isEqualTo(-1);
-        assertThat(Base64Payload.decodedLength("AA=A")).isEqualTo(-1);
-        assertThat(Base64Payload.decodedLength("A===")).isEqualTo(-1);
-        assertThat(Base64Payload.decodedLength("AAAAAAAAgD8=")).isEqualTo(8);
+        assertThat(length("AAAAAA")).isEqualTo(-1);
+        assertThat(length("AA=A")).isEqualTo(-1);
+        assertThat(length("A===")).isEqualTo(-1);
+        assertThat(length("AAAAAAAAgD8=")).isEqualTo(8);
+    }
+
+    /** Checks the text as a span in the middle of a larger array, as the parser hands it over. */
+    private static long length(String text) {
+        byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] framed = new byte[utf8.length + 4];
+        framed[0] = '"';
+        framed[1] = '!';
+        System.arraycopy(utf8, 0, framed, 2, utf8.length);
+        framed[utf8.length + 2] = '=';
+        framed[utf8.length + 3] = '"';
+        return Base64Payload.decodedLength(framed, 2, utf8.length + 2);
     }
 
     private static boolean jdkAccepts(String text) {
