@@ -61,7 +61,7 @@ for run in $(seq "$runs"); do
   start_server
   measured=$server_pids${redis_pid:+,$redis_pid}
   echo "== $target, run $run of $runs (pids $measured)"
-  java -jar "$jar" bench --url "http://127.0.0.1:$port" --token Token --pid "$measured" --scenario poll \
+  /usr/bin/time -f "load tool: %U s user, %S s sys, %e s elapsed, %M KB peak" java ${TOOL_HEAP:--Xmx1g} -jar "$jar" bench --url "http://127.0.0.1:$port" --token Token --pid "$measured" --scenario poll \
     --sessions 50 --listeners 5 --chunk-ms 500 --poll-ms 400 --metadata-ms 250 --metadata-poll-ms 500 \
     --thumbnail-kb 30 --seconds "$seconds" --json "$work/run.json"
   if [ -n "$redis_pid" ]; then
@@ -70,7 +70,20 @@ for run in $(seq "$runs"); do
       "sent $(redis-cli -p "$redis_port" info stats | grep -E '^total_net_output_bytes' | tr -d '\r')"
   fi
   if [ "$target" != peer ]; then
-    curl -s "http://127.0.0.1:$port/metrics" | grep -E '^musicshare_(store_chunks_read_total|http_errors_total)' || true
+    curl -s "http://127.0.0.1:$port/metrics" > "$work/metrics.txt"
+    grep -E '^musicshare_(store_chunks_read_total|http_errors_total)' "$work/metrics.txt" || true
+    # Time spent inside the server per request, by route: what the server adds, apart from the tool's queueing.
+    python3 - "$work/metrics.txt" <<'PY'
+import re, sys
+sums, counts = {}, {}
+for line in open(sys.argv[1]):
+    m = re.match(r'http_server_requests_seconds_(sum|count)\{method="(\w+)",route="([^"]+)",status="(\d+)"\} (\S+)', line)
+    if m: (sums if m[1] == "sum" else counts)[f"{m[2]} {m[3]} {m[4]}"] = float(m[5])
+    m = re.match(r'musicshare_store_operation_seconds_(sum|count)\{operation="(\w+)"\} (\S+)', line)
+    if m: (sums if m[1] == "sum" else counts)["store " + m[2]] = float(m[3])
+for key in sorted(counts):
+    if counts[key] >= 100: print(f"server mean {key:60s} {1000 * sums[key] / counts[key]:8.2f} ms over {counts[key]:.0f}")
+PY
   fi
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true

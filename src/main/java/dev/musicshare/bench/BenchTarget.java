@@ -8,21 +8,36 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 
-/** A server speaking the Music Share API (ours or the seed's), as the load tool drives it. */
+/**
+ * A server speaking the Music Share API (ours or the seed's), as the load tool drives it.
+ *
+ * <p>Requests are spread over several JDK HTTP clients: each does all its connections' I/O on one selector thread,
+ * and with hundreds of pollers fetching megabytes a second that one thread, not the server, set the pace.
+ */
 final class BenchTarget {
+    private static final int CLIENTS = 4;
+
     private final String baseUrl;
     private final String authorization;
-    private final HttpClient http;
+    private final HttpClient[] clients = new HttpClient[CLIENTS];
+    private final java.util.concurrent.atomic.AtomicInteger turn = new java.util.concurrent.atomic.AtomicInteger();
 
     BenchTarget(String baseUrl, String token, int threads) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.authorization = "Bearer " + token;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .executor(Executors.newFixedThreadPool(threads, runnable -> {
-                    Thread thread = new Thread(runnable, "bench-http");
-                    thread.setDaemon(true);
-                    return thread;
-                })).connectTimeout(Duration.ofSeconds(5)).build();
+        var executor = Executors.newFixedThreadPool(threads, runnable -> {
+            Thread thread = new Thread(runnable, "bench-http");
+            thread.setDaemon(true);
+            return thread;
+        });
+        for (int i = 0; i < CLIENTS; i++) {
+            clients[i] = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(executor)
+                    .connectTimeout(Duration.ofSeconds(5)).build();
+        }
+    }
+
+    private HttpClient http() {
+        return clients[Math.floorMod(turn.getAndIncrement(), CLIENTS)];
     }
 
     String baseUrl() {
@@ -57,7 +72,7 @@ final class BenchTarget {
 
     HttpResponse<java.io.InputStream> eventStream(String sessionId, String listenerId) throws IOException,
             InterruptedException {
-        return http.send(request("/api/share/" + sessionId + "/events").header("X-Listener-Id", listenerId)
+        return http().send(request("/api/share/" + sessionId + "/events").header("X-Listener-Id", listenerId)
                 .timeout(Duration.ofDays(1)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
     }
 
@@ -73,7 +88,7 @@ final class BenchTarget {
 
     private HttpResponse<byte[]> send(HttpRequest request) {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            return http().send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new IllegalStateException(request.uri() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
