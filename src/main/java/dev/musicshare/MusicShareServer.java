@@ -17,6 +17,7 @@ import dev.musicshare.share.SessionStats;
 import dev.musicshare.share.ShareEvents;
 import dev.musicshare.share.ShareService;
 import dev.musicshare.store.MemoryShareStore;
+import dev.musicshare.store.RedisOptions;
 import dev.musicshare.store.RedisShareStore;
 import dev.musicshare.store.ShareStore;
 import dev.musicshare.store.StoreUnavailableException;
@@ -181,8 +182,8 @@ public final class MusicShareServer implements AutoCloseable {
 
     private static ShareStore openStore(Settings settings, ShareMetrics metrics) {
         if (settings.redisUrl() == null) return new MemoryShareStore(settings.store());
-        return new RedisShareStore(settings.redisUrl(), settings.store(), settings.redisTimeout(),
-                settings.redisChunkCacheBytes(), metrics);
+        return new RedisShareStore(new RedisOptions(settings.redisUrl(), settings.redisTimeout(),
+                settings.redisConnections(), settings.redisChunkCacheBytes()), settings.store(), metrics);
     }
 
     private void releaseHeldAudio(ShareService shares) {

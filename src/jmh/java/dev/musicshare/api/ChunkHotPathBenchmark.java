@@ -7,6 +7,7 @@ import dev.musicshare.share.SessionId;
 import dev.musicshare.share.ShareEvents;
 import dev.musicshare.share.ShareService;
 import dev.musicshare.store.MemoryShareStore;
+import dev.musicshare.store.RedisOptions;
 import dev.musicshare.store.RedisShareStore;
 import dev.musicshare.store.ShareStore;
 import dev.musicshare.store.StoreSettings;
@@ -62,8 +63,8 @@ public class ChunkHotPathBenchmark {
         StoreSettings settings = StoreSettings.defaults();
         if (store.equals("redis")) {
             redis = RedisServer.start();
-            shareStore = new RedisShareStore("redis://127.0.0.1:" + redis.port(), settings, Duration.ofSeconds(2),
-                    RedisShareStore.DEFAULT_CHUNK_CACHE_BYTES, ShareMetrics.inMemory());
+            shareStore = new RedisShareStore(RedisOptions.of("redis://127.0.0.1:" + redis.port()), settings,
+                    ShareMetrics.inMemory());
         } else {
             shareStore = new MemoryShareStore(settings);
         }

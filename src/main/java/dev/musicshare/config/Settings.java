@@ -19,6 +19,7 @@ import java.util.Set;
  * @param corsOrigins          browser origins allowed to call the API (empty: none)
  * @param redisUrl             null for the embedded store
  * @param redisTimeout         per-command Redis timeout
+ * @param redisConnections     connections a node opens to Redis
  * @param redisChunkCacheBytes chunk JSON a node on Redis keeps in memory for its pollers
  * @param store                limits and lifetimes the store enforces
  * @param rateLimits           per-client and per-session request limits
@@ -37,6 +38,7 @@ public record Settings(
         Set<String> corsOrigins,
         String redisUrl,
         Duration redisTimeout,
+        int redisConnections,
         long redisChunkCacheBytes,
         StoreSettings store,
         RateLimitSettings rateLimits,
@@ -80,6 +82,7 @@ public record Settings(
                 read.origins(),
                 read.redisUrl(),
                 Duration.ofMillis(read.integer(Setting.REDIS_TIMEOUT_MS, 10, 60_000)),
+                read.integer(Setting.REDIS_CONNECTIONS, 1, 64),
                 read.integer(Setting.REDIS_CHUNK_CACHE_MB, 0, 65_536) * 1024L * 1024,
                 store,
                 new RateLimitSettings(read.integer(Setting.RATE_LIMIT_STARTS_PER_MINUTE, 0, 1_000_000),

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * The store's Lua scripts (resources under {@code /redis}), run by digest. A restarted Redis has forgotten them;
@@ -20,14 +21,16 @@ final class RedisScripts {
         final String source = read("/redis/" + name().toLowerCase() + ".lua");
     }
 
-    private final RedisAsyncCommands<byte[], byte[]> redis;
+    private final Supplier<RedisAsyncCommands<byte[], byte[]>> connections;
     private final ConcurrentHashMap<Script, String> digests = new ConcurrentHashMap<>();
 
-    RedisScripts(RedisAsyncCommands<byte[], byte[]> redis) {
-        this.redis = redis;
+    /** @param connections the connection each run goes over (its retry too) */
+    RedisScripts(Supplier<RedisAsyncCommands<byte[], byte[]>> connections) {
+        this.connections = connections;
     }
 
     <T> CompletableFuture<T> run(Script script, ScriptOutputType type, byte[][] keys, byte[]... args) {
+        RedisAsyncCommands<byte[], byte[]> redis = connections.get();
         String digest = digests.computeIfAbsent(script, s -> redis.digest(s.source));
         CompletableFuture<T> first = redis.<T>evalsha(digest, type, keys, args).toCompletableFuture();
         return first.handle((result, error) -> {

@@ -9,9 +9,6 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.ZAddArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.codec.ByteArrayCodec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -36,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * <p>Reads are cached per node where Redis's reply would be the same bytes again: a cover is fetched once per version
  * and a chunk once per write ({@link ChunkCache}); Redis stays the only source of which chunks a listener gets.
  *
- * <p>One multiplexed connection serves all requests. While Redis is unreachable, commands are rejected at once
+ * <p>A few multiplexed connections, taken in turn, serve all requests ({@link RedisConnections}). While Redis is unreachable, commands are rejected at once
  * (rather than queued) and every call throws {@link StoreUnavailableException} within the command timeout; the
  * client reconnects by itself, and scripts Redis forgot on a restart are loaded again.
  */
@@ -45,8 +42,6 @@ public final class RedisShareStore implements ShareStore {
     static final String REGISTRY = "sessions:live";
     private static final String THUMBNAIL_VERSION = "thumbnailVersion";
     private static final int MAX_REMEMBERED_THUMBNAILS = 10_000;
-    /** Default bound on chunk JSON held in memory: at 100 chunks/s of 235 KB, the last 2.8 s of every session. */
-    public static final long DEFAULT_CHUNK_CACHE_BYTES = 64L * 1024 * 1024;
     /** A read retries once with an earlier generation when chunks it expected to hold were evicted meanwhile. */
     private static final int READ_ATTEMPTS = 3;
 
@@ -54,8 +49,7 @@ public final class RedisShareStore implements ShareStore {
     private final ShareMetrics metrics;
     private final Duration timeout;
     private final RedisClient client;
-    private final StatefulRedisConnection<byte[], byte[]> connection;
-    private final RedisAsyncCommands<byte[], byte[]> redis;
+    private final RedisConnections connections;
     private final RedisScripts scripts;
     /** The cover version this node last wrote per session: lets unchanged covers be left out of writes. */
     private final ConcurrentHashMap<String, String> thumbnailsWritten = new ConcurrentHashMap<>();
@@ -70,23 +64,18 @@ public final class RedisShareStore implements ShareStore {
     private record Cover(String version, String data) {}
 
     public RedisShareStore(String url, StoreSettings settings, Duration timeout) {
-        this(url, settings, timeout, DEFAULT_CHUNK_CACHE_BYTES, ShareMetrics.inMemory());
+        this(RedisOptions.of(url).withTimeout(timeout), settings, ShareMetrics.inMemory());
     }
 
-    /**
-     * Connects at once: an unreachable Redis at start-up is a configuration error, reported as such.
-     *
-     * @param chunkCacheBytes chunk JSON this node may hold in memory to spare Redis re-sending it; 0 turns that off
-     */
-    public RedisShareStore(String url, StoreSettings settings, Duration timeout, long chunkCacheBytes,
-            ShareMetrics metrics) {
+    /** Connects at once: an unreachable Redis at start-up is a configuration error, reported as such. */
+    public RedisShareStore(RedisOptions options, StoreSettings settings, ShareMetrics metrics) {
         this.settings = settings;
         this.metrics = metrics;
-        this.timeout = timeout;
-        this.chunkCache = new ChunkCache(chunkCacheBytes);
+        this.timeout = options.timeout();
+        this.chunkCache = new ChunkCache(options.chunkCacheBytes());
         metrics.gauge("musicshare.store.chunk.cache.bytes", "Chunk JSON this node holds to spare Redis re-sending it",
                 chunkCache::bytes);
-        RedisURI uri = RedisURI.create(url);
+        RedisURI uri = RedisURI.create(options.url());
         uri.setTimeout(timeout);
         client = RedisClient.create(uri);
         client.setOptions(ClientOptions.builder()
@@ -95,14 +84,14 @@ public final class RedisShareStore implements ShareStore {
                 .timeoutOptions(TimeoutOptions.enabled(timeout))
                 .build());
         try {
-            connection = client.connect(ByteArrayCodec.INSTANCE);
+            connections = new RedisConnections(client, options.connections());
         } catch (RedisException e) {
             client.shutdown();
             throw new StoreUnavailableException("Redis at " + RedisKeys.describe(uri) + " is unreachable", e);
         }
-        redis = connection.async();
-        scripts = new RedisScripts(redis);
-        log.atInfo().addKeyValue("redis", RedisKeys.describe(uri)).log("connected to Redis");
+        scripts = new RedisScripts(connections::next);
+        log.atInfo().addKeyValue("redis", RedisKeys.describe(uri)).addKeyValue("connections", options.connections())
+                .log("connected to Redis");
     }
 
     @Override
@@ -122,7 +111,7 @@ public final class RedisShareStore implements ShareStore {
 
     @Override
     public Optional<SessionRecord> session(String id, long now) {
-        List<byte[]> fields = await("session", redis.hmget(RedisKeys.bytes(new RedisKeys(id).session()),
+        List<byte[]> fields = await("session", connections.next().hmget(RedisKeys.bytes(new RedisKeys(id).session()),
                 RedisKeys.bytes("active"), RedisKeys.bytes("startTime"), RedisKeys.bytes("lastActivity"),
                 RedisKeys.bytes("stoppedAt"), RedisKeys.bytes("bytes"), RedisKeys.bytes("chunks"),
                 RedisKeys.bytes("peakListeners")).toCompletableFuture()
@@ -208,7 +197,7 @@ public final class RedisShareStore implements ShareStore {
         if (state.isEmpty()) return StopResult.refused(WriteOutcome.NOT_FOUND);
         if (text(state.get(0)).equals("FORBIDDEN")) return StopResult.refused(WriteOutcome.FORBIDDEN);
         forgetCached(id);
-        await("stop", redis.zrem(RedisKeys.bytes(REGISTRY), RedisKeys.bytes(id)).toCompletableFuture());
+        await("stop", connections.next().zrem(RedisKeys.bytes(REGISTRY), RedisKeys.bytes(id)).toCompletableFuture());
         return new StopResult(WriteOutcome.WRITTEN, record(id, state).orElseThrow());
     }
 
@@ -287,13 +276,13 @@ public final class RedisShareStore implements ShareStore {
 
     @Override
     public int liveSessionCount(long now) {
-        return (int) (long) await("count", redis.zcount(RedisKeys.bytes(REGISTRY),
+        return (int) (long) await("count", connections.next().zcount(RedisKeys.bytes(REGISTRY),
                 io.lettuce.core.Range.create((double) now, Double.POSITIVE_INFINITY)).toCompletableFuture());
     }
 
     @Override
     public List<SessionRecord> liveSessions(long now) {
-        List<byte[]> ids = await("sessions", redis.zrangebyscore(RedisKeys.bytes(REGISTRY),
+        List<byte[]> ids = await("sessions", connections.next().zrangebyscore(RedisKeys.bytes(REGISTRY),
                 io.lettuce.core.Range.create((double) now, Double.POSITIVE_INFINITY)).toCompletableFuture());
         List<SessionRecord> sessions = new ArrayList<>();
         for (byte[] id : ids) session(text(id), now).ifPresent(sessions::add);
@@ -303,20 +292,20 @@ public final class RedisShareStore implements ShareStore {
     @Override
     public List<String> expireIdleSessions(long now) {
         byte[] registry = RedisKeys.bytes(REGISTRY);
-        List<byte[]> idle = await("expiry", redis.zrangebyscore(registry,
+        List<byte[]> idle = await("expiry", connections.next().zrangebyscore(registry,
                 io.lettuce.core.Range.create(Double.NEGATIVE_INFINITY, (double) now)).toCompletableFuture());
         List<String> expired = new ArrayList<>();
         for (byte[] id : idle) {
             forgetCached(text(id));
             // Only the node whose ZREM removes the entry reports it, so each expiry is announced once.
-            if (await("expiry", redis.zrem(registry, id).toCompletableFuture()) == 1) expired.add(text(id));
+            if (await("expiry", connections.next().zrem(registry, id).toCompletableFuture()) == 1) expired.add(text(id));
         }
         return expired;
     }
 
     @Override
     public void ping() {
-        await("ping", redis.ping().toCompletableFuture());
+        await("ping", connections.next().ping().toCompletableFuture());
     }
 
     @Override
@@ -326,7 +315,7 @@ public final class RedisShareStore implements ShareStore {
 
     @Override
     public void close() {
-        connection.close();
+        connections.close();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
 
@@ -354,7 +343,7 @@ public final class RedisShareStore implements ShareStore {
 
     /** Keeps the registry's deadline in step with the session's TTL; sent alongside, not waited for. */
     private void refreshRegistry(String id, long now) {
-        redis.zadd(RedisKeys.bytes(REGISTRY), ZAddArgs.Builder.xx(), now + settings.sessionTimeout().toMillis(),
+        connections.next().zadd(RedisKeys.bytes(REGISTRY), ZAddArgs.Builder.xx(), now + settings.sessionTimeout().toMillis(),
                 RedisKeys.bytes(id)).whenComplete((changed, error) -> {
                     if (error != null) log.atWarn().addKeyValue("sessionId", id).log("registry not refreshed: {}",
                             error.getMessage());

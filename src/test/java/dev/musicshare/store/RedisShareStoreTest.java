@@ -98,8 +98,8 @@ class RedisShareStoreTest extends ShareStoreContract {
         ShareMetrics readerMetrics = ShareMetrics.inMemory();
         try (RedisServer own = RedisServer.start();
                 ShareStore sender = new RedisShareStore(own.url(), SETTINGS, Duration.ofSeconds(2));
-                ShareStore reader = new RedisShareStore(own.url(), SETTINGS, Duration.ofSeconds(2),
-                        RedisShareStore.DEFAULT_CHUNK_CACHE_BYTES, readerMetrics)) {
+                ShareStore reader = new RedisShareStore(RedisOptions.of(own.url()), SETTINGS,
+                        readerMetrics)) {
             sender.start("900002", null, now);
             List<String> written = appendLargeChunks(sender, "900002", 0, 5, 'a');
 
@@ -122,6 +122,26 @@ class RedisShareStoreTest extends ShareStoreContract {
             assertThat(texts(sender.readChunks("900002", -1, "l0", now))).isEqualTo(written);
             assertThat(netOutput(own) - before).as("the writing node holds what it wrote").isLessThan(5_000);
         }
+    }
+
+    @Test
+    void a_node_opens_the_configured_connections_and_closes_them() {
+        try (RedisServer own = RedisServer.start()) {
+            long before = connectedClients(own);
+            try (ShareStore node = new RedisShareStore(new RedisOptions(own.url(), Duration.ofSeconds(2), 3, 0),
+                    SETTINGS, ShareMetrics.inMemory())) {
+                node.ping();
+                assertThat(connectedClients(own) - before).isEqualTo(3);
+            }
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                    .until(() -> connectedClients(own) == before);
+        }
+    }
+
+    /** Clients connected, the asking one (a connection of its own per command) not counted. */
+    private static long connectedClients(RedisServer redis) {
+        String info = redis.sendBulk("INFO clients");
+        return Long.parseLong(info.replaceAll("(?s).*connected_clients:(\\d+).*", "$1")) - 1;
     }
 
     @Test
@@ -166,10 +186,10 @@ class RedisShareStoreTest extends ShareStoreContract {
     void a_node_whose_memory_holds_less_than_the_buffer_still_reads_every_chunk_in_order() {
         try (RedisServer own = RedisServer.start();
                 ShareStore sender = new RedisShareStore(own.url(), SETTINGS, Duration.ofSeconds(2));
-                ShareStore small = new RedisShareStore(own.url(), SETTINGS, Duration.ofSeconds(2), 250_000,
-                        ShareMetrics.inMemory());
-                ShareStore off = new RedisShareStore(own.url(), SETTINGS, Duration.ofSeconds(2), 0,
-                        ShareMetrics.inMemory())) {
+                ShareStore small = new RedisShareStore(
+                        RedisOptions.of(own.url()).withChunkCacheBytes(250_000), SETTINGS, ShareMetrics.inMemory());
+                ShareStore off = new RedisShareStore(
+                        RedisOptions.of(own.url()).withChunkCacheBytes(0), SETTINGS, ShareMetrics.inMemory())) {
             sender.start("900005", null, now);
             List<String> written = appendLargeChunks(sender, "900005", 0, 6, 'a');
             for (int read = 0; read < 3; read++) {
@@ -224,7 +244,15 @@ class RedisShareStoreTest extends ShareStoreContract {
             own.restart(); // empty, and without our scripts: they must be loaded again
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
                     .until(() -> resilient.start("800003", null, now) == StartOutcome.STARTED);
-            assertThat(resilient.appendChunk("800003", chunk(0), 8, null, now).outcome()).isEqualTo(WriteOutcome.WRITTEN);
+            // Commands take the connections in turn: every one of them must be back, not just the first.
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
+                for (int i = 0; i < 2 * RedisOptions.DEFAULT_CONNECTIONS; i++) resilient.ping();
+                return true;
+            });
+            for (int i = 0; i < 2 * RedisOptions.DEFAULT_CONNECTIONS; i++) {
+                assertThat(resilient.appendChunk("800003", chunk(i), 8, null, now).outcome())
+                        .isEqualTo(WriteOutcome.WRITTEN);
+            }
         }
     }
 
