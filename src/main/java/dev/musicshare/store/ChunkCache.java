@@ -22,8 +22,14 @@ final class ChunkCache {
 
     private record Entry(long generation, byte[] json) {}
 
-    /** What this node knows of a session: its epoch and the highest generation it has been given. */
-    private record Known(String epoch, long generation) {}
+    /**
+     * What this node knows of a session: its epoch, the highest generation it has been given, and when it last
+     * wrote one of the session's chunks itself (System.nanoTime(), 0 for never).
+     */
+    private record Known(String epoch, long generation, long writtenAt) {}
+
+    /** A session written here this recently has its sender on this node: its new chunks reach the cache first. */
+    private static final long WRITER_WINDOW_NANOS = 10_000_000_000L;
 
     /** Sessions remembered at most; beyond it all is dropped (only an optimisation is lost). */
     private static final int MAX_SESSIONS = 10_000;
@@ -47,6 +53,22 @@ final class ChunkCache {
         return known == null ? -1 : known.generation();
     }
 
+    /**
+     * True while this node writes the session's chunks: then every new chunk is held here as soon as Redis has
+     * stored it, and a read that raced ahead of that is better served by asking again than by having Redis send it.
+     */
+    synchronized boolean writtenHere(String session) {
+        Known known = sessions.get(session);
+        return known != null && known.writtenAt() != 0 && System.nanoTime() - known.writtenAt() < WRITER_WINDOW_NANOS;
+    }
+
+    /** Holds a chunk this node wrote to Redis itself. */
+    synchronized void putWritten(String session, String epoch, long sequence, long generation, byte[] json) {
+        put(session, epoch, sequence, generation, json);
+        Known known = sessions.get(session);
+        if (known != null) sessions.put(session, new Known(known.epoch(), known.generation(), System.nanoTime()));
+    }
+
     /** Holds a chunk; an epoch other than the one held for the session first drops all the session held. */
     synchronized void put(String session, String epoch, long sequence, long generation, byte[] json) {
         if (budgetBytes == 0 || epoch.isEmpty() || generation <= 0 || json.length > budgetBytes) return;
@@ -54,9 +76,9 @@ final class ChunkCache {
         if (known == null || !known.epoch().equals(epoch)) {
             if (known != null) forgetChunks(session);
             if (known == null && sessions.size() >= MAX_SESSIONS) clear();
-            known = new Known(epoch, 0);
+            known = new Known(epoch, 0, 0);
         }
-        sessions.put(session, new Known(epoch, Math.max(known.generation(), generation)));
+        sessions.put(session, new Known(epoch, Math.max(known.generation(), generation), known.writtenAt()));
         Entry previous = entries.remove(new Key(session, sequence));
         if (previous != null) bytes -= previous.json().length;
         entries.put(new Key(session, sequence), new Entry(generation, json));

@@ -175,7 +175,9 @@ public final class RedisShareStore implements ShareStore {
         if (outcome != WriteOutcome.WRITTEN) return AppendResult.refused(outcome);
         refreshRegistry(id, now);
         long generation = (Long) reply.get(4);
-        if (generation > 0) chunkCache.put(id, text(reply.get(3)), chunk.sequenceNumber(), generation, chunk.json());
+        if (generation > 0) {
+            chunkCache.putWritten(id, text(reply.get(3)), chunk.sequenceNumber(), generation, chunk.json());
+        }
         Released released = released(id, reply, chunk);
         return new AppendResult(outcome, ((Long) reply.get(1)) == 1, released.chunks(), released.holdUntil());
     }
@@ -232,7 +234,9 @@ public final class RedisShareStore implements ShareStore {
      */
     @Override
     public Optional<List<byte[]>> readChunks(String id, long since, String listenerId, long now) {
-        long known = chunkCache.knownGeneration(id);
+        // Where this node writes the session, its chunks reach the cache as Redis stores them; a read queued before
+        // that would otherwise have Redis send them in full, so it asks for names only and fetches any it lacks.
+        long known = chunkCache.writtenHere(id) ? Long.MAX_VALUE : chunkCache.knownGeneration(id);
         for (int attempt = 1; ; attempt++) {
             List<Object> reply = read("audio", id, Long.toString(since), listenerId, now, known);
             if (reply == null) {

@@ -32,6 +32,21 @@ class ChunkCacheTest {
     }
 
     @Test
+    void a_session_counts_as_written_here_only_once_this_node_wrote_a_chunk_of_it() {
+        ChunkCache cache = new ChunkCache(1_000);
+        cache.put("read", "e", 0, 1, json(1, 'a'));
+        cache.putWritten("written", "e", 0, 1, json(1, 'a'));
+        assertThat(cache.writtenHere("read")).isFalse();
+        assertThat(cache.writtenHere("written")).isTrue();
+        assertThat(cache.writtenHere("unknown")).isFalse();
+        cache.put("written", "e2", 0, 1, json(1, 'b'));
+        assertThat(cache.writtenHere("written")).as("a new life of the id, read here only").isFalse();
+        cache.putWritten("off", "e", 0, 1, json(1, 'a'));
+        cache.forget("off");
+        assertThat(cache.writtenHere("off")).isFalse();
+    }
+
+    @Test
     void a_new_epoch_drops_what_the_session_held_before() {
         ChunkCache cache = new ChunkCache(1_000);
         cache.put("s", "e1", 0, 1, json(10, 'a'));

@@ -192,7 +192,12 @@ class RedisShareStoreTest extends ShareStoreContract {
                         RedisOptions.of(own.url()).withChunkCacheBytes(0), SETTINGS, ShareMetrics.inMemory())) {
             sender.start("900005", null, now);
             List<String> written = appendLargeChunks(sender, "900005", 0, 6, 'a');
+            // The writing node asks Redis for names only and fetches what its memory no longer holds.
+            small.start("900006", null, now);
+            List<String> writtenBySmall = appendLargeChunks(small, "900006", 0, 6, 'w');
             for (int read = 0; read < 3; read++) {
+                assertThat(texts(small.readChunks("900006", -1, "l", now))).isEqualTo(writtenBySmall);
+                assertThat(texts(small.readChunks("900006", 4, "l", now))).isEqualTo(writtenBySmall.subList(5, 6));
                 assertThat(texts(small.readChunks("900005", -1, "l", now))).isEqualTo(written);
                 assertThat(texts(small.readChunks("900005", 3, "l", now))).isEqualTo(written.subList(4, 6));
                 assertThat(texts(off.readChunks("900005", 0, "l", now))).isEqualTo(written.subList(1, 6));
