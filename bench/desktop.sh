@@ -1,5 +1,5 @@
 #!/bin/bash
-# desktop.sh TARGET [SECONDS] [RUNS]: the SongRequest desktop app's load (issue 8) — 50 sessions, each a sender
+# desktop.sh TARGET [SECONDS] [RUNS]: the SongRequest desktop app's load (issue 8) — 50 sessions (SESSIONS), each a sender
 # posting 0.5 s stereo chunks at 2/s and metadata with a 30 KB cover at 4/s, and 5 receivers polling audio every
 # 400 ms and metadata every 500 ms — against one freshly started server:
 #   memory  our jar on its embedded store          redis  our jar on a fresh redis-server of its own
@@ -62,7 +62,7 @@ for run in $(seq "$runs"); do
   measured=$server_pids${redis_pid:+,$redis_pid}
   echo "== $target, run $run of $runs (pids $measured)"
   /usr/bin/time -f "load tool: %U s user, %S s sys, %e s elapsed, %M KB peak" java ${TOOL_HEAP:--Xmx1g} -jar "$jar" bench --url "http://127.0.0.1:$port" --token Token --pid "$measured" --scenario poll \
-    --sessions 50 --listeners 5 --chunk-ms 500 --poll-ms 400 --metadata-ms 250 --metadata-poll-ms 500 \
+    --sessions "${SESSIONS:-50}" --listeners 5 --chunk-ms 500 --poll-ms 400 --metadata-ms 250 --metadata-poll-ms 500 \
     --thumbnail-kb 30 --seconds "$seconds" --json "$work/run.json"
   if [ -n "$redis_pid" ]; then
     echo "redis: $(redis-cli -p "$redis_port" info memory | grep -E '^used_memory_peak_human' | tr -d '\r')," \
