@@ -183,7 +183,8 @@ public final class MusicShareServer implements AutoCloseable {
     private static ShareStore openStore(Settings settings, ShareMetrics metrics) {
         if (settings.redisUrl() == null) return new MemoryShareStore(settings.store());
         return new RedisShareStore(new RedisOptions(settings.redisUrl(), settings.redisTimeout(),
-                settings.redisConnections(), settings.redisChunkCacheBytes()), settings.store(), metrics);
+                settings.redisConnections(), settings.redisChunkCacheBytes()).withReleasedAudioPublished(),
+                settings.store(), metrics);
     }
 
     private void releaseHeldAudio(ShareService shares) {

@@ -1,8 +1,10 @@
 package dev.musicshare.live;
 
+import dev.musicshare.share.AudioChunk;
 import dev.musicshare.share.Metadata;
 import dev.musicshare.share.SessionId;
 import dev.musicshare.share.ShareEvents;
+import dev.musicshare.store.RedisShareStore;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -25,14 +27,19 @@ import org.slf4j.LoggerFactory;
  * hears events by the same path and in the same order. The channel name carries the session's hash tag, so moving to
  * sharded pub/sub (SPUBLISH/SSUBSCRIBE) on a cluster keeps it in the session's slot.
  *
- * <p>Wire format: one type byte ({@code M} metadata JSON, {@code A} 8-byte sequence number then chunk JSON,
- * {@code E} end reason), then the payload.
+ * <p>Wire format: an audio event is the chunk's canonical JSON as is (it starts with <code>{</code> and ends with
+ * its sequence number), so the Redis store can publish it from the script that releases it
+ * ({@link RedisShareStore#eventsChannel}) without building a copy; {@link #audioReleased} is for stores that do
+ * not. Other events are one type byte ({@code M} metadata JSON, {@code E} end reason) and the payload. Nodes before
+ * this format published audio as {@code A}, an 8-byte sequence number and the JSON; that is still understood, so
+ * a rolling upgrade loses no audio events.
  */
 public final class RedisShareEvents implements ShareEvents, SessionWatcher, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisShareEvents.class);
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
     private static final byte METADATA = 'M';
-    private static final byte AUDIO = 'A';
+    private static final byte AUDIO_JSON = '{';
+    private static final byte FRAMED_AUDIO = 'A';
     private static final byte ENDED = 'E';
 
     private final RedisClient client;
@@ -66,8 +73,7 @@ public final class RedisShareEvents implements ShareEvents, SessionWatcher, Auto
 
     @Override
     public void audioReleased(SessionId id, long sequenceNumber, byte[] chunkJson) {
-        publish(id, AUDIO, ByteBuffer.allocate(Long.BYTES + chunkJson.length).putLong(sequenceNumber).put(chunkJson)
-                .array());
+        publish(id, chunkJson);
     }
 
     @Override
@@ -94,13 +100,17 @@ public final class RedisShareEvents implements ShareEvents, SessionWatcher, Auto
     }
 
     static String channel(String sessionId) {
-        return "session:{" + sessionId + "}:events";
+        return RedisShareStore.eventsChannel(sessionId);
     }
 
     private void publish(SessionId id, byte type, byte[] payload) {
         byte[] message = new byte[payload.length + 1];
         message[0] = type;
         System.arraycopy(payload, 0, message, 1, payload.length);
+        publish(id, message);
+    }
+
+    private void publish(SessionId id, byte[] message) {
         publisher.async().publish(channel(id.value()), message).whenComplete((receivers, error) -> {
             if (error != null) log.atWarn().addKeyValue("sessionId", id).log("live event not published: {}", error.getMessage());
         });
@@ -110,12 +120,12 @@ public final class RedisShareEvents implements ShareEvents, SessionWatcher, Auto
         LiveHub target = hub;
         if (target == null || message.length == 0) return;
         String sessionId = channel.substring("session:{".length(), channel.indexOf('}'));
-        byte[] payload = Arrays.copyOfRange(message, 1, message.length);
         LiveEvent event = switch (message[0]) {
-            case METADATA -> LiveEvent.of(LiveEvent.METADATA, payload);
-            case AUDIO -> LiveEvent.audio(ByteBuffer.wrap(payload).getLong(),
-                    Arrays.copyOfRange(payload, Long.BYTES, payload.length));
-            case ENDED -> LiveEvent.ended(new String(payload, StandardCharsets.US_ASCII));
+            case AUDIO_JSON -> LiveEvent.audio(AudioChunk.sequenceNumberOf(message), message);
+            case FRAMED_AUDIO -> LiveEvent.audio(ByteBuffer.wrap(message, 1, Long.BYTES).getLong(),
+                    Arrays.copyOfRange(message, 1 + Long.BYTES, message.length));
+            case METADATA -> LiveEvent.of(LiveEvent.METADATA, Arrays.copyOfRange(message, 1, message.length));
+            case ENDED -> LiveEvent.ended(new String(message, 1, message.length - 1, StandardCharsets.US_ASCII));
             default -> null;
         };
         if (event != null) target.deliver(sessionId, event);

@@ -29,6 +29,11 @@ record RedisKeys(String id) {
         return session() + ":listeners";
     }
 
+    /** A pub/sub channel, not a key; named with the same hash tag so sharded pub/sub would keep it in the slot. */
+    String events() {
+        return session() + ":events";
+    }
+
     byte[][] all() {
         return of(session(), metadata(), audio(), audioIndex(), listeners());
     }

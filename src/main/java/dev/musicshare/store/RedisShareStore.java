@@ -60,6 +60,7 @@ public final class RedisShareStore implements ShareStore {
      */
     private final ConcurrentHashMap<String, Cover> coversRead = new ConcurrentHashMap<>();
     private final ChunkCache chunkCache;
+    private final boolean publishReleasedAudio;
 
     private record Cover(String version, String data) {}
 
@@ -73,6 +74,7 @@ public final class RedisShareStore implements ShareStore {
         this.metrics = metrics;
         this.timeout = options.timeout();
         this.chunkCache = new ChunkCache(options.chunkCacheBytes());
+        this.publishReleasedAudio = options.publishReleasedAudio();
         metrics.gauge("musicshare.store.chunk.cache.bytes", "Chunk JSON this node holds to spare Redis re-sending it",
                 chunkCache::bytes);
         RedisURI uri = RedisURI.create(options.url());
@@ -167,7 +169,7 @@ public final class RedisShareStore implements ShareStore {
     public AppendResult appendChunk(String id, StoredChunk chunk, long decodedBytes, String senderKeyHash, long now) {
         RedisKeys keys = new RedisKeys(id);
         byte[][] args = args("append", now, settings.reorderWindow().toMillis(), settings.audioTtl().toMillis(),
-                chunk.sequenceNumber(), chunk.json(), chunk.durationMicros(), decodedBytes,
+                releasedAudioChannel(keys), chunk.sequenceNumber(), chunk.json(), chunk.durationMicros(), decodedBytes,
                 settings.audioBufferChunks(), settings.audioBufferDuration().toNanos() / 1000,
                 settings.sessionTimeout().toMillis(), orEmpty(senderKeyHash));
         List<Object> reply = await("audio", scripts.run(Script.AUDIO, ScriptOutputType.MULTI, keys.audioKeys(), args));
@@ -186,7 +188,8 @@ public final class RedisShareStore implements ShareStore {
     public Released releaseDue(String id, long now) {
         RedisKeys keys = new RedisKeys(id);
         List<Object> reply = await("audio", scripts.run(Script.AUDIO, ScriptOutputType.MULTI, keys.audioKeys(),
-                args("release", now, settings.reorderWindow().toMillis(), settings.audioTtl().toMillis())));
+                args("release", now, settings.reorderWindow().toMillis(), settings.audioTtl().toMillis(),
+                        releasedAudioChannel(keys))));
         return released(id, reply, null);
     }
 
@@ -370,6 +373,20 @@ public final class RedisShareStore implements ShareStore {
             }
         }
         return new Released(chunks, (Long) reply.get(2));
+    }
+
+    @Override
+    public boolean publishesReleasedAudio() {
+        return publishReleasedAudio;
+    }
+
+    /** The pub/sub channel of a session's push events; {@code RedisShareEvents} subscribes to it. */
+    public static String eventsChannel(String sessionId) {
+        return new RedisKeys(sessionId).events();
+    }
+
+    private String releasedAudioChannel(RedisKeys keys) {
+        return publishReleasedAudio ? keys.events() : "";
     }
 
     /** Forgets what this node holds of a session that ended or is gone. */

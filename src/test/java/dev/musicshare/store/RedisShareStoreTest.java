@@ -5,10 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.musicshare.metrics.ShareMetrics;
 import dev.musicshare.testing.RedisServer;
 import dev.musicshare.testing.SharedRedis;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class RedisShareStoreTest extends ShareStoreContract {
@@ -206,6 +213,47 @@ class RedisShareStoreTest extends ShareStoreContract {
     }
 
     /** Appends {@code count} 100 KB chunks from {@code first} on, each filled with its number and {@code fill}. */
+    @Test
+    void the_audio_script_publishes_each_released_chunk_once_in_release_order_when_asked_to() throws Exception {
+        RedisClient client = RedisClient.create(SharedRedis.server().url());
+        BlockingQueue<byte[]> heard = new LinkedBlockingQueue<>();
+        try (ShareStore publishing = new RedisShareStore(RedisOptions.of(SharedRedis.server().url())
+                        .withReleasedAudioPublished(), SETTINGS, ShareMetrics.inMemory());
+                StatefulRedisPubSubConnection<byte[], byte[]> subscriber = client.connectPubSub(ByteArrayCodec.INSTANCE)) {
+            subscriber.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(byte[] channel, byte[] message) {
+                    heard.add(message);
+                }
+            });
+            subscriber.sync().subscribe(RedisShareStore.eventsChannel("900010").getBytes(StandardCharsets.UTF_8));
+            assertThat(publishing.publishesReleasedAudio()).isTrue();
+            assertThat(store.publishesReleasedAudio()).as("a store built without the option").isFalse();
+
+            publishing.start("900010", null, now);
+            // The store without the option releases 0 and publishes nothing.
+            assertThat(store.appendChunk("900010", chunk(0), 8, null, now).released()).hasSize(1);
+            publishing.appendChunk("900010", chunk(2), 8, null, now); // held: 1 is missing
+            publishing.appendChunk("900010", chunk(1), 8, null, now); // releases 1 and 2
+            publishing.appendChunk("900010", chunk(4), 8, null, now); // held until the reorder window passes
+            assertThat(publishing.releaseDue("900010", now + SETTINGS.reorderWindow().toMillis()).chunks())
+                    .extracting(StoredChunk::sequenceNumber).containsExactly(4L);
+
+            List<String> messages = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                byte[] message = heard.poll(5, TimeUnit.SECONDS);
+                assertThat(message).as("message " + i).isNotNull();
+                messages.add(new String(message, StandardCharsets.US_ASCII));
+            }
+            assertThat(messages).containsExactly(new String(chunk(1).json(), StandardCharsets.US_ASCII),
+                    new String(chunk(2).json(), StandardCharsets.US_ASCII),
+                    new String(chunk(4).json(), StandardCharsets.US_ASCII));
+            assertThat(heard.poll(200, TimeUnit.MILLISECONDS)).as("no chunk published twice").isNull();
+        } finally {
+            client.shutdown();
+        }
+    }
+
     private List<String> appendLargeChunks(ShareStore node, String id, int first, int count, char fill) {
         List<String> written = new java.util.ArrayList<>();
         for (int sequence = first; sequence < first + count; sequence++) {
