@@ -134,6 +134,11 @@ public final class MusicShareServer implements AutoCloseable {
         return hub.connectionCount();
     }
 
+    /** Requests being handled now (push streams not counted): what a shutdown waits for. */
+    public int requestsInFlight() {
+        return inFlight.count();
+    }
+
     /**
      * Stops accepting connections, tells push listeners this node is going away ({@code reconnect}: they come back
      * with {@code since}, to another node if there is one), lets requests in flight finish (at most a few seconds),

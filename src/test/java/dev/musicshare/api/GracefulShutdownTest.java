@@ -3,6 +3,7 @@ package dev.musicshare.api;
 import static dev.musicshare.testing.AudioSamples.chunkJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.musicshare.MusicShareServer;
 import dev.musicshare.config.Settings;
@@ -12,6 +13,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -33,12 +35,15 @@ class GracefulShutdownTest {
                     + "application/json\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(body, 0, body.length / 2);
             out.flush();
-            Thread.sleep(200); // the request is now being handled, waiting for the rest of its body
+            // Waited for, not slept on: a busy machine may take longer than any fixed pause to dispatch it, and a
+            // connection whose request has not reached a handler yet is idle, which a shutdown may close.
+            await().atMost(Duration.ofSeconds(5)).until(() -> server.requestsInFlight() == 1);
 
             CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
-            Thread.sleep(300);
-            assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).as("no new connections")
-                    .isInstanceOf(java.net.ConnectException.class);
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThatThrownBy(
+                    () -> new Socket("127.0.0.1", port).close()).as("no new connections")
+                    .isInstanceOf(java.net.ConnectException.class));
+            assertThat(closing).as("still waiting for the upload").isNotDone();
             out.write(body, body.length / 2, body.length - body.length / 2);
             out.flush();
             InputStream in = socket.getInputStream();
