@@ -16,7 +16,11 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +45,7 @@ public final class RedisShareEvents implements ShareEvents, SessionWatcher, Auto
     private static final byte AUDIO_JSON = '{';
     private static final byte FRAMED_AUDIO = 'A';
     private static final byte ENDED = 'E';
+    private static final Duration PUBLISH_WAIT = Duration.ofSeconds(2);
 
     private final RedisClient client;
     private final StatefulRedisConnection<String, byte[]> publisher;
@@ -110,10 +115,19 @@ public final class RedisShareEvents implements ShareEvents, SessionWatcher, Auto
         publish(id, message);
     }
 
+    /**
+     * Waits for Redis to take the event before the request that caused it answers. Audio events are published by the
+     * store's script on other connections, so without the wait a sender's metadata could reach listeners after
+     * the chunk it posted next; with it, events from requests that follow one another arrive in that order.
+     */
     private void publish(SessionId id, byte[] message) {
-        publisher.async().publish(channel(id.value()), message).whenComplete((receivers, error) -> {
-            if (error != null) log.atWarn().addKeyValue("sessionId", id).log("live event not published: {}", error.getMessage());
-        });
+        try {
+            publisher.async().publish(channel(id.value()), message).get(PUBLISH_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            log.atWarn().addKeyValue("sessionId", id).log("live event not published: {}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void deliver(String channel, byte[] message) {

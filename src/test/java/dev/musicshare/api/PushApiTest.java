@@ -9,6 +9,7 @@ import dev.musicshare.testing.PushEvent;
 import dev.musicshare.testing.SseTestClient;
 import dev.musicshare.testing.WsTestClient;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,28 @@ class PushApiTest extends ApiTestBase {
             assertThat(ended.name()).isEqualTo("ended");
             assertThat(ended.data().get("reason").asText()).isEqualTo("stopped");
             await().atMost(Duration.ofSeconds(5)).until(listener::closedByServer);
+        }
+    }
+
+    @Test
+    void events_of_requests_that_follow_one_another_arrive_in_that_order() {
+        // On Redis, audio events are published by the store's script and metadata events by the node, over
+        // different connections: only the node waiting for its own publishes keeps them in request order.
+        try (PushClient listener = connect("sse", "")) {
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                api.postJson("/api/share/123456/metadata", "{\"title\":\"Track " + i + "\"}");
+                postChunk("123456", i);
+                expected.add("metadata Track " + i);
+                expected.add("audio " + i);
+            }
+            List<String> heard = new ArrayList<>();
+            for (int i = 0; i < expected.size(); i++) {
+                PushEvent event = listener.next();
+                heard.add(event.name().equals("audio") ? "audio " + event.sequenceNumber()
+                        : event.name() + " " + event.data().get("title").asText());
+            }
+            assertThat(heard).containsExactlyElementsOf(expected);
         }
     }
 
