@@ -5,6 +5,7 @@ import dev.musicshare.share.ListenerId;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -31,6 +32,8 @@ public abstract class LiveConnection {
     private List<LiveEvent> heldDuringCatchUp = new ArrayList<>();
     private long queuedBytes;
     private long lastQueuedSequence;
+    /** The metadata last queued: the same again (read at the catch-up seam and also heard live) tells nothing new. */
+    private byte[] lastQueuedMetadata;
     private int overflows;
     private boolean draining;
     private boolean closed;
@@ -129,6 +132,9 @@ public abstract class LiveConnection {
         if (event.isAudio()) {
             if (event.sequenceNumber() <= lastQueuedSequence) return;
             lastQueuedSequence = event.sequenceNumber();
+        } else if (event.name().equals(LiveEvent.METADATA)) {
+            if (Arrays.equals(event.json(), lastQueuedMetadata)) return;
+            lastQueuedMetadata = event.json();
         }
         if (queue.size() >= limits.maxQueuedEvents() || queuedBytes + event.size() > limits.maxQueuedBytes()) {
             if (!skipAhead(event)) return;
