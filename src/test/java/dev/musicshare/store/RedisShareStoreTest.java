@@ -254,6 +254,40 @@ class RedisShareStoreTest extends ShareStoreContract {
         }
     }
 
+    @Test
+    void a_session_buffered_by_the_build_before_generations_and_epochs_is_read_and_extended() {
+        RedisServer redis = SharedRedis.server();
+        store.start("900020", null, now);
+        store.appendChunk("900020", chunk(0), 8, null, now);
+        store.appendChunk("900020", chunk(1), 8, null, now);
+        // What that build left in Redis: index entries "seq:micros", no epoch in the session hash.
+        for (int sequence = 0; sequence <= 1; sequence++) {
+            assertThat(redis.send("ZREM session:{900020}:audio:index " + sequence + ":1000:" + (sequence + 1)))
+                    .isEqualTo(":1");
+            redis.send("ZADD session:{900020}:audio:index " + sequence + " " + sequence + ":1000");
+        }
+        redis.send("HDEL session:{900020} epoch");
+
+        try (ShareStore other = new RedisShareStore(SharedRedis.server().url(), SETTINGS, Duration.ofSeconds(2))) {
+            List<String> both = List.of(text(chunk(0)), text(chunk(1)));
+            assertThat(texts(other.readChunks("900020", -1, "a", now))).isEqualTo(both);
+            assertThat(texts(store.readChunks("900020", -1, "b", now))).as("the node that wrote them").isEqualTo(both);
+
+            StoredChunk replacement = new StoredChunk(1, "{\"sequenceNumber\":1,\"again\":1}"
+                    .getBytes(StandardCharsets.US_ASCII), 1_000);
+            assertThat(store.appendChunk("900020", replacement, 8, null, now).outcome()).isEqualTo(WriteOutcome.WRITTEN);
+            store.appendChunk("900020", chunk(2), 8, null, now);
+            assertThat(redis.sendBulk("HGET session:{900020} audioMicros")).as("an old entry's duration read right")
+                    .isEqualTo("3000");
+            assertThat(texts(other.readChunks("900020", 0, "a", now)))
+                    .isEqualTo(List.of(text(replacement), text(chunk(2))));
+        }
+    }
+
+    private static String text(StoredChunk chunk) {
+        return new String(chunk.json(), StandardCharsets.US_ASCII);
+    }
+
     private List<String> appendLargeChunks(ShareStore node, String id, int first, int count, char fill) {
         List<String> written = new java.util.ArrayList<>();
         for (int sequence = first; sequence < first + count; sequence++) {
