@@ -41,7 +41,13 @@ public final class RedisShareStore implements ShareStore {
     private static final Logger log = LoggerFactory.getLogger(RedisShareStore.class);
     static final String REGISTRY = "sessions:live";
     private static final String THUMBNAIL_VERSION = "thumbnailVersion";
-    private static final int MAX_REMEMBERED_THUMBNAILS = 10_000;
+    private static final int MAX_REMEMBERED_SESSIONS = 10_000;
+    /**
+     * How often a node moves a session's registry deadline while its sender is active. The deadline is a session
+     * timeout (minutes) after the last refresh, so a session may expire at most this much early; refreshing on every
+     * chunk was one more Redis command per chunk.
+     */
+    private static final long REGISTRY_REFRESH_MILLIS = 1_000;
     /** A read retries once with an earlier generation when chunks it expected to hold were evicted meanwhile. */
     private static final int READ_ATTEMPTS = 3;
 
@@ -61,6 +67,8 @@ public final class RedisShareStore implements ShareStore {
     private final ConcurrentHashMap<String, Cover> coversRead = new ConcurrentHashMap<>();
     private final ChunkCache chunkCache;
     private final boolean publishReleasedAudio;
+    /** When this node last moved each session's registry deadline. */
+    private final ConcurrentHashMap<String, Long> registryRefreshed = new ConcurrentHashMap<>();
 
     private record Cover(String version, String data) {}
 
@@ -161,7 +169,7 @@ public final class RedisShareStore implements ShareStore {
             thumbnailsWritten.remove(id);
             return;
         }
-        if (thumbnailsWritten.size() >= MAX_REMEMBERED_THUMBNAILS) thumbnailsWritten.clear(); // only an optimisation
+        if (thumbnailsWritten.size() >= MAX_REMEMBERED_SESSIONS) thumbnailsWritten.clear(); // only an optimisation
         thumbnailsWritten.put(id, version);
     }
 
@@ -350,6 +358,10 @@ public final class RedisShareStore implements ShareStore {
 
     /** Keeps the registry's deadline in step with the session's TTL; sent alongside, not waited for. */
     private void refreshRegistry(String id, long now) {
+        Long last = registryRefreshed.get(id);
+        if (last != null && now >= last && now - last < REGISTRY_REFRESH_MILLIS) return;
+        if (registryRefreshed.size() >= MAX_REMEMBERED_SESSIONS) registryRefreshed.clear(); // only an optimisation
+        registryRefreshed.put(id, now);
         connections.next().zadd(RedisKeys.bytes(REGISTRY), ZAddArgs.Builder.xx(), now + settings.sessionTimeout().toMillis(),
                 RedisKeys.bytes(id)).whenComplete((changed, error) -> {
                     if (error != null) log.atWarn().addKeyValue("sessionId", id).log("registry not refreshed: {}",
@@ -393,6 +405,7 @@ public final class RedisShareStore implements ShareStore {
     private void forgetCached(String id) {
         thumbnailsWritten.remove(id);
         coversRead.remove(id);
+        registryRefreshed.remove(id);
         chunkCache.forget(id);
     }
 

@@ -288,6 +288,24 @@ class RedisShareStoreTest extends ShareStoreContract {
         return new String(chunk.json(), StandardCharsets.US_ASCII);
     }
 
+    @Test
+    void an_active_sender_keeps_moving_the_registry_deadline_a_second_at_a_time() {
+        RedisServer redis = SharedRedis.server();
+        long timeout = SETTINGS.sessionTimeout().toMillis();
+        store.start("900030", null, now);
+        store.appendChunk("900030", chunk(0), 8, null, now + 400);
+        awaitRegistryDeadline(redis, "900030", now + 400 + timeout);
+        store.appendChunk("900030", chunk(1), 8, null, now + 900); // within the second: not refreshed
+        store.putMetadata("900030", Map.of("title", "T"), null, now + 1_300);
+        store.appendChunk("900030", chunk(2), 8, null, now + 1_400);
+        awaitRegistryDeadline(redis, "900030", now + 1_400 + timeout);
+    }
+
+    private static void awaitRegistryDeadline(RedisServer redis, String id, long expected) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+                (long) Double.parseDouble(redis.sendBulk("ZSCORE sessions:live " + id))).isEqualTo(expected));
+    }
+
     private List<String> appendLargeChunks(ShareStore node, String id, int first, int count, char fill) {
         List<String> written = new java.util.ArrayList<>();
         for (int sequence = first; sequence < first + count; sequence++) {
