@@ -1,7 +1,7 @@
 -- Creates a session afresh (a stopped session's id may be started again: its old keys go).
--- KEYS: session, metadata, audio, audio index, listeners; ARGV: now, sessionTimeoutMs, senderKeyHash, epoch (random:
+-- KEYS: session, metadata, audio, audio index, listeners, listener names; ARGV: now, sessionTimeoutMs, senderKeyHash, epoch (random:
 -- tells nodes holding chunks of an earlier session under this id that those are not this session's).
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+redis.call('DEL', unpack(KEYS))
 redis.call('HSET', KEYS[1], 'active', 'true', 'startTime', ARGV[1], 'lastActivity', ARGV[1], 'stoppedAt', '0',
   'bytes', '0', 'chunks', '0', 'listenerCount', '0', 'peakListeners', '0', 'released', '-1', 'holdingSince', '0',
   'audioMicros', '0', 'senderKey', ARGV[3], 'epoch', ARGV[4])

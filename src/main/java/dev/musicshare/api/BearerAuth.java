@@ -1,14 +1,12 @@
 package dev.musicshare.api;
 
-import io.javalin.http.Context;
-import io.javalin.http.HandlerType;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * Checks the shared token. Accepts {@code Authorization: Bearer <token>} and, because the desktop app sends its
- * configured string verbatim, a bare {@code <token>}. Both sides are hashed before the constant-time comparison, so
+ * Checks the shared token (see {@link Access} for who may do what). Accepts {@code Authorization: Bearer <token>}
+ * and, because the desktop app sends its configured string verbatim, a bare {@code <token>}. Both sides are hashed before the constant-time comparison, so
  * neither the token's content nor its length leaks through timing.
  */
 final class BearerAuth {
@@ -19,19 +17,7 @@ final class BearerAuth {
         this.expectedDigest = sha256(token);
     }
 
-    /**
-     * Checks the Authorization header; listener requests (GET) may carry the token as {@code access_token} instead,
-     * because browsers cannot set headers on EventSource and WebSocket.
-     */
-    void require(Context ctx) {
-        String header = ctx.header("Authorization");
-        if (header == null && ctx.method() == HandlerType.GET) header = ctx.queryParam("access_token");
-        if (!accepts(header)) {
-            ctx.header("WWW-Authenticate", "Bearer");
-            throw new ApiException(401, "UNAUTHORIZED", "Unauthorized");
-        }
-    }
-
+    /** Whether the credential (an Authorization value, or access_token) is the shared token. */
     boolean accepts(String header) {
         if (header == null) return false;
         String presented = header.regionMatches(true, 0, SCHEME, 0, SCHEME.length())

@@ -3,6 +3,7 @@ package dev.musicshare.api;
 import dev.musicshare.config.Settings;
 import dev.musicshare.live.PushRoutes;
 import dev.musicshare.metrics.ShareMetrics;
+import dev.musicshare.share.ListenerTokens;
 import dev.musicshare.share.ShareService;
 import dev.musicshare.store.StoreUnavailableException;
 import dev.musicshare.web.PageRoutes;
@@ -17,7 +18,9 @@ public final class HttpApi {
 
     public static Javalin create(ShareService shares, Settings settings, Clock clock, PushRoutes push,
             InFlightRequests inFlight, ShareMetrics metrics) {
-        BearerAuth auth = new BearerAuth(settings.bearerToken());
+        ListenerTokens listenerTokens = new ListenerTokens(settings.bearerToken());
+        Access access = new Access(new BearerAuth(settings.bearerToken()), listenerTokens, shares,
+                settings.basePath());
         RateLimits limits = new RateLimits(settings.rateLimits(), metrics);
         int largestBody = Math.max(settings.maxAudioBodyBytes(), settings.maxMetadataBodyBytes());
         return Javalin.create(config -> {
@@ -42,14 +45,15 @@ public final class HttpApi {
             config.routes.after("/api/*", ctx -> {
                 if (ctx.method() == HandlerType.POST) RequestBodies.discardUnread(ctx); // e.g. a body sent to stop
             });
-            config.routes.before("/api/admin/*", auth::require);
+            config.routes.before("/api/admin/*", access::requireShared);
             config.routes.before("/api/share/*", ctx -> {
                 if (ctx.method() == HandlerType.OPTIONS) return; // CORS preflights carry no credentials
-                auth.require(ctx);
+                access.requireListenerOrShared(ctx);
                 limits.check(ctx);
             });
-            config.routes.wsBeforeUpgrade("/api/share/*", auth::require);
+            config.routes.wsBeforeUpgrade("/api/share/*", access::requireListenerOrShared);
             config.routes.get("/health", ctx -> health(ctx, shares));
+            config.routes.get("/api/clock", ctx -> clock(ctx, shares));
             byte[] openApi = OpenApi.document();
             config.routes.get("/openapi.json", ctx -> ctx.contentType(Json.CONTENT_TYPE).result(openApi));
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
@@ -59,13 +63,23 @@ public final class HttpApi {
                 metrics.request(ctx.method().name(), route == null ? "unmatched" : route.path, ctx.statusCode(),
                         java.time.Duration.ofNanos((long) (millis * 1_000_000)));
             });
-            new SenderRoutes(shares, settings, clock).register(config.routes);
+            InviteRoutes invites = new InviteRoutes(shares, listenerTokens, settings.basePath());
+            new SenderRoutes(shares, settings, clock, invites).register(config.routes);
+            invites.register(config.routes);
             new ListenerRoutes(shares).register(config.routes);
             push.register(config.routes);
             new PageRoutes(settings.basePath()).register(config.routes);
             new AdminRoutes(shares, settings.store().maxSessions()).register(config.routes);
             ErrorResponses.register(config.routes, limits);
         });
+    }
+
+    /**
+     * The server's clock for NTP-style round trips (a page takes the middle of each request as this moment): the
+     * clock that presentation times are on, epoch milliseconds with microsecond decimals. No token: it tells nothing.
+     */
+    private static void clock(Context ctx, ShareService shares) {
+        Json.write(ctx, Json.object().put("serverTime", java.math.BigDecimal.valueOf(shares.nowMicros(), 3)));
     }
 
     private static void health(Context ctx, ShareService shares) {

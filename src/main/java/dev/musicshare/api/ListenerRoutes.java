@@ -38,6 +38,8 @@ final class ListenerRoutes {
         var response = Json.object().put("isActive", status.isActive()).put("startTime", status.startTime())
                 .put("listenerCount", status.listenerCount());
         response.putObject("currentMetadata").put("title", status.title()).put("artist", status.artist());
+        status.listenerNames().forEach(response.putArray("listenerNames")::add);
+        response.put("otherListeners", status.otherListeners());
         Json.write(ctx, response);
     }
 
@@ -96,7 +98,8 @@ final class ListenerRoutes {
     }
 
     private static ListenerId listenerId(Context ctx) {
-        return ListenerId.of(ctx.header("X-Listener-Id"), ctx.ip(), ctx.header("User-Agent"));
+        return ListenerId.of(ctx.header("X-Listener-Id"), ctx.ip(), ctx.header("User-Agent"))
+                .withDisplayNameHeader(ctx.header("X-Listener-Name"));
     }
 
     private static byte[] jsonArray(List<byte[]> chunks) {

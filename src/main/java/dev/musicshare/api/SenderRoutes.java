@@ -25,11 +25,13 @@ final class SenderRoutes {
     private final ShareService shares;
     private final Settings settings;
     private final Clock clock;
+    private final InviteRoutes invites;
 
-    SenderRoutes(ShareService shares, Settings settings, Clock clock) {
+    SenderRoutes(ShareService shares, Settings settings, Clock clock, InviteRoutes invites) {
         this.shares = shares;
         this.settings = settings;
         this.clock = clock;
+        this.invites = invites;
     }
 
     void register(RoutesConfig routes) {
@@ -46,8 +48,10 @@ final class SenderRoutes {
         if (!rawId.isTextual()) throw JsonFields.wrongType("sessionId", "a string of 6 digits, e.g. \"123456\"");
         SessionId id = new SessionId(rawId.textValue());
         StartedSession started = shares.start(id);
+        String listenerToken = invites.token(id);
         Json.write(ctx, Json.object().put("success", true).put("sessionId", id.value())
-                .put("timestamp", started.startTime()).put("senderKey", started.senderKey().value()));
+                .put("timestamp", started.startTime()).put("senderKey", started.senderKey().value())
+                .put("listenerToken", listenerToken).put("listenUrl", invites.listenUrl(ctx, id, listenerToken)));
     }
 
     private void metadata(Context ctx) {

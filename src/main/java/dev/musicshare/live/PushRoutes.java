@@ -42,7 +42,8 @@ public final class PushRoutes {
         SessionId id = requireSession(ctx.pathParam("sessionId"));
         String resumeFrom = ctx.queryParam("since") != null ? ctx.queryParam("since") : ctx.header("Last-Event-ID");
         long since = since(resumeFrom);
-        ListenerId listener = ListenerId.of(ctx.header("X-Listener-Id"), ctx.ip(), ctx.header("User-Agent"));
+        ListenerId listener = listener(ctx.header("X-Listener-Id"), ctx.queryParam("listenerId"), ctx.ip(),
+                ctx.header("User-Agent"), ctx.header("X-Listener-Name"), ctx.queryParam("name"));
         SseConnection connection = new SseConnection(ctx, id.value(), listener, since, resources);
         ctx.future(connection::done);
         attach(connection, id, since);
@@ -52,8 +53,8 @@ public final class PushRoutes {
         ws.onConnect(ctx -> {
             SessionId id = new SessionId(ctx.pathParam("sessionId"));
             long since = since(ctx.queryParam("since"));
-            ListenerId listener = ListenerId.of(ctx.header("X-Listener-Id"), remoteAddress(ctx),
-                    ctx.header("User-Agent"));
+            ListenerId listener = listener(ctx.header("X-Listener-Id"), ctx.queryParam("listenerId"),
+                    remoteAddress(ctx), ctx.header("User-Agent"), ctx.header("X-Listener-Name"), ctx.queryParam("name"));
             WsConnection connection = new WsConnection(ctx, id.value(), listener, since, resources);
             ctx.attribute("connection", connection);
             attach(connection, id, since);
@@ -98,6 +99,16 @@ public final class PushRoutes {
     private static void closeAttached(WsContext ctx, String reason) {
         LiveConnection connection = ctx.attribute("connection");
         if (connection != null) connection.close(reason);
+    }
+
+    /**
+     * Browsers cannot set headers on EventSource or WebSocket, so the listener's id and display name may also come
+     * as the query parameters {@code listenerId} and {@code name} (a header wins).
+     */
+    private static ListenerId listener(String idHeader, String idParam, String address, String userAgent,
+            String nameHeader, String nameParam) {
+        ListenerId id = ListenerId.of(idHeader != null ? idHeader : idParam, address, userAgent);
+        return nameHeader != null ? id.withDisplayNameHeader(nameHeader) : id.withDisplayName(nameParam);
     }
 
     private static long since(String raw) {

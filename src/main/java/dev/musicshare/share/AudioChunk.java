@@ -117,10 +117,23 @@ public final class AudioChunk {
         return Long.parseLong(new String(canonicalJson, start, end - start, StandardCharsets.US_ASCII));
     }
 
-    /** The chunk as listeners receive it. Built by hand: every field is a number or validated base64, so no escaping. */
+    /** The chunk as the sender posted it, in canonical form (no presentation time). */
     public byte[] toJson() {
+        return toJson(-1);
+    }
+
+    /**
+     * The chunk as listeners receive it, with {@code presentationTime} — when it is to be heard, epoch milliseconds
+     * on the server's clock with microsecond decimals — unless {@code presentationMicros} is negative. Built by hand:
+     * every field is a number or validated base64, so no escaping; the sequence number stays last (see
+     * {@link #sequenceNumberOf}).
+     */
+    public byte[] toJson(long presentationMicros) {
+        String presentation = presentationMicros < 0 ? "" : ",\"presentationTime\":" + presentationMicros / 1000 + "."
+                + String.format("%03d", presentationMicros % 1000);
         byte[] suffix = ("\",\"sampleRate\":" + sampleRate + ",\"channels\":" + channels + ",\"timestamp\":"
-                + timestamp + ",\"sequenceNumber\":" + sequenceNumber + "}").getBytes(StandardCharsets.US_ASCII);
+                + timestamp + presentation + ",\"sequenceNumber\":" + sequenceNumber + "}")
+                .getBytes(StandardCharsets.US_ASCII);
         byte[] json = new byte[JSON_PREFIX.length + (to - from) + suffix.length];
         System.arraycopy(JSON_PREFIX, 0, json, 0, JSON_PREFIX.length);
         System.arraycopy(base64, from, json, JSON_PREFIX.length, to - from);

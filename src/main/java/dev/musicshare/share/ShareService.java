@@ -9,6 +9,7 @@ import dev.musicshare.store.SessionRecord;
 import dev.musicshare.store.ShareStore;
 import dev.musicshare.store.StopResult;
 import dev.musicshare.store.StoredChunk;
+import dev.musicshare.store.TimelinePlacement;
 import dev.musicshare.store.WriteOutcome;
 import java.time.Clock;
 import java.util.Collection;
@@ -32,6 +33,7 @@ public final class ShareService {
     private final ShareEvents events;
     private final ShareMetrics metrics;
     private final HoldTimers holdTimers = new HoldTimers();
+    private final DisplayNames displayNames;
 
     /**
      * @param requireSenderKey when true, sender writes must present the session's key; when false (the seed's
@@ -45,6 +47,7 @@ public final class ShareService {
         this.requireSenderKey = requireSenderKey;
         this.metrics = metrics;
         this.events = events;
+        this.displayNames = new DisplayNames(store);
     }
 
     /** Starts a session and returns its start time and sender key. */
@@ -60,6 +63,7 @@ public final class ShareService {
                         "Maximum number of sessions reached (" + maxSessions + "); try again later");
             }
             case STARTED -> {
+                displayNames.forget(id);
                 metrics.sessionStarted();
                 log.atInfo().addKeyValue("sessionId", id).log("session started");
             }
@@ -82,7 +86,11 @@ public final class ShareService {
      */
     public boolean appendAudio(SessionId id, AudioChunk chunk, SenderKey presented) {
         String proof = proof(presented);
-        StoredChunk stored = new StoredChunk(chunk.sequenceNumber(), chunk.toJson(), chunk.durationMicros());
+        TimelinePlacement placement = store.placeOnTimeline(id.value(), chunk.sequenceNumber(),
+                chunk.durationMicros(), chunk.timestamp(), proof, nowMicros());
+        requireWritten(id, placement.outcome());
+        StoredChunk stored = new StoredChunk(chunk.sequenceNumber(), chunk.toJson(placement.presentationMicros()),
+                chunk.durationMicros());
         AppendResult result = store.appendChunk(id.value(), stored, chunk.decodedBytes(), proof, clock.millis());
         requireWritten(id, result.outcome());
         metrics.chunkReceived(chunk.decodedBytes());
@@ -124,15 +132,25 @@ public final class ShareService {
         SessionRecord record = store.session(id.value(), now).orElseThrow(() -> notFound(id));
         // Asking for status is not listening: no listener id is recorded for it.
         Map<String, String> fields = store.readMetadata(id.value(), null, now).fields();
-        return new SessionStatus(record.active(), record.startTime(), store.listenerCount(id.value(), now),
-                fields.get("title"), fields.get("artist"));
+        int count = store.listenerCount(id.value(), now);
+        List<String> names = displayNames.shown(id, now);
+        return new SessionStatus(record.active(), record.startTime(), count, fields.get("title"), fields.get("artist"),
+                names, Math.max(0, count - names.size()));
+    }
+
+    /** Which life of the id the session is, while it exists (active or in its grace period). */
+    public Optional<SessionIdentity> identity(SessionId id) {
+        return store.session(id.value(), clock.millis())
+                .map(record -> new SessionIdentity(record.startTime(), record.epoch(), record.active()));
     }
 
     /** The live metadata, recording the caller as a listener. */
     public Metadata metadata(SessionId id, ListenerId listenerId) {
-        MetadataRead read = store.readMetadata(id.value(), listenerId.value(), clock.millis());
+        long now = clock.millis();
+        MetadataRead read = store.readMetadata(id.value(), listenerId.value(), now);
         String message = "Session not found or no metadata available"; // the seed's words for both cases
         if (!read.sessionFound()) throw new ShareException(Reason.SESSION_NOT_FOUND, message);
+        displayNames.record(id, List.of(listenerId), now);
         if (read.fields().isEmpty()) throw new ShareException(Reason.METADATA_NOT_FOUND, message);
         return Metadata.fromFields(read.fields());
     }
@@ -143,8 +161,10 @@ public final class ShareService {
      */
     public List<byte[]> audioSince(SessionId id, long since, ListenerId listenerId) {
         if (since < -1) throw ShareException.invalid("since must be -1 or a sequence number, was " + since);
-        List<byte[]> chunks = store.readChunks(id.value(), since, listenerId.value(), clock.millis())
+        long now = clock.millis();
+        List<byte[]> chunks = store.readChunks(id.value(), since, listenerId.value(), now)
                 .orElseThrow(() -> notFound(id));
+        displayNames.record(id, List.of(listenerId), now);
         long bytes = 0;
         for (byte[] chunk : chunks) bytes += chunk.length;
         metrics.chunksServed(chunks.size(), bytes);
@@ -159,7 +179,9 @@ public final class ShareService {
 
     /** Counts connected push listeners as listening now; called periodically while they stay connected. */
     public void recordListening(SessionId id, Collection<ListenerId> listeners) {
-        store.touchListeners(id.value(), listeners.stream().map(ListenerId::value).toList(), clock.millis());
+        long now = clock.millis();
+        store.touchListeners(id.value(), listeners.stream().map(ListenerId::value).toList(), now);
+        displayNames.record(id, listeners, now);
     }
 
     /** Removes sessions idle past the timeout; called periodically. */
@@ -191,6 +213,12 @@ public final class ShareService {
 
     public String storeKind() {
         return store.kind();
+    }
+
+    /** The server's clock to the microsecond, as presentation times and {@code GET /api/clock} give it. */
+    public long nowMicros() {
+        java.time.Instant now = clock.instant();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
     }
 
     private void publish(SessionId id, List<StoredChunk> released) {

@@ -12,6 +12,7 @@ final class MemorySession {
     private final String senderKeyHash;
     private final StoreSettings settings;
     private final long startTime;
+    private final String epoch = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
     private boolean active = true;
     private long lastActivity;
     private long stoppedAt;
@@ -22,8 +23,10 @@ final class MemorySession {
     private Map<String, String> metadata = Map.of();
     private long metadataUpdatedAt;
     private final ReleasingBuffer audio;
+    private final SessionTimeline timeline = new SessionTimeline();
     private long lastChunkAt;
     private final Map<String, Long> listenerLastSeen = new HashMap<>();
+    private final Map<String, String> listenerNames = new HashMap<>();
 
     MemorySession(String id, String senderKeyHash, long now, StoreSettings settings) {
         this.id = id;
@@ -44,7 +47,7 @@ final class MemorySession {
 
     synchronized SessionRecord record() {
         return new SessionRecord(id, active, startTime, lastActivity, stoppedAt, bytesReceived, chunksReceived,
-                peakListeners);
+                peakListeners, epoch);
     }
 
     synchronized WriteOutcome putMetadata(Map<String, String> fields, String presentedKeyHash, long now) {
@@ -66,6 +69,14 @@ final class MemorySession {
         bytesReceived += decodedBytes;
         chunksReceived++;
         return result;
+    }
+
+    synchronized TimelinePlacement placeOnTimeline(long sequenceNumber, long durationMicros, long senderTimestamp,
+            String presentedKeyHash, long nowMicros) {
+        WriteOutcome refusal = refuseWrite(presentedKeyHash, nowMicros / 1000);
+        if (refusal != null) return new TimelinePlacement(refusal, 0);
+        return new TimelinePlacement(WriteOutcome.WRITTEN,
+                timeline.place(sequenceNumber, durationMicros, senderTimestamp, nowMicros));
     }
 
     synchronized Released releaseDue(long now) {
@@ -97,6 +108,16 @@ final class MemorySession {
 
     synchronized void touchListeners(Collection<String> listenerIds, long now) {
         listenerIds.forEach(listenerId -> seen(listenerId, now));
+    }
+
+    synchronized void nameListeners(Map<String, String> displayNames) {
+        listenerNames.putAll(displayNames);
+    }
+
+    synchronized List<String> listenerNames(long now) {
+        long from = now - settings.listenerWindow().toMillis();
+        return listenerLastSeen.entrySet().stream().filter(seen -> seen.getValue() > from)
+                .map(seen -> listenerNames.get(seen.getKey())).filter(java.util.Objects::nonNull).toList();
     }
 
     synchronized int listenerCount(long now) {
@@ -131,5 +152,6 @@ final class MemorySession {
         for (Iterator<Long> it = listenerLastSeen.values().iterator(); it.hasNext(); ) {
             if (it.next() <= from) it.remove();
         }
+        listenerNames.keySet().retainAll(listenerLastSeen.keySet());
     }
 }

@@ -54,6 +54,14 @@ public final class MemoryShareStore implements ShareStore {
     }
 
     @Override
+    public TimelinePlacement placeOnTimeline(String id, long sequenceNumber, long durationMicros,
+            long senderTimestamp, String senderKeyHash, long nowMicros) {
+        MemorySession session = sessions.get(id);
+        if (session == null) return new TimelinePlacement(WriteOutcome.NOT_FOUND, 0);
+        return session.placeOnTimeline(sequenceNumber, durationMicros, senderTimestamp, senderKeyHash, nowMicros);
+    }
+
+    @Override
     public Released releaseDue(String id, long now) {
         MemorySession session = sessions.get(id);
         return session == null ? Released.NOTHING : session.releaseDue(now);
@@ -78,6 +86,16 @@ public final class MemoryShareStore implements ShareStore {
     @Override
     public void touchListeners(String id, Collection<String> listenerIds, long now) {
         visible(id, now).ifPresent(s -> s.touchListeners(listenerIds, now));
+    }
+
+    @Override
+    public void nameListeners(String id, Map<String, String> displayNames, long now) {
+        visible(id, now).ifPresent(session -> session.nameListeners(displayNames));
+    }
+
+    @Override
+    public List<String> listenerNames(String id, long now) {
+        return visible(id, now).map(session -> session.listenerNames(now)).orElse(List.of());
     }
 
     @Override

@@ -29,13 +29,18 @@ record RedisKeys(String id) {
         return session() + ":listeners";
     }
 
+    /** Listener id to display name. */
+    String listenerNames() {
+        return session() + ":names";
+    }
+
     /** A pub/sub channel, not a key; named with the same hash tag so sharded pub/sub would keep it in the slot. */
     String events() {
         return session() + ":events";
     }
 
     byte[][] all() {
-        return of(session(), metadata(), audio(), audioIndex(), listeners());
+        return of(session(), metadata(), audio(), audioIndex(), listeners(), listenerNames());
     }
 
     byte[][] audioKeys() {

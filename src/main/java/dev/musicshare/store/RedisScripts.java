@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  */
 final class RedisScripts {
     enum Script {
-        START, CREATE, METADATA, AUDIO, READ, LISTENERS, STOP;
+        START, CREATE, METADATA, AUDIO, READ, LISTENERS, STOP, TIMELINE, NAMES;
 
         final String source = read("/redis/" + name().toLowerCase() + ".lua");
     }

@@ -124,7 +124,7 @@ public final class RedisShareStore implements ShareStore {
         List<byte[]> fields = await("session", connections.next().hmget(RedisKeys.bytes(new RedisKeys(id).session()),
                 RedisKeys.bytes("active"), RedisKeys.bytes("startTime"), RedisKeys.bytes("lastActivity"),
                 RedisKeys.bytes("stoppedAt"), RedisKeys.bytes("bytes"), RedisKeys.bytes("chunks"),
-                RedisKeys.bytes("peakListeners")).toCompletableFuture()
+                RedisKeys.bytes("peakListeners"), RedisKeys.bytes("epoch")).toCompletableFuture()
                 .thenApply(values -> values.stream().map(v -> v.getValueOrElse(null)).toList()));
         return record(id, new ArrayList<Object>(fields));
     }
@@ -171,6 +171,16 @@ public final class RedisShareStore implements ShareStore {
         }
         if (thumbnailsWritten.size() >= MAX_REMEMBERED_SESSIONS) thumbnailsWritten.clear(); // only an optimisation
         thumbnailsWritten.put(id, version);
+    }
+
+    @Override
+    public TimelinePlacement placeOnTimeline(String id, long sequenceNumber, long durationMicros,
+            long senderTimestamp, String senderKeyHash, long nowMicros) {
+        List<Object> reply = await("timeline", scripts.run(Script.TIMELINE, ScriptOutputType.MULTI,
+                keys(new RedisKeys(id).session()), args(sequenceNumber, durationMicros, senderTimestamp, nowMicros,
+                        orEmpty(senderKeyHash), SessionTimeline.DRIFT_LIMIT_MICROS, SessionTimeline.LATE_LIMIT_MICROS)));
+        WriteOutcome outcome = WriteOutcome.valueOf(text(reply.get(0)));
+        return new TimelinePlacement(outcome, outcome == WriteOutcome.WRITTEN ? number(reply.get(1)) : 0);
     }
 
     @Override
@@ -282,6 +292,28 @@ public final class RedisShareStore implements ShareStore {
     @Override
     public void touchListeners(String id, Collection<String> listenerIds, long now) {
         listeners(id, listenerIds, now);
+    }
+
+    @Override
+    public void nameListeners(String id, Map<String, String> displayNames, long now) {
+        if (displayNames.isEmpty()) return;
+        RedisKeys keys = new RedisKeys(id);
+        List<Object> args = new ArrayList<>(List.of("set", settings.sessionTimeout().toMillis()));
+        displayNames.forEach((listener, name) -> {
+            args.add(listener);
+            args.add(name);
+        });
+        await("names", scripts.run(Script.NAMES, ScriptOutputType.INTEGER,
+                keys.of(keys.session(), keys.listeners(), keys.listenerNames()), args(args.toArray())));
+    }
+
+    @Override
+    public List<String> listenerNames(String id, long now) {
+        RedisKeys keys = new RedisKeys(id);
+        List<Object> names = await("names", scripts.run(Script.NAMES, ScriptOutputType.MULTI,
+                keys.of(keys.session(), keys.listeners(), keys.listenerNames()),
+                args("get", now, settings.listenerWindow().toMillis())));
+        return names.stream().map(RedisShareStore::text).toList();
     }
 
     @Override
@@ -413,7 +445,7 @@ public final class RedisShareStore implements ShareStore {
         if (state.isEmpty() || state.get(0) == null) return Optional.empty();
         return Optional.of(new SessionRecord(id, text(state.get(0)).equals("true"), number(state.get(1)),
                 number(state.get(2)), number(state.get(3)), number(state.get(4)), number(state.get(5)),
-                (int) number(state.get(6))));
+                (int) number(state.get(6)), state.size() > 7 && state.get(7) != null ? text(state.get(7)) : ""));
     }
 
     private <T> T await(String operation, CompletableFuture<T> future) {

@@ -11,7 +11,8 @@ package dev.musicshare.store;
  * @param bytesReceived  decoded audio bytes received over the session's life
  * @param chunksReceived audio chunks received over the session's life
  * @param peakListeners  the most listeners counted at once
+ * @param epoch          random per start: tells this life of the id from earlier ones ("" when unknown)
  */
 public record SessionRecord(
         String id, boolean active, long startTime, long lastActivity, long stoppedAt, long bytesReceived,
-        long chunksReceived, int peakListeners) {}
+        long chunksReceived, int peakListeners, String epoch) {}

@@ -41,6 +41,17 @@ public interface ShareStore extends AutoCloseable {
      */
     AppendResult appendChunk(String id, StoredChunk chunk, long decodedBytes, String senderKeyHash, long now);
 
+    /**
+     * Places a chunk on the session's timeline (see {@link SessionTimeline} for the rule) before it is appended, so
+     * that its stored JSON can carry its presentation time. Refused as the append would be (unknown, stopped, a
+     * wrong sender key), and then it changes nothing.
+     *
+     * @param senderTimestamp the chunk's {@code timestamp}, epoch millis on the sender's clock
+     * @param nowMicros       the server's clock, epoch microseconds
+     */
+    TimelinePlacement placeOnTimeline(String id, long sequenceNumber, long durationMicros, long senderTimestamp,
+            String senderKeyHash, long nowMicros);
+
     /** Skips holes whose reorder window has passed and returns what that releases. */
     Released releaseDue(String id, long now);
 
@@ -58,6 +69,15 @@ public interface ShareStore extends AutoCloseable {
 
     /** Records listeners as seen now (push listeners, refreshed while connected); nothing when no session exists. */
     void touchListeners(String id, Collection<String> listenerIds, long now);
+
+    /**
+     * Remembers what listeners asked to be shown as (listener id to display name) for as long as the session lives;
+     * nothing when no session holds the id.
+     */
+    void nameListeners(String id, Map<String, String> displayNames, long now);
+
+    /** The display names of the listeners seen within the listener window, in no particular order. */
+    List<String> listenerNames(String id, long now);
 
     /** Distinct listeners seen within the listener window. */
     int listenerCount(String id, long now);

@@ -1,0 +1,8 @@
+package dev.musicshare.store;
+
+class RedisTimelineTest extends TimelineContract {
+    @Override
+    ShareStore createStore(StoreSettings settings) {
+        return RedisTestStores.create(settings);
+    }
+}
