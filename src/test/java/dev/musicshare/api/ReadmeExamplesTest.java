@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class ReadmeExamplesTest {
     private static final Set<String> VARYING = Set.of("timestamp", "startTime", "sessionDuration", "durationSeconds",
-            "senderKey");
+            "senderKey", "listenerToken", "listenUrl", "presentationTime");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     record Example(String command, String expected) {}

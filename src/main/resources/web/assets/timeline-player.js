@@ -1,0 +1,252 @@
+// Plays the session's chunks on the shared timeline: each chunk carries its presentation time (the server's clock,
+// the same for every listener), and this player plays it at that time plus a fixed target delay, mapped to its
+// AudioContext's clock through the moment its samples actually leave the speakers (getOutputTimestamp, so the
+// output latency is included). Every page that does this plays the same sample at the same instant.
+//
+// Chunks that follow one another are joined sample to sample. Where the join drifts from the timeline (the clock
+// estimate moved, the audio device runs a little fast or slow), a small error is worked off by playing a touch
+// faster or slower (at most ±0.5 %, inaudible), a large one by a re-seek: a short fade out, the jump, a fade in.
+// After a drop the player rejoins the timeline where it is now, with a fade, never replaying what it missed, and
+// says how much that was. Delay never grows: audio that comes too late for its time is skipped, not queued.
+import { decodeSamples } from './audio-player.js';
+
+export const TARGET_DELAY_MS = 1000;  // behind the timeline: covers the sender's jitter and the network
+const FADE_SECONDS = 0.006;           // a fade at every discontinuity: no click, too short to hear as a dip
+const SETTLED_SECONDS = 0.0015;       // errors below this are left alone
+const NUDGE_BELOW_SECONDS = 0.04;     // errors below this are worked off by the playback rate; above, a re-seek
+const MAX_NUDGE = 0.005;              // ±0.5 % playback rate
+const NUDGE_OVER_SECONDS = 2;         // an error is worked off over about this long
+const SCHEDULE_MARGIN_SECONDS = 0.02; // a source needs to be scheduled a little ahead of the audio clock
+const MAPPING_READINGS = 31;          // output-timestamp readings in the median that maps clocks
+
+export class TimelinePlayer {
+  constructor(clock, { targetDelayMs = TARGET_DELAY_MS } = {}) {
+    this.clock = clock;
+    this.targetDelayMs = targetDelayMs;
+    this.context = null;
+    this.volume = 0.8;
+    this.scheduled = [];       // {start, end, sequence, timestamp, presentation, offset, rate, source}, oldest first
+    this.readings = [];        // contextTime - performanceTime/1000 from the output timestamps
+    this.reset();
+  }
+
+  reset() {
+    this.nextStart = 0;        // where a chunk following the last one would start (context seconds)
+    this.nextPresentation = null;
+    this.fadingOutAt = null;   // a fade-out already placed at the end of what is queued (a drop is coming)
+    this.stats = { chunksScheduled: 0, chunksPlayed: 0, chunksDropped: 0, underruns: 0, lastSequence: -1,
+      rejoins: 0, reseeks: 0, missedSeconds: 0, lastMissedSeconds: 0, playbackRate: 1, errorMs: 0 };
+  }
+
+  get started() {
+    return this.context !== null;
+  }
+
+  /** Must run inside a user gesture (the Listen button): browsers only let a page start audio then. */
+  async start() {
+    this.context = new AudioContext({ latencyHint: 'playback' });
+    this.output = this.context.createGain();   // the volume
+    this.seam = this.context.createGain();     // fades at discontinuities
+    this.seam.connect(this.output);
+    this.output.gain.value = this.volume;
+    this.output.connect(this.context.destination);
+    await this.context.resume();
+  }
+
+  async stop() {
+    const context = this.context;
+    this.context = null;
+    this.scheduled = [];
+    this.readings = [];
+    this.reset();
+    if (context) await context.close();
+  }
+
+  setVolume(volume) {
+    this.volume = volume;
+    if (this.output) this.output.gain.setTargetAtTime(volume, this.context.currentTime, 0.02);
+  }
+
+  setMuted(muted) {
+    if (this.output) this.output.gain.setTargetAtTime(muted ? 0 : this.volume, this.context.currentTime, 0.01);
+  }
+
+  /** Queues one chunk at its place on the timeline; chunks arrive in sequence order (the stream guarantees it). */
+  play(chunk) {
+    if (!this.context || chunk.sequenceNumber <= this.stats.lastSequence) return;
+    const contiguous = chunk.sequenceNumber === this.stats.lastSequence + 1;
+    this.stats.lastSequence = chunk.sequenceNumber;
+    const channels = Math.max(1, chunk.channels | 0);
+    const samples = decodeSamples(chunk.data);
+    const frames = Math.floor(samples.length / channels);
+    if (frames === 0) return;
+    const duration = frames / chunk.sampleRate;
+    // An older server sends no presentation time: the chunk is placed as it arrives.
+    const presentation = typeof chunk.presentationTime === 'number' ? chunk.presentationTime : this.clock.now();
+    const now = this.context.currentTime;
+    this.#forgetFinished(now);
+    const ideal = this.contextTimeOf(presentation + this.targetDelayMs);
+
+    let start = ideal;
+    let rate = 1;
+    let seam = true;
+    const queued = this.nextStart > now + SCHEDULE_MARGIN_SECONDS;
+    const error = this.nextStart - ideal; // > 0: the join would be late for the timeline
+    if (queued && contiguous && Math.abs(error) <= NUDGE_BELOW_SECONDS && this.fadingOutAt === null) {
+      start = this.nextStart;
+      seam = false;
+      if (Math.abs(error) > SETTLED_SECONDS) {
+        rate = 1 + Math.max(-MAX_NUDGE, Math.min(MAX_NUDGE, error / NUDGE_OVER_SECONDS));
+      }
+    } else if (queued && contiguous) {
+      this.stats.reseeks++;
+    }
+    this.stats.errorMs = Math.round(error * 10000) / 10;
+    this.stats.playbackRate = rate;
+
+    let offset = 0;
+    if (seam) {
+      const earliest = now + SCHEDULE_MARGIN_SECONDS;
+      if (start < earliest) {
+        offset = earliest - start; // the beginning of this chunk is already past for everyone: skip it
+        start = earliest;
+      }
+      this.#noteMissed(presentation + offset * 1000, queued);
+      if (offset >= duration) {
+        this.stats.chunksDropped++;
+        this.nextPresentation = presentation + duration * 1000;
+        return;
+      }
+      this.#placeSeam(start, queued);
+    }
+
+    const buffer = this.context.createBuffer(channels, frames, chunk.sampleRate);
+    for (let channel = 0; channel < channels; channel++) {
+      const out = buffer.getChannelData(channel);
+      for (let frame = 0, i = channel; frame < frames; frame++, i += channels) out[frame] = samples[i];
+    }
+    const source = this.context.createBufferSource();
+    source.buffer = buffer;
+    source.playbackRate.value = rate;
+    source.connect(this.seam);
+    source.onended = () => { this.stats.chunksPlayed++; };
+    source.start(start, offset);
+    const end = start + (duration - offset) / rate;
+    this.scheduled.push({ start, end, sequence: chunk.sequenceNumber, timestamp: chunk.timestamp, presentation,
+      offset, rate, source });
+    this.nextStart = end;
+    this.nextPresentation = presentation + duration * 1000;
+    this.stats.chunksScheduled++;
+  }
+
+  /**
+   * Called often (every frame): when the queue is about to run dry, fades its end out so that the drop that follows
+   * is not a hard cut. A chunk that arrives in time after all re-joins with a fade in.
+   */
+  guardUnderrun() {
+    if (!this.context || this.fadingOutAt !== null || this.scheduled.length === 0) return;
+    const now = this.context.currentTime;
+    if (this.nextStart - now > 0.06 || this.nextStart <= now + FADE_SECONDS) return;
+    const gain = this.seam.gain;
+    gain.cancelScheduledValues(this.nextStart - FADE_SECONDS);
+    gain.setValueAtTime(1, this.nextStart - FADE_SECONDS);
+    gain.linearRampToValueAtTime(0, this.nextStart);
+    this.fadingOutAt = this.nextStart;
+  }
+
+  /** The context time whose samples are heard when the server's clock reads serverMs. */
+  contextTimeOf(serverMs) {
+    return this.clock.toLocal(serverMs) / 1000 + this.#contextMinusPerformance();
+  }
+
+  /** What is heard now: the chunk, the sender's clock and the timeline at this very sample; null when silent. */
+  audible() {
+    if (!this.context) return null;
+    const heard = performance.now() / 1000 + this.#contextMinusPerformance();
+    this.#forgetFinished(this.context.currentTime);
+    const entry = this.scheduled.find((candidate) => candidate.start <= heard && heard < candidate.end);
+    if (!entry) return null;
+    const intoChunkMs = (entry.offset + (heard - entry.start) * entry.rate) * 1000;
+    return {
+      sequence: entry.sequence,
+      senderTime: typeof entry.timestamp === 'number' ? entry.timestamp + intoChunkMs : null,
+      presentation: entry.presentation + intoChunkMs,
+    };
+  }
+
+  /** How far behind the server's clock what is heard now is (ms), or null when silent. */
+  delayMs() {
+    const heard = this.audible();
+    return heard ? this.clock.now() - heard.presentation : null;
+  }
+
+  bufferedSeconds() {
+    return this.context ? Math.max(0, this.nextStart - this.context.currentTime) : 0;
+  }
+
+  isBuffering() {
+    if (!this.context) return false;
+    return this.audible() === null;
+  }
+
+  /** Resolves once everything queued has been heard (the session ended: play out what is held). */
+  async drain() {
+    while (this.context && this.nextStart + this.#outputLatency() > this.context.currentTime) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** Where the timeline jumps: fade out what is queued at the jump (or at its end), fade in at the new start. */
+  #placeSeam(start, queued) {
+    const gain = this.seam.gain;
+    const now = this.context.currentTime;
+    const fadeOutEnd = queued ? Math.min(start, this.nextStart) : null;
+    gain.cancelScheduledValues(Math.max(now, (fadeOutEnd ?? start) - FADE_SECONDS));
+    if (fadeOutEnd !== null && fadeOutEnd - FADE_SECONDS > now) {
+      gain.setValueAtTime(1, fadeOutEnd - FADE_SECONDS);
+      gain.linearRampToValueAtTime(0, fadeOutEnd);
+      for (const entry of this.scheduled) if (entry.end > start) entry.source.stop(start);
+      this.scheduled = this.scheduled.filter((entry) => entry.start < start);
+      for (const entry of this.scheduled) entry.end = Math.min(entry.end, start);
+    }
+    gain.setValueAtTime(0, start);
+    gain.linearRampToValueAtTime(1, start + FADE_SECONDS);
+    this.fadingOutAt = null;
+  }
+
+  /** Counts the stretch of timeline skipped between what was last queued and this chunk's first sample. */
+  #noteMissed(firstPresentation, queued) {
+    if (this.nextPresentation === null) return;
+    const missed = (firstPresentation - this.nextPresentation) / 1000;
+    if (missed > 0.02) {
+      this.stats.missedSeconds += missed;
+      this.stats.lastMissedSeconds = missed;
+      this.stats.rejoins++;
+      if (!queued) this.stats.underruns++;
+    }
+  }
+
+  /**
+   * The offset between the audio clock and performance.now(), through the moment samples leave the device: the
+   * median of recent output timestamps (each reading jitters by up to a device period). Without output timestamps,
+   * the current time less the output latency.
+   */
+  #contextMinusPerformance() {
+    const stamp = this.context.getOutputTimestamp?.();
+    if (stamp && stamp.contextTime > 0 && stamp.performanceTime > 0) {
+      this.readings.push(stamp.contextTime - stamp.performanceTime / 1000);
+      if (this.readings.length > MAPPING_READINGS) this.readings.shift();
+      const sorted = [...this.readings].sort((a, b) => a - b);
+      return sorted[sorted.length >> 1];
+    }
+    return this.context.currentTime - this.#outputLatency() - performance.now() / 1000;
+  }
+
+  #outputLatency() {
+    return this.context?.outputLatency || this.context?.baseLatency || 0;
+  }
+
+  #forgetFinished(now) {
+    while (this.scheduled.length > 0 && this.scheduled[0].end <= now - 0.5) this.scheduled.shift();
+  }
+}
