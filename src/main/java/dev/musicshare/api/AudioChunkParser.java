@@ -61,7 +61,7 @@ final class AudioChunkParser {
             }
             if (parser.nextToken() != null) throw ApiException.badRequest("Unexpected content after the JSON object");
         } catch (IOException e) {
-            throw JsonFields.malformed(e);
+            throw JsonFields.malformed(e, body);
         }
         return new AudioChunk(
                 JsonFields.require(data, "data"), dataFrom, dataTo,

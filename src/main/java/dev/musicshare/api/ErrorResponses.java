@@ -6,6 +6,9 @@ import dev.musicshare.store.StoreUnavailableException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import io.javalin.http.servlet.JavalinWsServletContext;
+import java.io.IOException;
+import java.io.InputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +54,23 @@ final class ErrorResponses {
         body.put("error", message).put("code", code);
         ctx.status(status);
         Json.write(ctx, body);
+        if (ctx instanceof JavalinWsServletContext) writeNow(ctx);
+    }
+
+    /**
+     * A refused WebSocket handshake: Javalin sets the status and headers of such an answer but never sends the result
+     * a handler set, so the client would get an empty body labelled JSON. The body is written here instead.
+     */
+    private static void writeNow(Context ctx) {
+        try (InputStream result = ctx.resultInputStream()) {
+            if (result == null) return;
+            byte[] bytes = result.readAllBytes();
+            ctx.res().setContentLength(bytes.length);
+            ctx.res().getOutputStream().write(bytes);
+            ctx.res().flushBuffer();
+        } catch (IOException e) {
+            log.atDebug().addKeyValue("path", ctx.path()).log("refused handshake not answered: {}", e.getMessage());
+        }
     }
 
     private static int statusOf(ShareException.Reason reason) {

@@ -32,6 +32,9 @@ public final class HttpApi {
             config.jetty.port = settings.port();
             config.router.contextPath = settings.basePath();
             config.jetty.modifyServer(server -> server.setErrorHandler(new JettyJsonErrors()));
+            // The server keeps no HTTP sessions, yet Javalin's WebSocket handshake opens one, whose JSESSIONID cookie
+            // would only be a tracking identifier: no cookie is ever set.
+            config.jetty.modifyServletContextHandler(handler -> handler.getSessionHandler().setUsingCookies(false));
             config.http.asyncTimeout = 0; // push streams stay open until the session ends or the listener leaves
             inFlight.register(config.routes);
             new CrossOrigin(settings.corsOrigins()).register(config.routes);

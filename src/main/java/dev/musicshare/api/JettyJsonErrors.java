@@ -43,10 +43,10 @@ final class JettyJsonErrors extends ErrorHandler {
      * and the real body stays unread.
      */
     private static void drainBody(Request request) {
+        // A client waiting for 100 (Continue) has not sent its body and must not be asked for it now.
+        if (RequestBodies.expectsContinue(request.getHeaders().get(HttpHeader.EXPECT))) return;
         try (java.io.InputStream in = org.eclipse.jetty.io.Content.Source.asInputStream(request)) {
-            byte[] buffer = new byte[16384];
-            long drained = 0;
-            for (int read; drained <= DRAIN_LIMIT && (read = in.read(buffer)) != -1; ) drained += read;
+            RequestBodies.drain(in, DRAIN_LIMIT);
         } catch (java.io.IOException | RuntimeException e) {
             // Nothing more to do: the answer is still written, the connection still closes.
         }

@@ -1,19 +1,32 @@
 package dev.musicshare.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 
 /** Typed access to request JSON, with errors that name the field and what it should have been. */
 final class JsonFields {
+    /** Content after the object is refused, as the audio parser refuses it: a request is one JSON value. */
+    private static final ObjectReader STRICT = Json.MAPPER.reader()
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
     private JsonFields() {}
 
     static JsonNode parseObject(byte[] body) {
         JsonNode node;
         try {
-            node = Json.MAPPER.readTree(body);
+            node = STRICT.readTree(body);
         } catch (IOException e) {
-            throw malformed(e);
+            throw malformed(e, body);
         }
         if (node == null || !node.isObject()) throw notAnObject();
         return node;
@@ -66,15 +79,33 @@ final class JsonFields {
         return ApiException.badRequest("Request body must be a JSON object");
     }
 
-    static ApiException malformed(IOException e) {
-        String detail = e instanceof JsonProcessingException json ? json.getOriginalMessage() : "unreadable";
-        return ApiException.badRequest("Request body is not valid JSON: " + firstLine(detail));
+    /**
+     * A 400 for a body Jackson could not parse, in our own words: where the JSON broke and the kind of fault. Jackson's
+     * own text is never passed on, as it names its internal classes and settings.
+     */
+    static ApiException malformed(IOException e, byte[] body) {
+        String where = "";
+        if (e instanceof JsonProcessingException json && json.getLocation() != null
+                && json.getLocation().getLineNr() > 0) {
+            where = " at line " + json.getLocation().getLineNr() + ", column " + json.getLocation().getColumnNr();
+        }
+        String fault;
+        if (!isUtf8(body)) fault = "it is not UTF-8 text";
+        else if (e instanceof StreamConstraintsException) fault = "it nests too deeply or holds too long a number,"
+                + " string or name" + where;
+        else if (e instanceof JsonEOFException) fault = "it ends before the JSON value is complete";
+        else if (e instanceof MismatchedInputException) fault = "more follows the JSON object" + where;
+        else fault = "unexpected input" + where;
+        return ApiException.badRequest("Request body is not valid JSON: " + fault);
     }
 
-    private static String firstLine(String text) {
-        if (text == null) return "unreadable";
-        int newline = text.indexOf('\n');
-        String line = newline < 0 ? text : text.substring(0, newline);
-        return line.length() > 200 ? line.substring(0, 200) + "…" : line;
+    private static boolean isUtf8(byte[] body) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
     }
 }

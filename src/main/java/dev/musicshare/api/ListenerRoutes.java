@@ -31,6 +31,18 @@ final class ListenerRoutes {
         routes.get("/api/share/{sessionId}/metadata", this::metadata);
         routes.get("/api/share/{sessionId}/audio", this::audio);
         routes.get("/api/share/{sessionId}/thumbnail", this::thumbnail);
+        // A WebSocket handshake never reaches this route (Javalin hands it to the socket endpoint); a plain GET does.
+        routes.get("/api/share/{sessionId}/ws", this::upgradeRequired);
+    }
+
+    /** 426 (RFC 9110 §15.5.22) for a plain GET on the WebSocket endpoint of a session that exists. */
+    private void upgradeRequired(Context ctx) {
+        shares.status(Paths.sessionId(ctx)); // an unknown session is still a 404
+        ctx.header("Upgrade", "websocket");
+        ctx.header("Connection", "Upgrade");
+        throw new ApiException(426, "UPGRADE_REQUIRED", "This endpoint is a WebSocket: connect with a WebSocket"
+                + " client (Upgrade: websocket), or use " + ctx.path().replaceFirst("/ws$", "/events")
+                + " for Server-Sent Events");
     }
 
     private void status(Context ctx) {

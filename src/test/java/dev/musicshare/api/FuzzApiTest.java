@@ -38,6 +38,8 @@ class FuzzApiTest extends ApiTestBase {
         "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "", "application/xml",
         "APPLICATION/JSON", "application/vnd.api+json"};
 
+    private static final String[] CONTENT_ENCODINGS = {"gzip", "deflate", "br", "identity", "zstd, gzip", "x"};
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Random random = new Random(20261124);
 
@@ -61,14 +63,11 @@ class FuzzApiTest extends ApiTestBase {
         for (int i = 0; i < REQUESTS && failures.size() < 10; i++) {
             HttpRequest request = randomRequest();
             HttpResponse<byte[]> response;
-            long began = System.nanoTime();
             try {
-                // Bounded here: the JDK client's own timeout does not cover a stalled upload.
+                // Bounded here: the JDK client's own timeout does not cover a stalled upload. Only a hang fails:
+                // how fast an answer comes is a benchmark's question, and a loaded machine makes any bound flaky.
                 response = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).get(15,
                         java.util.concurrent.TimeUnit.SECONDS);
-                long millis = (System.nanoTime() - began) / 1_000_000;
-                if (millis > 1_000) failures.add("slow (" + millis + " ms): " + request.method() + " " + request.uri()
-                        + " " + request.headers().map());
             } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
                 if (!refusedByTheHttpParser(request)) {
                     failures.add(request.method() + " " + request.uri() + " " + request.headers().map() + " -> " + e);
@@ -110,6 +109,7 @@ class FuzzApiTest extends ApiTestBase {
 
     private static String problemWith(HttpResponse<byte[]> response) {
         int status = response.statusCode();
+        if (response.headers().firstValue("Set-Cookie").isPresent()) return "sets a cookie";
         if (status >= 500) return "status " + status + ": " + new String(response.body(), StandardCharsets.UTF_8);
         if (status < 400) return null;
         try {
@@ -117,7 +117,11 @@ class FuzzApiTest extends ApiTestBase {
             if (body == null || !body.path("error").isTextual() || !body.path("code").isTextual()) {
                 return "error without error/code: " + new String(response.body(), StandardCharsets.UTF_8);
             }
-            if (body.toString().contains("Exception") || body.toString().contains("at dev.")) return "leaks internals";
+            String text = body.toString();
+            if (text.contains("Exception") || text.contains("at dev.") || text.contains("Source:")
+                    || text.contains("REDACTED") || text.contains("`")) {
+                return "leaks internals: " + text;
+            }
             return null;
         } catch (Exception e) {
             return "non-JSON " + status + ": " + new String(response.body(), StandardCharsets.UTF_8);
@@ -142,6 +146,7 @@ class FuzzApiTest extends ApiTestBase {
         if (!post) return request.GET().build();
         String contentType = pick(CONTENT_TYPES);
         if (!contentType.isEmpty()) request.header("Content-Type", contentType);
+        if (random.nextInt(10) == 0) request.header("Content-Encoding", pick(CONTENT_ENCODINGS));
         return request.POST(HttpRequest.BodyPublishers.ofByteArray(randomBody(action))).build();
     }
 

@@ -25,7 +25,8 @@ class OpenApiTest extends ApiTestBase {
         spec.get("paths").fields().forEachRemaining(path -> path.getValue().fieldNames().forEachRemaining(method -> {
             if (!method.equals("parameters")) described.add(method.toUpperCase() + " " + path.getKey());
         }));
-        assertThat(described).containsExactlyInAnyOrderElementsOf(server.routes());
+        // distinct: the WebSocket path is served twice, the handshake and a plain GET's 426, as one documented GET
+        assertThat(described).containsExactlyInAnyOrderElementsOf(server.routes().stream().distinct().toList());
     }
 
     @Test
