@@ -61,7 +61,7 @@ try {
   for (let i = 0; i < 40; i++) {
     // One evaluation: the status and the highlighted line from the same moment.
     samples.push(await page.evaluate(() => ({ ...window.musicShareStatus,
-      highlighted: document.querySelector('#lyrics li.current')?.textContent ?? null })));
+      highlighted: [...document.querySelectorAll('#lyrics li.current')].map((item) => item.textContent) })));
     await page.waitForTimeout(200);
   }
   report('playing', { samples, pressed: await page.getAttribute('#listen', 'aria-pressed') });

@@ -3,7 +3,7 @@
 // player for tests and for curious listeners (open the console); its position, lyricLine and currentSequence come
 // from the same render, so they agree with each other.
 import { AudioPlayer } from './audio-player.js';
-import { lineAt, parseLrc } from './lyrics.js';
+import { groupAt, parseLrc } from './lyrics.js';
 import { PushStream, StreamRefused, TOKEN_KEY } from './push-stream.js';
 
 const BACKLOG_SECONDS = 0.5;      // audio kept before Listen is pressed, so playback starts at once and near live
@@ -25,7 +25,8 @@ const player = new AudioPlayer();
 const page = {
   state: 'connecting', stream: null, token: null, listenerId: listenerIdForThisTab(),
   metadata: null, pendingMetadata: [], previousElapsed: null, advancing: true, receivedAt: 0,
-  lyricsText: undefined, lyricLines: [], lyricLine: -1, position: 0, coverUrl: null, coverVersion: null,
+  lyricsText: undefined, lyricLines: [], lyricLine: -1, lyricLast: -1, position: 0, coverUrl: null,
+  coverVersion: null,
   backlog: [], chunksReceived: 0, gaps: 0, listenerCount: null, countingListeners: false,
   audibleSequence: -1,
 };
@@ -41,7 +42,9 @@ Object.defineProperty(window, 'musicShareStatus', {
     state: page.state, sessionId, chunksReceived: page.chunksReceived, ...player.stats,
     currentSequence: page.audibleSequence, bufferedSeconds: player.bufferedSeconds(),
     gaps: page.gaps, position: page.position, lyricLine: page.lyricLine,
-    lyricText: page.lyricLines[page.lyricLine]?.text ?? null, title: page.metadata?.title ?? null,
+    lyricText: page.lyricLines[page.lyricLine]?.text ?? null,
+    lyricTexts: page.lyricLines.slice(page.lyricLine, page.lyricLast + 1).map((line) => line.text),
+    title: page.metadata?.title ?? null,
     artist: page.metadata?.artist ?? null, listenerCount: page.listenerCount, listening: player.started,
   }),
 });
@@ -161,7 +164,7 @@ function render() {
   view.progress.setAttribute('aria-valuenow', String(Math.round(page.position)));
   view.progress.setAttribute('aria-valuetext', `${clock(page.position)} of ${clock(total)}`);
   view.progressFill.style.width = total > 0 ? `${Math.min(100, (page.position / total) * 100)}%` : '0%';
-  highlightLyric(lineAt(page.lyricLines, page.position));
+  highlightLyrics(groupAt(page.lyricLines, page.position));
 }
 
 /**
@@ -213,6 +216,7 @@ function showLyrics(text, synced) {
   page.lyricsText = text;
   page.lyricLines = synced ? parseLrc(text) : [];
   page.lyricLine = -1;
+  page.lyricLast = -1;
   view.lyrics.replaceChildren(...page.lyricLines.map((line) => {
     const item = document.createElement('li');
     item.textContent = line.text || '♪';
@@ -225,18 +229,28 @@ function showLyrics(text, synced) {
   view.noLyrics.hidden = !!text;
 }
 
-function highlightLyric(index) {
-  if (index === page.lyricLine) return;
-  view.lyrics.children[page.lyricLine]?.classList.remove('current');
-  view.lyrics.children[page.lyricLine]?.removeAttribute('aria-current');
-  page.lyricLine = index;
-  const item = view.lyrics.children[index];
-  if (!item) return;
-  item.classList.add('current');
-  item.setAttribute('aria-current', 'true');
-  // Scroll the lyrics box only (scrollIntoView would also scroll the page under a reader's thumb).
-  view.lyrics.scrollTo({ top: item.offsetTop - view.lyrics.clientHeight / 2 + item.offsetHeight / 2,
-    behavior: 'smooth' });
+/** Highlights the current group of lines (those sharing a time: an original and its translation, say). */
+function highlightLyrics(group) {
+  const first = group?.first ?? -1;
+  const last = group?.last ?? -1;
+  if (first === page.lyricLine && last === page.lyricLast) return;
+  for (let i = Math.max(0, page.lyricLine); i <= page.lyricLast; i++) {
+    view.lyrics.children[i]?.classList.remove('current');
+    view.lyrics.children[i]?.removeAttribute('aria-current');
+  }
+  page.lyricLine = first;
+  page.lyricLast = last;
+  if (!group) return;
+  for (let i = first; i <= last; i++) {
+    view.lyrics.children[i].classList.add('current');
+    view.lyrics.children[i].setAttribute('aria-current', 'true');
+  }
+  // Scroll the lyrics box only (scrollIntoView would also scroll the page under a reader's thumb), to the group's
+  // middle.
+  const top = view.lyrics.children[first];
+  const bottom = view.lyrics.children[last];
+  const middle = (top.offsetTop + bottom.offsetTop + bottom.offsetHeight) / 2;
+  view.lyrics.scrollTo({ top: middle - view.lyrics.clientHeight / 2, behavior: 'smooth' });
 }
 
 async function showCover(url) {
