@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--url", required = true, description = "Base URL of the server, e.g. http://127.0.0.1:5000")
     String url;
-    @Option(names = "--token", defaultValue = "${env:BEARER_TOKEN:-Token}", description = "Bearer token (env BEARER_TOKEN).")
+    @Option(names = "--token", defaultValue = "${env:BEARER_TOKEN}", description = "Bearer token (env BEARER_TOKEN); required.")
     String token;
     @Option(names = "--pid", split = ",", description = "PID(s) of the server, for its CPU seconds and peak RSS.")
     long[] pids;
@@ -45,9 +45,9 @@ final class BenchCommand implements Callable<Integer> {
     int pollMillis;
     @Option(names = "--chunk-ms", defaultValue = "100", description = "Audio per chunk (and real-time pace).")
     int chunkMillis;
-    @Option(names = "--sample-rate", defaultValue = "44100")
+    @Option(names = "--sample-rate", defaultValue = "44100", description = "Audio sample rate in Hz (default ${DEFAULT-VALUE}).")
     int sampleRate;
-    @Option(names = "--channels", defaultValue = "2")
+    @Option(names = "--channels", defaultValue = "2", description = "Audio channels (default ${DEFAULT-VALUE}).")
     int channels;
     @Option(names = "--metadata-ms", defaultValue = "0",
             description = "poll: senders also post metadata this often (the desktop app: 250); 0 for none.")
@@ -62,6 +62,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (token == null || token.isBlank()) throw new IllegalArgumentException("--token or BEARER_TOKEN is required");
+        TokenCheck.require(url, token);
+        if (compareUrl != null) TokenCheck.require(compareUrl, token);
         LoadTest.Options options = new LoadTest.Options(scenario, seconds, connections, sessions, listeners, pollMillis,
                 chunkMillis, sampleRate, channels, metadataMillis, metadataPollMillis, thumbnailKb * 1024);
         List<Map<String, Double>> results = new ArrayList<>();

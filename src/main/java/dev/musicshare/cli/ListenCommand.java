@@ -53,8 +53,9 @@ final class ListenCommand implements Callable<Integer> {
                 report.audioBytes(), report.metadataUpdates(), report.missed(), report.duplicates());
         for (long[] gap : report.gaps()) System.out.println("  missed sequence " + gap[0] + "–" + gap[1]);
         if (report.chunks() > 0) {
-            System.out.printf("Arrival after the sender's timestamp: median %d ms, max %d ms; %d chunks later than "
-                    + "%d ms (clocks of both machines assumed in step)%n", report.medianDelayMillis(),
+            System.out.printf("Arrival after the sender's timestamp, for chunks sent after joining (not the buffer "
+                    + "sent on joining): median %d ms, max %d ms; %d later than %d ms (on two machines this also "
+                    + "measures how far apart their clocks are)%n", report.medianDelayMillis(),
                     report.maxDelayMillis(), report.lateChunks(), Listener.LATE_MILLIS);
         }
         if (out != null) System.out.println("Audio written to " + out);

@@ -14,11 +14,7 @@ public final class Main implements Runnable {
     }
 
     static int run(String... args) {
-        CommandLine cli = new CommandLine(new Main());
-        cli.addSubcommand("serve", ServeCommand.commandLine());
-        cli.addSubcommand("bench", new BenchCommand());
-        cli.addSubcommand("share", new ShareCommand());
-        cli.addSubcommand("listen", new ListenCommand());
+        CommandLine cli = commandLine();
         // A wrong argument, a missing token or a refusal by the server is the user's to fix: one line, not a trace.
         cli.setExecutionExceptionHandler((e, command, parsed) -> {
             if (!(e instanceof IllegalArgumentException) && !(e instanceof java.io.IOException)) throw e;
@@ -26,7 +22,31 @@ public final class Main implements Runnable {
             command.getErr().println("music-share " + command.getCommandName() + ": " + message);
             return 2;
         });
-        return cli.execute(args.length == 0 ? new String[] {"serve"} : args);
+        return cli.execute(withDefaultCommand(args));
+    }
+
+    /** The command and its sub-commands, as run. */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        cli.addSubcommand("serve", ServeCommand.commandLine());
+        cli.addSubcommand("bench", new BenchCommand());
+        cli.addSubcommand("share", new ShareCommand());
+        cli.addSubcommand("listen", new ListenCommand());
+        return cli;
+    }
+
+    /**
+     * The bare jar serves, so serving's flags work without the word: {@code music-share --port 5012} is
+     * {@code music-share serve --port 5012}. The top level's own options (help, version) stay its own.
+     */
+    static String[] withDefaultCommand(String[] args) {
+        if (args.length == 0) return new String[] {"serve"};
+        boolean topLevelOption = java.util.Set.of("-h", "--help", "-V", "--version").contains(args[0]);
+        if (!args[0].startsWith("-") || topLevelOption) return args;
+        String[] served = new String[args.length + 1];
+        served[0] = "serve";
+        System.arraycopy(args, 0, served, 1, args.length);
+        return served;
     }
 
     @Override

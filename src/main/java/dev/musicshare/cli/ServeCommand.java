@@ -5,6 +5,7 @@ import dev.musicshare.config.InvalidSettingException;
 import dev.musicshare.config.Setting;
 import dev.musicshare.config.Settings;
 import dev.musicshare.store.StoreUnavailableException;
+import java.net.BindException;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -64,6 +65,12 @@ final class ServeCommand implements Callable<Integer> {
         } catch (StoreUnavailableException e) {
             System.err.println("music-share: cannot reach Redis at start-up: " + e.getMessage());
             return EXIT_STORE_UNREACHABLE;
+        } catch (RuntimeException e) {
+            BindException bind = bindFailure(e);
+            if (bind == null) throw e;
+            System.err.println("music-share: cannot listen on " + settings.bindAddress() + ":" + settings.port() + ": "
+                    + bind.getMessage() + hint(bind.getMessage()));
+            return EXIT_BAD_SETTING;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -72,6 +79,22 @@ final class ServeCommand implements Callable<Integer> {
         }, "shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** The socket's own refusal, under Javalin's wrapper (whose message calls every refusal "port already in use"). */
+    private static BindException bindFailure(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BindException bind) return bind;
+        }
+        return null;
+    }
+
+    private static String hint(String reason) {
+        String lower = String.valueOf(reason).toLowerCase(java.util.Locale.ROOT);
+        if (lower.contains("in use")) return " (another process has this port: stop it or choose another PORT)";
+        if (lower.contains("assign")) return " (BIND_ADDRESS must be an address of this machine, or 0.0.0.0 for all)";
+        if (lower.contains("permission")) return " (ports below 1024 need privileges: choose a PORT above 1023)";
+        return "";
     }
 
     /** The environment, overlaid by the flags given on the command line. */

@@ -42,14 +42,17 @@ final class ShareCommand implements Callable<Integer> {
         Double tone;
     }
 
-    @Option(names = "--seconds", defaultValue = "0", description = "Stop after this long (0: the whole file; a tone: endless).")
+    @Option(names = "--seconds", defaultValue = "0",
+            description = "Send this much audio, then stop (0: the whole file; a tone: endless).")
     double seconds;
     @Option(names = "--sample-rate", defaultValue = "44100", description = "Tone sample rate (default ${DEFAULT-VALUE}).")
     int sampleRate;
     @Option(names = "--channels", defaultValue = "2", description = "Tone channels (default ${DEFAULT-VALUE}).")
     int channels;
-    @Option(names = "--title", defaultValue = "Unknown") String title;
-    @Option(names = "--artist", defaultValue = "Unknown") String artist;
+    @Option(names = "--title", defaultValue = "Unknown", description = "Track title sent in metadata (default ${DEFAULT-VALUE}).")
+    String title;
+    @Option(names = "--artist", defaultValue = "Unknown", description = "Artist sent in metadata (default ${DEFAULT-VALUE}).")
+    String artist;
     @Option(names = "--lyrics", description = "Lyrics file: LRC ([mm:ss.xx] tags) for synced lyrics, or plain text.")
     Path lyrics;
     @Option(names = "--cover", description = "Cover art: a JPEG or PNG file.")
@@ -65,8 +68,10 @@ final class ShareCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String id = session != null ? session : String.valueOf(100_000 + new SecureRandom().nextInt(899_999));
         Sharer.Track track = new Sharer.Track(title, artist,
-                lyrics == null ? null : Files.readString(lyrics, StandardCharsets.UTF_8),
-                cover == null ? null : Files.readAllBytes(cover));
+                lyrics == null ? null : withoutByteOrderMark(Files.readString(readable(lyrics, "--lyrics"),
+                        StandardCharsets.UTF_8)),
+                cover == null ? null : Files.readAllBytes(readable(cover, "--cover")));
+        if (input.wav != null) readable(input.wav, "--wav");
         AtomicBoolean running = new AtomicBoolean(true);
         Thread main = Thread.currentThread();
         Thread hook = new Thread(() -> {
@@ -78,12 +83,11 @@ final class ShareCommand implements Callable<Integer> {
             }
         });
         Runtime.getRuntime().addShutdownHook(hook);
-        long deadline = seconds > 0 ? System.nanoTime() + (long) (seconds * 1e9) : Long.MAX_VALUE;
         try (AudioSource source = openSource()) {
             Sharer sharer = new Sharer(server.api(id), source, track, chunkMillis, metadataMillis,
-                    System.out::println).onProgress(progressLine());
-            System.out.println("Listen at " + server.url.replaceAll("/+$", "") + "/listen/" + id);
-            Sharer.Result result = sharer.run(() -> running.get() && System.nanoTime() < deadline, !keep);
+                    System.out::println).onProgress(progressLine()).onStarted(() -> System.out.println("Listen at "
+                    + server.url.replaceAll("/+$", "") + "/listen/" + id));
+            Sharer.Result result = sharer.run(running::get, !keep);
             if (System.console() != null) System.out.println();
             System.out.printf("Sent %d chunks (%.1f s of audio, %d bytes) and %d metadata updates%n",
                     result.chunks(), (double) result.frames() / source.sampleRate(), result.audioBytes(),
@@ -122,9 +126,27 @@ final class ShareCommand implements Callable<Integer> {
         return String.format("%d:%02d", whole / 60, whole % 60);
     }
 
+    /** --seconds counts audio, not wall time, so that {@code --seconds 5} sends exactly five seconds. */
     private AudioSource openSource() throws java.io.IOException {
-        if (input.wav != null) return WavFile.open(input.wav);
         // A tone with --seconds has a length, so listeners see a progress bar; without, it is a live stream.
-        return new ToneSource(input.tone == null ? 440 : input.tone, sampleRate, channels, Math.max(0, seconds));
+        if (input.wav == null) {
+            return new ToneSource(input.tone == null ? 440 : input.tone, sampleRate, channels, Math.max(0, seconds));
+        }
+        AudioSource file = WavFile.open(input.wav);
+        return seconds > 0 ? file.limitedTo(seconds) : file;
+    }
+
+    /** The file, or a refusal naming the option and the full path it was looked for at. */
+    static Path readable(Path file, String option) {
+        Path full = file.toAbsolutePath().normalize();
+        if (!Files.exists(full)) throw new IllegalArgumentException(option + " file not found: " + full);
+        if (Files.isDirectory(full)) throw new IllegalArgumentException(option + " is a folder, not a file: " + full);
+        if (!Files.isReadable(full)) throw new IllegalArgumentException(option + " file is not readable: " + full);
+        return full;
+    }
+
+    /** A UTF-8 byte-order mark is an encoding's signature, not part of the lyrics listeners are sent. */
+    static String withoutByteOrderMark(String text) {
+        return text.startsWith("\uFEFF") ? text.substring(1) : text;
     }
 }

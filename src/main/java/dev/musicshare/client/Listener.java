@@ -21,7 +21,10 @@ public final class Listener {
     /** A chunk that arrives this long after the sender stamped it is reported as late. */
     public static final long LATE_MILLIS = 2_000;
 
-    /** What was heard. {@code gaps} are inclusive ranges of sequence numbers never received. */
+    /**
+     * What was heard. {@code gaps} are inclusive ranges of sequence numbers never received; the delays are those of
+     * chunks the sender stamped after this listener joined (the backlog sent on joining is older by design).
+     */
     public record Report(long chunks, long frames, double seconds, long audioBytes, List<long[]> gaps, long duplicates,
             long metadataUpdates, String endedBecause, long medianDelayMillis, long maxDelayMillis, long lateChunks) {
         public long missed() {
@@ -50,6 +53,7 @@ public final class Listener {
     private JsonNode metadata;
     private LrcLyrics lyrics = LrcLyrics.parse(null);
     private int lyricLine = -1;
+    private long joinedAtMillis;
 
     public Listener(ShareApi api, Mode mode, int pollMillis, Path out, boolean printLyrics, Consumer<String> log) {
         this.api = api;
@@ -62,6 +66,7 @@ public final class Listener {
 
     /** Listens until the session ends or {@code deadlineNanos} (System.nanoTime) passes. */
     public Report run(long deadlineNanos) throws IOException, InterruptedException {
+        joinedAtMillis = System.currentTimeMillis();
         try {
             String ended = mode == Mode.PUSH ? push(deadlineNanos) : poll(deadlineNanos);
             long[] sorted = delays.stream().mapToLong(Long::longValue).sorted().toArray();
@@ -84,15 +89,27 @@ public final class Listener {
                 if (ended != null) return ended;
             } catch (ShareApi.ApiError e) {
                 if (e.status() == 404 && (chunks > 0 || metadata != null)) return "stopped (session gone)";
-                throw e;
+                if (e.status() != 429 && e.status() < 500) throw e;
+                failures = awaitReconnect(failures, e);
             } catch (IOException | java.io.UncheckedIOException e) {
-                if (++failures > 10) throw e instanceof IOException io ? io : new IOException(e);
-                log.accept("Stream dropped (" + (e.getMessage() != null ? e.getMessage() : e.toString())
-                        + "); resuming after sequence " + lastSequence);
-                Thread.sleep(Math.min(5_000, 250L << failures));
+                failures = awaitReconnect(failures, e);
             }
         }
         return "time limit";
+    }
+
+    /** The stream failed: pause under the same {@link RetryPolicy} as every request, or give up when it says so. */
+    private int awaitReconnect(int failures, Exception failure) throws IOException {
+        RetryPolicy retry = api.retryPolicy();
+        String target = "GET " + api.baseUrl() + "/api/share/" + api.sessionId() + "/events";
+        int attempt = failures + 1;
+        if (attempt >= retry.attempts()) throw retry.gaveUp(target, failure);
+        if (chunks > 0 || metadata != null) {
+            log.accept("Stream dropped (" + ConnectionFailure.describe(failure) + "); resuming after sequence "
+                    + lastSequence);
+        }
+        retry.pauseAfter(attempt, target, ConnectionFailure.describe(failure));
+        return attempt;
     }
 
     /** Reads events until {@code ended}; null when the stream closed or the time ran out first. */
@@ -173,7 +190,8 @@ public final class Listener {
         }
         chunks++;
         long stamped = chunk.path("timestamp").asLong(0);
-        if (stamped > 0) delays.add(System.currentTimeMillis() - stamped);
+        // The buffer sent on joining was stamped before this listener existed: its age is not lateness.
+        if (stamped >= joinedAtMillis) delays.add(System.currentTimeMillis() - stamped);
         audioBytes += data.length;
         frames += data.length / 4 / channels;
         seconds += (double) data.length / 4 / channels / sampleRate;
@@ -202,7 +220,9 @@ public final class Listener {
         double position = metadata.path("elapsedSeconds").asDouble()
                 + (chunkTimestamp - metadata.path("timestamp").asLong(chunkTimestamp)) / 1000.0;
         int line = lyrics.lineAt(position);
-        if (line != lyricLine && line >= 0) log.accept("  " + lyrics.lines().get(line).text());
+        // A group sharing one time (an original and its translation) is printed whole.
+        if (line != lyricLine) lyrics.groupAt(position).ifPresent(group -> lyrics.texts(group)
+                .forEach(text -> log.accept("  " + text)));
         lyricLine = line;
     }
 }

@@ -12,12 +12,12 @@ import java.util.stream.Stream;
 
 /**
  * The Music Share API as the reference clients use it: one session, the shared token, the sender key once the
- * session is started. Sender requests that fail for a passing reason (network, 429, 5xx) are retried with backoff;
- * repeating an audio POST is safe because the server replaces a chunk with the same sequence number.
+ * session is started. Requests that fail for a passing reason (network, 429, 5xx) are retried under one
+ * {@link RetryPolicy}; repeating an audio POST is safe because the server replaces a chunk with the same sequence
+ * number, and {@code start} is repeated only when it cannot have reached the server.
  */
 public final class ShareApi {
     static final ObjectMapper JSON = new ObjectMapper();
-    private static final int ATTEMPTS = 4;
 
     private final String baseUrl;
     private final String sessionId;
@@ -25,6 +25,7 @@ public final class ShareApi {
     private final String listenerId;
     private final HttpClient http;
     private volatile String senderKey;
+    private volatile RetryPolicy retry = RetryPolicy.quiet();
 
     public ShareApi(String baseUrl, String token, String sessionId) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
@@ -37,6 +38,21 @@ public final class ShareApi {
 
     public String sessionId() {
         return sessionId;
+    }
+
+    /** The server's base URL, as given (without a trailing slash). */
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    /** Uses {@code policy} for every request, and for the push stream's reconnections (see {@link Listener}). */
+    public ShareApi retrying(RetryPolicy policy) {
+        this.retry = policy;
+        return this;
+    }
+
+    public RetryPolicy retryPolicy() {
+        return retry;
     }
 
     /** Starts the session and keeps its sender key for the requests that follow. */
@@ -63,20 +79,20 @@ public final class ShareApi {
 
     /** One poll: the chunks newer than {@code since} (empty on 204). */
     public JsonNode audioSince(long since) throws IOException {
-        HttpResponse<byte[]> response = send(get("/api/share/" + sessionId + "/audio?since=" + since).build(), false);
+        HttpResponse<byte[]> response = send(get("/api/share/" + sessionId + "/audio?since=" + since).build(), true);
         if (response.statusCode() == 204) return JSON.createArrayNode();
         return expectOk(response, "audio");
     }
 
     /** The current metadata, or null when there is none yet. */
     public JsonNode metadata() throws IOException {
-        HttpResponse<byte[]> response = send(get("/api/share/" + sessionId + "/metadata").build(), false);
+        HttpResponse<byte[]> response = send(get("/api/share/" + sessionId + "/metadata").build(), true);
         if (response.statusCode() == 404 && "METADATA_NOT_FOUND".equals(code(response))) return null;
         return expectOk(response, "metadata");
     }
 
     public JsonNode status() throws IOException {
-        return expectOk(send(get("/api/share/" + sessionId + "/status").build(), false), "status");
+        return expectOk(send(get("/api/share/" + sessionId + "/status").build(), true), "status");
     }
 
     /** The push stream (Server-Sent Events) from {@code since}, as lines; the caller closes the stream. */
@@ -117,23 +133,30 @@ public final class ShareApi {
                 .header("User-Agent", "music-share-cli").timeout(Duration.ofSeconds(30));
     }
 
-    private HttpResponse<byte[]> send(HttpRequest request, boolean retry) throws IOException {
-        IOException failure = null;
-        for (int attempt = 1; attempt <= (retry ? ATTEMPTS : 1); attempt++) {
+    /**
+     * Sends under the {@link RetryPolicy}: a request that never reached the server (refused, unresolvable, timed out
+     * connecting) is retried whatever it is; one that may have been applied, or was answered 429/5xx, is retried only
+     * when repeating it is harmless ({@code idempotent}).
+     */
+    private HttpResponse<byte[]> send(HttpRequest request, boolean idempotent) throws IOException {
+        String target = request.method() + " " + request.uri();
+        IOException failure;
+        for (int attempt = 1; ; attempt++) {
             try {
                 HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
                 int status = response.statusCode();
-                if (!retry || (status != 429 && status < 500)) return response;
+                if (!idempotent || (status != 429 && status < 500)) return response;
                 failure = new ApiError(status, describe(request, response));
             } catch (IOException e) {
+                if (!idempotent && !ConnectionFailure.neverSent(e)) throw retry.gaveUp(target, e);
                 failure = e;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted", e);
             }
-            pause(100L << attempt);
+            if (attempt >= retry.attempts()) throw retry.gaveUp(target, failure);
+            retry.pauseAfter(attempt, target, ConnectionFailure.describe(failure));
         }
-        throw failure;
     }
 
     private static JsonNode expectOk(HttpResponse<byte[]> response, String what) throws IOException {
@@ -155,15 +178,6 @@ public final class ShareApi {
         String body = new String(response.body(), java.nio.charset.StandardCharsets.UTF_8);
         return "HTTP " + response.statusCode() + " from " + request.method() + " " + request.uri().getPath() + ": "
                 + (body.length() > 300 ? body.substring(0, 300) + "…" : body);
-    }
-
-    private static void pause(long millis) throws IOException {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
     }
 
     /** A refusal from the server, with its HTTP status. */

@@ -35,6 +35,7 @@ public final class Sharer {
     private final int metadataMillis;
     private final Consumer<String> log;
     private Progress progress = (sent, total, chunks, listeners) -> { };
+    private Runnable started = () -> { };
     private int listeners;
 
     public Sharer(ShareApi api, AudioSource source, Track track, int chunkMillis, int metadataMillis,
@@ -53,6 +54,12 @@ public final class Sharer {
         return this;
     }
 
+    /** Called once the server has accepted the session, before the first chunk: the moment to invite listeners. */
+    public Sharer onStarted(Runnable started) {
+        this.started = started;
+        return this;
+    }
+
     /**
      * Starts the session, sends until the source ends or {@code keepGoing} says stop, then stops the session unless
      * {@code stopAtEnd} is false.
@@ -61,6 +68,7 @@ public final class Sharer {
         api.start();
         log.accept("Sharing session " + api.sessionId() + " (" + source.sampleRate() + " Hz, " + source.channels()
                 + " ch, " + chunkMillis + " ms chunks)");
+        started.run();
         int framesPerChunk = Math.max(1, source.sampleRate() * chunkMillis / 1000);
         float[] samples = new float[framesPerChunk * source.channels()];
         long startNanos = System.nanoTime();

@@ -7,7 +7,7 @@ import java.util.Locale;
  * flags, {@code serve --help} and the README's table are all derived from (or tested against) this list.
  */
 public enum Setting {
-    PORT("5000", "HTTP port to listen on (1-65535)."),
+    PORT("5000", "HTTP port to listen on (0-65535; 0: any free port, printed at start-up)."),
     BIND_ADDRESS("0.0.0.0", "Address to bind; 127.0.0.1 keeps the server local."),
     BASE_PATH("/", "Path prefix the API is served under, e.g. /music when a proxy forwards /music/… unchanged."),
     BEARER_TOKEN(null, "Token every /api/share request must carry. Unset: a random one is generated and printed once."),

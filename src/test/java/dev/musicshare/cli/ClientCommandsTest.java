@@ -1,0 +1,189 @@
+package dev.musicshare.cli;
+
+import static dev.musicshare.testing.AudioSamples.chunkJson;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.musicshare.MusicShareServer;
+import dev.musicshare.client.Listener;
+import dev.musicshare.client.ShareApi;
+import dev.musicshare.config.Settings;
+import dev.musicshare.testing.ApiClient;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+
+/** The command line as a newcomer meets it: errors in one line that names what and why, no stack traces. */
+class ClientCommandsTest {
+    private static final String TOKEN = "cli-test-token";
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream originalOut;
+    private PrintStream originalErr;
+    private MusicShareServer server;
+
+    @TempDir
+    Path folder;
+
+    @BeforeEach
+    void capture() {
+        originalOut = System.out;
+        originalErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(originalOut);
+        System.setErr(originalErr);
+        if (server != null) server.close();
+    }
+
+    @Test
+    void share_without_a_server_counts_down_its_retries_then_names_the_url_and_the_cause() throws IOException {
+        String url = "http://127.0.0.1:" + closedPort();
+        assertThat(Main.run("share", "--url", url, "--token", TOKEN, "--session", "123456", "--seconds", "1",
+                "--retries", "1")).isEqualTo(2);
+        assertThat(stderr()).contains("Cannot reach POST " + url + "/api/share/start: connection refused (is the "
+                + "server running?); retrying in 1 s (attempt 2 of 2)")
+                .contains("music-share share: cannot reach POST " + url + "/api/share/start: connection refused (is the"
+                        + " server running?) (gave up after 2 attempts over 1 s)")
+                .doesNotContain("\tat ");
+        assertThat(stdout()).doesNotContain("Listen at");
+    }
+
+    @Test
+    void listen_by_push_and_by_polling_follow_the_same_retry_policy() throws IOException {
+        String url = "http://127.0.0.1:" + closedPort();
+        assertThat(Main.run("listen", url, "123456", "--token", TOKEN, "--retries", "1")).isEqualTo(2);
+        assertThat(stderr()).contains("retrying in 1 s (attempt 2 of 2)")
+                .contains("music-share listen: cannot reach GET " + url + "/api/share/123456/events: connection "
+                        + "refused (is the server running?) (gave up after 2 attempts over 1 s)");
+        err.reset();
+        assertThat(Main.run("listen", url, "123456", "--token", TOKEN, "--retries", "1", "--poll")).isEqualTo(2);
+        assertThat(stderr()).contains("retrying in 1 s (attempt 2 of 2)")
+                .contains("music-share listen: cannot reach GET " + url + "/api/share/123456/metadata: connection "
+                        + "refused (is the server running?) (gave up after 2 attempts over 1 s)");
+    }
+
+    @Test
+    void a_port_in_use_is_one_line_naming_the_address_the_port_and_the_cause_and_flags_work_without_serve()
+            throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            assertThat(Main.run("--port", "" + port, "--bind-address", "127.0.0.1")).isEqualTo(2);
+            assertThat(stderr().strip()).isEqualTo("music-share: cannot listen on 127.0.0.1:" + port
+                    + ": Address already in use (another process has this port: stop it or choose another PORT)");
+        }
+    }
+
+    @Test
+    void an_address_of_another_machine_is_reported_as_such_not_as_a_port_in_use() {
+        // 192.0.2.1 is TEST-NET-1 (RFC 5737): never an address of this machine.
+        assertThat(Main.run("serve", "--port", "0", "--bind-address", "192.0.2.1")).isEqualTo(2);
+        assertThat(stderr().strip()).startsWith("music-share: cannot listen on 192.0.2.1:0: ")
+                .contains("BIND_ADDRESS must be an address of this machine").doesNotContain("already in use");
+    }
+
+    @Test
+    void a_missing_file_is_named_by_its_option_and_full_path() {
+        assertThat(Main.run("share", "--token", TOKEN, "--lyrics", "no-such-song.lrc")).isEqualTo(2);
+        assertThat(stderr().strip()).isEqualTo("music-share share: --lyrics file not found: "
+                + Path.of("no-such-song.lrc").toAbsolutePath());
+        err.reset();
+        assertThat(Main.run("share", "--token", TOKEN, "--wav", "gone/song.wav")).isEqualTo(2);
+        assertThat(stderr().strip()).isEqualTo("music-share share: --wav file not found: "
+                + Path.of("gone/song.wav").toAbsolutePath());
+    }
+
+    @Test
+    void bench_refuses_a_wrong_or_missing_token_in_one_line() {
+        String url = startServer();
+        assertThat(Main.run("bench", "--url", url, "--token", "wrong", "--scenario", "ingest", "--seconds", "1"))
+                .isEqualTo(2);
+        assertThat(stderr().strip()).isEqualTo("music-share bench: " + url + " refused the token (HTTP 401): pass "
+                + "the server's BEARER_TOKEN with --token");
+        if (System.getenv("BEARER_TOKEN") == null) {
+            err.reset();
+            assertThat(Main.run("bench", "--url", url, "--scenario", "ingest")).isEqualTo(2);
+            assertThat(stderr().strip()).isEqualTo("music-share bench: --token or BEARER_TOKEN is required");
+        }
+    }
+
+    @Test
+    void every_option_of_every_command_is_described() {
+        CommandLine main = Main.commandLine();
+        for (CommandLine command : main.getSubcommands().values()) {
+            for (OptionSpec option : command.getCommandSpec().options()) {
+                assertThat(String.join(" ", option.description())).as(command.getCommandName() + " "
+                        + option.longestName()).isNotBlank();
+            }
+            command.getCommandSpec().positionalParameters().forEach(parameter -> assertThat(String.join(" ",
+                    parameter.description())).as(command.getCommandName() + " " + parameter.paramLabel()).isNotBlank());
+        }
+    }
+
+    @Test
+    void share_seconds_sends_exactly_that_much_audio_and_invites_listeners_once_started() throws IOException {
+        String url = startServer();
+        Path lyrics = folder.resolve("bom.lrc");
+        Files.writeString(lyrics, "\uFEFF[00:01.00]A\n[00:02.00]B", StandardCharsets.UTF_8);
+        assertThat(Main.run("share", "--url", url, "--token", TOKEN, "--session", "123456", "--seconds", "1",
+                "--lyrics", lyrics.toString(), "--keep")).isZero();
+        String printed = stdout();
+        assertThat(printed).contains("Sent 10 chunks (1.0 s of audio, " + 44_100 * 2 * 4 + " bytes)");
+        assertThat(printed.indexOf("Listen at " + url + "/listen/123456")).isGreaterThan(printed.indexOf(
+                "Sharing session 123456"));
+        String sentLyrics = new ApiClient(server.port(), TOKEN).get("/api/share/123456/metadata").json()
+                .get("lyrics").asText();
+        assertThat(sentLyrics).isEqualTo("[00:01.00]A\n[00:02.00]B");
+    }
+
+    @Test
+    void the_buffer_sent_on_joining_is_not_counted_as_late() throws Exception {
+        String url = startServer();
+        ApiClient api = new ApiClient(server.port(), TOKEN);
+        api.postJson("/api/share/start", "{\"sessionId\":\"654321\"}");
+        // Stamped long before the listener joins (as any buffer is, by up to its 5 s): backlog, not lateness.
+        for (int sequence = 0; sequence < 5; sequence++) api.postJson("/api/share/654321/audio", chunkJson(sequence, 441));
+        api.postEmpty("/api/share/654321/stop");
+        Listener.Report report = new Listener(new ShareApi(url, TOKEN, "654321"), Listener.Mode.POLL, 100, null,
+                false, line -> { }).run(System.nanoTime() + 20_000_000_000L);
+        assertThat(report.chunks()).isEqualTo(5);
+        assertThat(report.lateChunks()).isZero();
+        assertThat(report.maxDelayMillis()).isZero();
+    }
+
+    private String startServer() {
+        server = MusicShareServer.start(Settings.from(Map.of("PORT", "0", "BIND_ADDRESS", "127.0.0.1",
+                "BEARER_TOKEN", TOKEN)), Clock.systemUTC());
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private String stdout() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+}
