@@ -1,5 +1,6 @@
 package dev.musicshare.api;
 
+import dev.musicshare.config.Settings;
 import dev.musicshare.metrics.ShareMetrics;
 import dev.musicshare.share.AudioChunk;
 import dev.musicshare.share.ListenerId;
@@ -19,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -60,15 +62,15 @@ public class ChunkHotPathBenchmark {
 
     @Setup(Level.Trial)
     public void start() {
-        StoreSettings settings = StoreSettings.defaults();
+        StoreSettings settings = Settings.defaults().store();
         if (store.equals("redis")) {
             redis = RedisServer.start();
-            shareStore = new RedisShareStore(RedisOptions.of("redis://127.0.0.1:" + redis.port()), settings,
-                    ShareMetrics.inMemory());
+            RedisOptions options = Settings.from(Map.of("REDIS_URL", "redis://127.0.0.1:" + redis.port())).redisOptions();
+            shareStore = new RedisShareStore(options, settings, ShareMetrics.inMemory());
         } else {
             shareStore = new MemoryShareStore(settings);
         }
-        shares = new ShareService(shareStore, Clock.systemUTC(), 50, false, ShareEvents.NONE, ShareMetrics.inMemory());
+        shares = new ShareService(shareStore, Clock.systemUTC(), settings.maxSessions(), false, ShareEvents.NONE, ShareMetrics.inMemory());
         shares.start(session);
         int frames = 4410;
         ByteBuffer samples = ByteBuffer.allocate(frames * 2 * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);

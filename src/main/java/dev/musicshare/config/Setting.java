@@ -16,6 +16,9 @@ public enum Setting {
     REDIS_URL(null, "redis://[user:password@]host:port[/db]. Unset: the embedded in-memory store (one node)."),
     REDIS_TIMEOUT_MS("2000", "How long a Redis command may take before the request fails with 503."),
     REDIS_CONNECTIONS("4", "Connections each node opens to Redis, taken in turn, so a large reply does not hold up the rest."),
+    // Every session's whole buffer at the default limits: 50 sessions x 5 s of 44.1 kHz stereo float32 as base64
+    // (470 KB/s) is 118 MB. Less holds only the newest seconds, and pollers that fall further behind cost Redis the
+    // full chunk again (measured: 64 MB let half the desktop scenario's chunk reads through to Redis).
     REDIS_CHUNK_CACHE_MB("128", "Audio each node keeps in memory so Redis sends a chunk to it once, not once per poll; the default holds 50 sessions' full 5 s buffers of 44.1 kHz stereo (0: off)."),
     MAX_SESSIONS("50", "Live sessions allowed at once, across all nodes."),
     SESSION_TIMEOUT_SECONDS("900", "A session with no sender request for this long expires."),
@@ -26,6 +29,10 @@ public enum Setting {
     AUDIO_TTL_SECONDS("10", "The audio buffer disappears this long after the last chunk."),
     STOP_GRACE_SECONDS("300", "A stopped session stays readable (isActive: false) this long."),
     LISTENER_WINDOW_SECONDS("15", "A listener counts while it polled within this window."),
+    PUSH_QUEUE_EVENTS("64", "Events queued for one push listener before it is skipped ahead to live with a gap event; the default is several seconds of 100 ms chunks."),
+    PUSH_QUEUE_BYTES("8388608", "Bytes queued for one push listener before it is skipped ahead to live; the default is well above 5 s of stereo float audio as base64 (about 2.4 MB)."),
+    PUSH_MAX_OVERFLOWS("5", "Times a push listener may be skipped ahead before it is disconnected as too slow."),
+    PUSH_HEARTBEAT_SECONDS("15", "How often an idle push stream gets a heartbeat, so proxies keep it open and dead peers are found."),
     RATE_LIMIT_STARTS_PER_MINUTE("20", "Session starts allowed per client address per minute (0: no limit)."),
     RATE_LIMIT_MISSES_PER_MINUTE("60", "Lookups of unknown session ids allowed per client address per minute, so codes cannot be walked (0: no limit)."),
     RATE_LIMIT_SENDER_PER_SECOND("100", "Sender requests (metadata, audio) allowed per session per second, twice that in a burst (0: no limit)."),

@@ -1,5 +1,7 @@
 package dev.musicshare.config;
 
+import dev.musicshare.live.LiveLimits;
+import dev.musicshare.store.RedisOptions;
 import dev.musicshare.store.StoreSettings;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -8,7 +10,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The server's validated configuration, sealed once built.
+ * The server's validated configuration, sealed once built. Every default comes from {@link Setting}: the records
+ * handed to the parts ({@link StoreSettings}, {@link RedisOptions}, {@link LiveLimits}) are built here and nowhere
+ * else, so {@code Settings.defaults()} is the one source of the defaults in code and tests alike.
  *
  * @param port                 HTTP port; 0 picks a free one (tests)
  * @param bindAddress          address to bind
@@ -22,6 +26,7 @@ import java.util.Set;
  * @param redisConnections     connections a node opens to Redis
  * @param redisChunkCacheBytes chunk JSON a node on Redis keeps in memory for its pollers
  * @param store                limits and lifetimes the store enforces
+ * @param push                 bounds on each push connection
  * @param rateLimits           per-client and per-session request limits
  * @param maxAudioBodyBytes    largest audio POST body
  * @param maxMetadataBodyBytes largest metadata POST body
@@ -41,6 +46,7 @@ public record Settings(
         int redisConnections,
         long redisChunkCacheBytes,
         StoreSettings store,
+        LiveLimits push,
         RateLimitSettings rateLimits,
         int maxAudioBodyBytes,
         int maxMetadataBodyBytes,
@@ -48,6 +54,11 @@ public record Settings(
         String logFormat) {
 
     private static final int MAX_BODY_LIMIT = 64 * 1024 * 1024;
+
+    /** Every setting at its default (with a generated token). */
+    public static Settings defaults() {
+        return from(Map.of());
+    }
 
     /** Reads and validates every {@link Setting} from {@code values} (the environment, overlaid by CLI flags). */
     public static Settings from(Map<String, String> values) {
@@ -85,6 +96,10 @@ public record Settings(
                 read.integer(Setting.REDIS_CONNECTIONS, 1, 64),
                 read.integer(Setting.REDIS_CHUNK_CACHE_MB, 0, 65_536) * 1024L * 1024,
                 store,
+                new LiveLimits(read.integer(Setting.PUSH_QUEUE_EVENTS, 1, 100_000),
+                        read.integer(Setting.PUSH_QUEUE_BYTES, 1024, MAX_BODY_LIMIT * 16),
+                        read.integer(Setting.PUSH_MAX_OVERFLOWS, 0, 1_000),
+                        read.seconds(Setting.PUSH_HEARTBEAT_SECONDS)),
                 new RateLimitSettings(read.integer(Setting.RATE_LIMIT_STARTS_PER_MINUTE, 0, 1_000_000),
                         read.integer(Setting.RATE_LIMIT_MISSES_PER_MINUTE, 0, 1_000_000),
                         read.integer(Setting.RATE_LIMIT_SENDER_PER_SECOND, 0, 1_000_000)),
@@ -96,11 +111,22 @@ public record Settings(
                 logFormat);
     }
 
+    /**
+     * How this node talks to Redis: {@code REDIS_URL}, {@code REDIS_TIMEOUT_MS}, {@code REDIS_CONNECTIONS},
+     * {@code REDIS_CHUNK_CACHE_MB}.
+     *
+     * @throws IllegalStateException when no {@code REDIS_URL} is set
+     */
+    public RedisOptions redisOptions() {
+        if (redisUrl == null) throw new IllegalStateException("REDIS_URL is not set: this server keeps its data in memory");
+        return new RedisOptions(redisUrl, redisTimeout, redisConnections, redisChunkCacheBytes);
+    }
+
     /** Never prints the token or Redis credentials. */
     @Override
     public String toString() {
         return "Settings[port=" + port + ", bindAddress=" + bindAddress + ", basePath=" + basePath + ", store="
-                + (redisUrl == null ? "memory" : "redis") + ", " + store + ", maxAudioBodyBytes=" + maxAudioBodyBytes
+                + (redisUrl == null ? "memory" : "redis") + ", " + store + ", " + push + ", maxAudioBodyBytes=" + maxAudioBodyBytes
                 + ", maxMetadataBodyBytes=" + maxMetadataBodyBytes + ", logFormat=" + logFormat + "]";
     }
 

@@ -1,5 +1,6 @@
 package dev.musicshare.live;
 
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
@@ -71,6 +72,25 @@ public final class LiveHub {
     public Set<LiveConnection> connections(String sessionId) {
         Set<LiveConnection> connections = bySession.get(sessionId);
         return connections == null ? Set.of() : Set.copyOf(connections);
+    }
+
+    /**
+     * Finishes every connection on this node with {@code farewell} (written after what each has queued) and waits
+     * up to {@code patience} for them to close; used when the node stops.
+     */
+    public void finishAll(LiveEvent farewell, Duration patience) {
+        for (Set<LiveConnection> connections : bySession.values()) {
+            connections.forEach(connection -> connection.finish(farewell));
+        }
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (connectionCount() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     public int connectionCount() {

@@ -3,7 +3,7 @@ package dev.musicshare.live;
 import java.time.Duration;
 
 /**
- * Bounds on each push connection.
+ * Bounds on each push connection. The values come from the settings ({@code PUSH_*}); their defaults live there.
  *
  * @param maxQueuedEvents   events waiting to be written before the listener is skipped ahead
  * @param maxQueuedBytes    bytes waiting to be written before the listener is skipped ahead
@@ -11,8 +11,16 @@ import java.time.Duration;
  * @param heartbeatInterval how often an idle stream gets a heartbeat (keeps proxies open, finds dead peers)
  */
 public record LiveLimits(int maxQueuedEvents, long maxQueuedBytes, int maxOverflows, Duration heartbeatInterval) {
-    /** ~64 events: several seconds of 100 ms chunks; 8 MB: well above 5 s of 0.5 s stereo chunks (≈ 2.4 MB). */
-    public static LiveLimits defaults() {
-        return new LiveLimits(64, 8L * 1024 * 1024, 5, Duration.ofSeconds(15));
+    public LiveLimits {
+        if (maxQueuedEvents < 1) {
+            throw new IllegalArgumentException("maxQueuedEvents must be at least 1, was " + maxQueuedEvents);
+        }
+        if (maxQueuedBytes < 1) {
+            throw new IllegalArgumentException("maxQueuedBytes must be at least 1, was " + maxQueuedBytes);
+        }
+        if (maxOverflows < 0) throw new IllegalArgumentException("maxOverflows must not be negative, was " + maxOverflows);
+        if (heartbeatInterval == null || heartbeatInterval.isNegative() || heartbeatInterval.isZero()) {
+            throw new IllegalArgumentException("heartbeatInterval must be positive, was " + heartbeatInterval);
+        }
     }
 }

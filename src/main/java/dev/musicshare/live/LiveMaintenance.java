@@ -3,8 +3,9 @@ package dev.musicshare.live;
 import dev.musicshare.share.ListenerId;
 import dev.musicshare.share.SessionId;
 import dev.musicshare.share.ShareService;
-import dev.musicshare.store.StoreUnavailableException;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -21,6 +22,8 @@ public final class LiveMaintenance {
 
     private final LiveHub hub;
     private final ShareService shares;
+    /** Sessions whose last presence write failed: logged once until one succeeds. */
+    private final Set<String> failing = ConcurrentHashMap.newKeySet();
 
     public LiveMaintenance(LiveHub hub, ShareService shares) {
         this.hub = hub;
@@ -35,16 +38,25 @@ public final class LiveMaintenance {
                 TimeUnit.MILLISECONDS);
     }
 
-    /** Records every connected listener now; also called when a listener connects. */
+    /**
+     * Records every connected listener now. A session the store fails is logged (once per outage, with its id) and
+     * the others are still recorded; it is tried again on the next pass.
+     */
     public void recordPresence() {
         for (String sessionId : hub.watchedSessions()) {
             List<ListenerId> listeners = hub.connections(sessionId).stream().map(LiveConnection::listenerId).toList();
             try {
                 shares.recordListening(new SessionId(sessionId), listeners);
-            } catch (StoreUnavailableException e) {
-                log.debug("presence not recorded: {}", e.getMessage());
-                return;
+                if (failing.remove(sessionId)) {
+                    log.atInfo().addKeyValue("sessionId", sessionId).log("listener presence recorded again");
+                }
+            } catch (RuntimeException e) {
+                if (failing.add(sessionId)) {
+                    log.atWarn().addKeyValue("sessionId", sessionId).addKeyValue("cause", e.getMessage())
+                            .log("listener presence not recorded; connected listeners may drop out of the count");
+                }
             }
         }
+        failing.retainAll(hub.watchedSessions());
     }
 }

@@ -11,17 +11,20 @@ import java.util.concurrent.ConcurrentHashMap;
 final class HoldTimers {
     private final ConcurrentHashMap<SessionId, Long> dueAt = new ConcurrentHashMap<>();
 
-    /** Records the session's current deadline; 0 clears it. */
+    /** Records the session's current deadline (ms since the epoch); 0 clears it. */
     void schedule(SessionId id, long holdUntil) {
         if (holdUntil <= 0) dueAt.remove(id);
         else dueAt.put(id, holdUntil);
     }
 
-    /** Sessions whose deadline has passed, forgotten as they are returned. */
+    /**
+     * Sessions whose deadline has passed. They stay scheduled until a release reports the next deadline, so a
+     * release that fails is tried again on the next look.
+     */
     List<SessionId> due(long now) {
         List<SessionId> due = new ArrayList<>();
         dueAt.forEach((id, at) -> {
-            if (at <= now && dueAt.remove(id, at)) due.add(id);
+            if (at <= now) due.add(id);
         });
         return due;
     }

@@ -4,7 +4,6 @@ import dev.musicshare.share.ShareException.Reason;
 import dev.musicshare.metrics.ShareMetrics;
 import dev.musicshare.store.AppendResult;
 import dev.musicshare.store.MetadataRead;
-import dev.musicshare.store.Released;
 import dev.musicshare.store.SessionRecord;
 import dev.musicshare.store.ShareStore;
 import dev.musicshare.store.StopResult;
@@ -32,7 +31,7 @@ public final class ShareService {
     private final boolean requireSenderKey;
     private final ShareEvents events;
     private final ShareMetrics metrics;
-    private final HoldTimers holdTimers = new HoldTimers();
+    private final HeldAudioRelease heldAudio;
     private final DisplayNames displayNames;
 
     /**
@@ -47,6 +46,7 @@ public final class ShareService {
         this.requireSenderKey = requireSenderKey;
         this.metrics = metrics;
         this.events = events;
+        this.heldAudio = new HeldAudioRelease(store, clock, this::publish);
         this.displayNames = new DisplayNames(store);
     }
 
@@ -95,18 +95,13 @@ public final class ShareService {
         requireWritten(id, result.outcome());
         metrics.chunkReceived(chunk.decodedBytes());
         publish(id, result.released());
-        holdTimers.schedule(id, result.holdUntil());
+        heldAudio.holdUntil(id, result.holdUntil());
         return result.buffered();
     }
 
-    /** Skips holes whose reorder window has passed and pushes what that releases; called frequently. */
-    public void releaseDueAudio() {
-        long now = clock.millis();
-        for (SessionId id : holdTimers.due(now)) {
-            Released released = store.releaseDue(id.value(), now);
-            publish(id, released.chunks());
-            holdTimers.schedule(id, released.holdUntil());
-        }
+    /** The upkeep that releases held-back audio once its reorder window has passed. */
+    public HeldAudioRelease heldAudio() {
+        return heldAudio;
     }
 
     /** Stops the session; stopping again answers with the same figures. */

@@ -3,7 +3,7 @@ package dev.musicshare.store;
 import java.time.Duration;
 
 /**
- * How a node talks to Redis.
+ * How a node talks to Redis. The values come from the settings ({@code REDIS_*}); their defaults live there.
  *
  * @param url             redis://[user:password@]host:port[/db] (holds credentials: never logged)
  * @param timeout         how long one command may take before the request fails as unavailable
@@ -15,14 +15,6 @@ import java.time.Duration;
  */
 public record RedisOptions(String url, Duration timeout, int connections, long chunkCacheBytes,
         boolean publishReleasedAudio) {
-    /**
-     * Every session's whole buffer at the default limits: 50 sessions × 5 s of 44.1 kHz stereo float32, as base64
-     * (470 KB/s), is 118 MB. Less holds only the newest seconds, and pollers that fall further behind cost Redis
-     * the full chunk again (measured: 64 MB let half the desktop scenario's chunk reads through to Redis).
-     */
-    public static final long DEFAULT_CHUNK_CACHE_BYTES = 128L * 1024 * 1024;
-    public static final int DEFAULT_CONNECTIONS = 4;
-
     /** Options for a store that leaves announcing released chunks to its caller. */
     public RedisOptions(String url, Duration timeout, int connections, long chunkCacheBytes) {
         this(url, timeout, connections, chunkCacheBytes, false);
@@ -37,11 +29,6 @@ public record RedisOptions(String url, Duration timeout, int connections, long c
         if (chunkCacheBytes < 0) {
             throw new IllegalArgumentException("chunkCacheBytes must not be negative, was " + chunkCacheBytes);
         }
-    }
-
-    /** The defaults, with a 2 s command timeout. */
-    public static RedisOptions of(String url) {
-        return new RedisOptions(url, Duration.ofSeconds(2), DEFAULT_CONNECTIONS, DEFAULT_CHUNK_CACHE_BYTES);
     }
 
     public RedisOptions withTimeout(Duration value) {

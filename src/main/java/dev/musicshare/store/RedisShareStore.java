@@ -72,10 +72,6 @@ public final class RedisShareStore implements ShareStore {
 
     private record Cover(String version, String data) {}
 
-    public RedisShareStore(String url, StoreSettings settings, Duration timeout) {
-        this(RedisOptions.of(url).withTimeout(timeout), settings, ShareMetrics.inMemory());
-    }
-
     /** Connects at once: an unreachable Redis at start-up is a configuration error, reported as such. */
     public RedisShareStore(RedisOptions options, StoreSettings settings, ShareMetrics metrics) {
         this.settings = settings;

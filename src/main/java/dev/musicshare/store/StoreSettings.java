@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * The limits and lifetimes a store enforces. They are the domain's rules, but a store must apply them inside its
- * atomic operations (a Lua script in Redis), so they are handed down as plain values.
+ * atomic operations (a Lua script in Redis), so they are handed down as plain values. Their defaults (the seed's
+ * values) live in the settings table, {@code dev.musicshare.config.Setting}.
  *
  * @param maxSessions        live (active) sessions allowed at once, across every node sharing the store
  * @param sessionTimeout     idle time after which an active session expires; refreshed by every sender request
@@ -41,15 +42,6 @@ public record StoreSettings(
         requirePositive("audioTtl", audioTtl);
         requirePositive("stopGrace", stopGrace);
         requirePositive("listenerWindow", listenerWindow);
-    }
-
-    /**
-     * The seed's values: 50 sessions, 15 min timeout, 30 s metadata, 50 chunks and at most 5 s of audio for 10 s,
-     * 5 min grace, 15 s listeners; holes in the stream waited on for 2 s.
-     */
-    public static StoreSettings defaults() {
-        return new StoreSettings(50, Duration.ofMinutes(15), Duration.ofSeconds(30), 50, Duration.ofSeconds(5),
-                Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofSeconds(15));
     }
 
     private static void requirePositive(String name, Duration value) {

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.musicshare.MusicShareServer;
 import dev.musicshare.config.Settings;
-import dev.musicshare.live.LiveLimits;
 import dev.musicshare.testing.ApiClient;
 import dev.musicshare.testing.ApiClient.Reply;
 import dev.musicshare.testing.AudioSamples;
@@ -40,10 +39,6 @@ abstract class ApiTestBase {
         return Clock.systemUTC();
     }
 
-    LiveLimits liveLimits() {
-        return LiveLimits.defaults();
-    }
-
     /** Settings beyond the common ones, for a test class that needs others. */
     Map<String, String> extraEnvironment() {
         return Map.of();
@@ -56,7 +51,7 @@ abstract class ApiTestBase {
                 "MAX_SESSIONS", "" + MAX_SESSIONS, "AUDIO_BUFFER_CHUNKS", "" + BUFFER_CHUNKS,
                 "MAX_AUDIO_BODY_BYTES", "" + MAX_AUDIO_BODY));
         env.putAll(extraEnvironment());
-        server = MusicShareServer.start(Settings.from(env), clock(), liveLimits());
+        server = MusicShareServer.start(Settings.from(env), clock());
         api = new ApiClient(server.port(), TOKEN);
     }
 

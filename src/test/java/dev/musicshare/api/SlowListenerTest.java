@@ -4,7 +4,6 @@ import static dev.musicshare.testing.AudioSamples.chunkJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.musicshare.live.LiveLimits;
 import dev.musicshare.testing.AudioSamples;
 import dev.musicshare.testing.PushEvent;
 import dev.musicshare.testing.SseTestClient;
@@ -29,13 +28,9 @@ class SlowListenerTest extends ApiTestBase {
     private static final int LEAD = 3;
 
     @Override
-    LiveLimits liveLimits() {
-        return new LiveLimits(8, 512 * 1024, 2, Duration.ofSeconds(15));
-    }
-
-    @Override
     Map<String, String> extraEnvironment() {
-        return Map.of("MAX_AUDIO_BODY_BYTES", "" + (1024 * 1024));
+        return Map.of("MAX_AUDIO_BODY_BYTES", "" + (1024 * 1024), "PUSH_QUEUE_EVENTS", "8",
+                "PUSH_QUEUE_BYTES", "" + (512 * 1024), "PUSH_MAX_OVERFLOWS", "2");
     }
 
     @Test

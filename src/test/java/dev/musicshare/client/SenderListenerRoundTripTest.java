@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.musicshare.MusicShareServer;
 import dev.musicshare.config.Settings;
-import dev.musicshare.live.LiveLimits;
 import dev.musicshare.testing.TestStores;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -49,7 +48,7 @@ class SenderListenerRoundTripTest {
     void startServer() {
         Map<String, String> env = new HashMap<>(TestStores.environment(storeKind));
         env.putAll(Map.of("PORT", "0", "BIND_ADDRESS", "127.0.0.1", "BEARER_TOKEN", TOKEN));
-        server = MusicShareServer.start(Settings.from(env), Clock.systemUTC(), LiveLimits.defaults());
+        server = MusicShareServer.start(Settings.from(env), Clock.systemUTC());
     }
 
     @AfterEach

@@ -3,25 +3,51 @@ package dev.musicshare.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.musicshare.live.LiveLimits;
+import dev.musicshare.store.RedisOptions;
+import dev.musicshare.store.StoreSettings;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SettingsTest {
 
+    /** The one place the defaults are pinned: every record handed to the parts is derived from the table. */
     @Test
-    void defaults_are_the_seeds_values() {
-        Settings settings = Settings.from(Map.of());
+    void every_default_is_pinned_here_and_reaches_the_part_that_uses_it() {
+        Settings settings = Settings.defaults();
         assertThat(settings.port()).isEqualTo(5000);
         assertThat(settings.bindAddress()).isEqualTo("0.0.0.0");
+        assertThat(settings.basePath()).isEqualTo("/");
+        assertThat(settings.requireSenderKey()).isFalse();
+        assertThat(settings.corsOrigins()).isEmpty();
         assertThat(settings.redisUrl()).isNull();
-        assertThat(settings.store().maxSessions()).isEqualTo(50);
-        assertThat(settings.store().sessionTimeout()).isEqualTo(Duration.ofMinutes(15));
-        assertThat(settings.store().metadataTtl()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(settings.store().audioBufferChunks()).isEqualTo(50);
-        assertThat(settings.store().audioTtl()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(settings.store().stopGrace()).isEqualTo(Duration.ofMinutes(5));
         assertThat(settings.logFormat()).isEqualTo("text");
+        // The seed's store rules.
+        assertThat(settings.store()).isEqualTo(new StoreSettings(50, Duration.ofMinutes(15), Duration.ofSeconds(30),
+                50, Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofMinutes(5),
+                Duration.ofSeconds(15)));
+        assertThat(settings.push()).isEqualTo(new LiveLimits(64, 8L * 1024 * 1024, 5, Duration.ofSeconds(15)));
+        assertThat(Settings.from(Map.of("REDIS_URL", "redis://localhost:6379")).redisOptions())
+                .isEqualTo(new RedisOptions("redis://localhost:6379", Duration.ofSeconds(2), 4, 128L * 1024 * 1024));
+        assertThat(settings.rateLimits()).isEqualTo(new RateLimitSettings(20, 60, 100));
+        assertThat(settings.maxAudioBodyBytes()).isEqualTo(1024 * 1024);
+        assertThat(settings.maxMetadataBodyBytes()).isEqualTo(4 * 1024 * 1024);
+        assertThat(settings.metadataLimits()).isEqualTo(new MetadataLimits(2 * 1024 * 1024, 64 * 1024, 512));
+    }
+
+    @Test
+    void the_push_limits_are_settings() {
+        Settings settings = Settings.from(Map.of("PUSH_QUEUE_EVENTS", "8", "PUSH_QUEUE_BYTES", "524288",
+                "PUSH_MAX_OVERFLOWS", "2", "PUSH_HEARTBEAT_SECONDS", "30"));
+        assertThat(settings.push()).isEqualTo(new LiveLimits(8, 512 * 1024, 2, Duration.ofSeconds(30)));
+        assertRefused(Map.of("PUSH_QUEUE_EVENTS", "0"), "PUSH_QUEUE_EVENTS must be between 1 and 100000, was 0");
+    }
+
+    @Test
+    void redis_options_need_a_redis_url() {
+        assertThatThrownBy(() -> Settings.defaults().redisOptions()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("REDIS_URL");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.musicshare.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.musicshare.config.Settings;
 import dev.musicshare.metrics.ShareMetrics;
 import dev.musicshare.share.ListenerId;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class LiveConnectionTest {
     private final List<String> written = new ArrayList<>();
     private final LiveConnection connection = new LiveConnection("123456", new ListenerId("l"), -1,
-            new PushResources(LiveLimits.defaults(), Runnable::run, ShareMetrics.inMemory())) {
+            new PushResources(Settings.defaults().push(), Runnable::run, ShareMetrics.inMemory())) {
         @Override
         protected void write(LiveEvent event) {
             written.add(event.name() + " " + new String(event.json(), StandardCharsets.UTF_8));

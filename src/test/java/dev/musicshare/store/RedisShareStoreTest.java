@@ -60,8 +60,8 @@ class RedisShareStoreTest extends ShareStoreContract {
         StoreSettings two = new StoreSettings(2, SETTINGS.sessionTimeout(), SETTINGS.metadataTtl(), 50,
                 SETTINGS.audioBufferDuration(), SETTINGS.reorderWindow(), SETTINGS.audioTtl(), SETTINGS.stopGrace(),
                 SETTINGS.listenerWindow());
-        try (ShareStore first = new RedisShareStore(url, two, Duration.ofSeconds(2));
-                ShareStore second = new RedisShareStore(url, two, Duration.ofSeconds(2))) {
+        try (ShareStore first = RedisTestStores.open(url, two, Duration.ofSeconds(2));
+                ShareStore second = RedisTestStores.open(url, two, Duration.ofSeconds(2))) {
             assertThat(first.start("700001", null, now)).isEqualTo(StartOutcome.STARTED);
             assertThat(second.start("700001", null, now)).isEqualTo(StartOutcome.IN_USE);
             assertThat(second.start("700002", null, now)).isEqualTo(StartOutcome.STARTED);
@@ -76,8 +76,8 @@ class RedisShareStoreTest extends ShareStoreContract {
         String cover = "A".repeat(200_000);
         String newCover = "B".repeat(200_000);
         try (RedisServer own = RedisServer.start();
-                ShareStore sender = new RedisShareStore(own.url(), SETTINGS, Duration.ofSeconds(2));
-                ShareStore reader = new RedisShareStore(own.url(), SETTINGS, Duration.ofSeconds(2))) {
+                ShareStore sender = RedisTestStores.open(own.url(), SETTINGS, Duration.ofSeconds(2));
+                ShareStore reader = RedisTestStores.open(own.url(), SETTINGS, Duration.ofSeconds(2))) {
             sender.start("900001", null, now);
             sender.putMetadata("900001", Map.of("title", "T", "thumbnailData", cover, "thumbnailVersion", "v1"), null,
                     now);
@@ -104,8 +104,8 @@ class RedisShareStoreTest extends ShareStoreContract {
     void a_node_has_redis_send_it_each_chunk_once_however_many_listeners_poll() {
         ShareMetrics readerMetrics = ShareMetrics.inMemory();
         try (RedisServer own = RedisServer.start();
-                ShareStore sender = new RedisShareStore(own.url(), SETTINGS, Duration.ofSeconds(2));
-                ShareStore reader = new RedisShareStore(RedisOptions.of(own.url()), SETTINGS,
+                ShareStore sender = RedisTestStores.open(own.url(), SETTINGS, Duration.ofSeconds(2));
+                ShareStore reader = new RedisShareStore(RedisTestStores.options(own.url()), SETTINGS,
                         readerMetrics)) {
             sender.start("900002", null, now);
             List<String> written = appendLargeChunks(sender, "900002", 0, 5, 'a');
@@ -154,9 +154,9 @@ class RedisShareStoreTest extends ShareStoreContract {
     @Test
     void a_chunk_written_again_on_another_node_is_never_served_from_memory() {
         try (RedisServer own = RedisServer.start();
-                ShareStore sender = new RedisShareStore(own.url(), SETTINGS, Duration.ofSeconds(2));
-                ShareStore resender = new RedisShareStore(own.url(), SETTINGS, Duration.ofSeconds(2));
-                ShareStore reader = new RedisShareStore(own.url(), SETTINGS, Duration.ofSeconds(2))) {
+                ShareStore sender = RedisTestStores.open(own.url(), SETTINGS, Duration.ofSeconds(2));
+                ShareStore resender = RedisTestStores.open(own.url(), SETTINGS, Duration.ofSeconds(2));
+                ShareStore reader = RedisTestStores.open(own.url(), SETTINGS, Duration.ofSeconds(2))) {
             sender.start("900003", null, now);
             List<String> first = appendLargeChunks(sender, "900003", 0, 3, 'a');
             assertThat(texts(reader.readChunks("900003", -1, "l", now))).isEqualTo(first);
@@ -175,8 +175,8 @@ class RedisShareStoreTest extends ShareStoreContract {
     @Test
     void an_id_started_again_never_serves_chunks_of_its_earlier_life() {
         try (RedisServer own = RedisServer.start();
-                ShareStore sender = new RedisShareStore(own.url(), SETTINGS, Duration.ofSeconds(2));
-                ShareStore reader = new RedisShareStore(own.url(), SETTINGS, Duration.ofSeconds(2))) {
+                ShareStore sender = RedisTestStores.open(own.url(), SETTINGS, Duration.ofSeconds(2));
+                ShareStore reader = RedisTestStores.open(own.url(), SETTINGS, Duration.ofSeconds(2))) {
             sender.start("900004", null, now);
             List<String> earlier = appendLargeChunks(sender, "900004", 0, 2, 'a');
             assertThat(texts(reader.readChunks("900004", -1, "l", now))).isEqualTo(earlier);
@@ -192,11 +192,11 @@ class RedisShareStoreTest extends ShareStoreContract {
     @Test
     void a_node_whose_memory_holds_less_than_the_buffer_still_reads_every_chunk_in_order() {
         try (RedisServer own = RedisServer.start();
-                ShareStore sender = new RedisShareStore(own.url(), SETTINGS, Duration.ofSeconds(2));
+                ShareStore sender = RedisTestStores.open(own.url(), SETTINGS, Duration.ofSeconds(2));
                 ShareStore small = new RedisShareStore(
-                        RedisOptions.of(own.url()).withChunkCacheBytes(250_000), SETTINGS, ShareMetrics.inMemory());
+                        RedisTestStores.options(own.url()).withChunkCacheBytes(250_000), SETTINGS, ShareMetrics.inMemory());
                 ShareStore off = new RedisShareStore(
-                        RedisOptions.of(own.url()).withChunkCacheBytes(0), SETTINGS, ShareMetrics.inMemory())) {
+                        RedisTestStores.options(own.url()).withChunkCacheBytes(0), SETTINGS, ShareMetrics.inMemory())) {
             sender.start("900005", null, now);
             List<String> written = appendLargeChunks(sender, "900005", 0, 6, 'a');
             // The writing node asks Redis for names only and fetches what its memory no longer holds.
@@ -217,7 +217,7 @@ class RedisShareStoreTest extends ShareStoreContract {
     void the_audio_script_publishes_each_released_chunk_once_in_release_order_when_asked_to() throws Exception {
         RedisClient client = RedisClient.create(SharedRedis.server().url());
         BlockingQueue<byte[]> heard = new LinkedBlockingQueue<>();
-        try (ShareStore publishing = new RedisShareStore(RedisOptions.of(SharedRedis.server().url())
+        try (ShareStore publishing = new RedisShareStore(RedisTestStores.options(SharedRedis.server().url())
                         .withReleasedAudioPublished(), SETTINGS, ShareMetrics.inMemory());
                 StatefulRedisPubSubConnection<byte[], byte[]> subscriber = client.connectPubSub(ByteArrayCodec.INSTANCE)) {
             subscriber.addListener(new RedisPubSubAdapter<>() {
@@ -268,7 +268,7 @@ class RedisShareStoreTest extends ShareStoreContract {
         }
         redis.send("HDEL session:{900020} epoch");
 
-        try (ShareStore other = new RedisShareStore(SharedRedis.server().url(), SETTINGS, Duration.ofSeconds(2))) {
+        try (ShareStore other = RedisTestStores.open(SharedRedis.server().url(), SETTINGS, Duration.ofSeconds(2))) {
             List<String> both = List.of(text(chunk(0)), text(chunk(1)));
             assertThat(texts(other.readChunks("900020", -1, "a", now))).isEqualTo(both);
             assertThat(texts(store.readChunks("900020", -1, "b", now))).as("the node that wrote them").isEqualTo(both);
@@ -336,7 +336,7 @@ class RedisShareStoreTest extends ShareStoreContract {
     @Test
     void an_outage_fails_fast_and_the_same_store_recovers_when_redis_returns() {
         try (RedisServer own = RedisServer.start();
-                ShareStore resilient = new RedisShareStore(own.url(), SETTINGS, Duration.ofMillis(500))) {
+                ShareStore resilient = RedisTestStores.open(own.url(), SETTINGS, Duration.ofMillis(500))) {
             assertThat(resilient.start("800001", null, now)).isEqualTo(StartOutcome.STARTED);
             own.kill();
             for (Runnable call : List.<Runnable>of(() -> resilient.start("800002", null, now), resilient::ping,
@@ -351,10 +351,10 @@ class RedisShareStoreTest extends ShareStoreContract {
                     .until(() -> resilient.start("800003", null, now) == StartOutcome.STARTED);
             // Commands take the connections in turn: every one of them must be back, not just the first.
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
-                for (int i = 0; i < 2 * RedisOptions.DEFAULT_CONNECTIONS; i++) resilient.ping();
+                for (int i = 0; i < 2 * RedisTestStores.options(own.url()).connections(); i++) resilient.ping();
                 return true;
             });
-            for (int i = 0; i < 2 * RedisOptions.DEFAULT_CONNECTIONS; i++) {
+            for (int i = 0; i < 2 * RedisTestStores.options(own.url()).connections(); i++) {
                 assertThat(resilient.appendChunk("800003", chunk(i), 8, null, now).outcome())
                         .isEqualTo(WriteOutcome.WRITTEN);
             }
@@ -374,7 +374,7 @@ class RedisShareStoreTest extends ShareStoreContract {
                 .containsEntry("thumbnailData", cover);
 
         // Another node changes the cover; this node's memory of it is stale and must not win.
-        try (ShareStore other = new RedisShareStore(SharedRedis.server().url(), SETTINGS, Duration.ofSeconds(2))) {
+        try (ShareStore other = RedisTestStores.open(SharedRedis.server().url(), SETTINGS, Duration.ofSeconds(2))) {
             other.putMetadata("123456", Map.of("title", "B", "thumbnailData", "BBBB", "thumbnailVersion", "v2"), null, now);
         }
         store.putMetadata("123456", fields, null, now);

@@ -1,14 +1,27 @@
 package dev.musicshare.store;
 
+import dev.musicshare.config.Settings;
+import dev.musicshare.metrics.ShareMetrics;
 import dev.musicshare.testing.SharedRedis;
 import java.time.Duration;
+import java.util.Map;
 
 /** The Redis store as the store contracts run it: its own database on the suite's Redis, and real time. */
 final class RedisTestStores {
     private RedisTestStores() {}
 
     static ShareStore create(StoreSettings settings) {
-        return new RedisShareStore(SharedRedis.freshUrl(), settings, Duration.ofSeconds(2));
+        return open(SharedRedis.freshUrl(), settings, Duration.ofSeconds(2));
+    }
+
+    /** A store on {@code url} with the production defaults but the given command timeout. */
+    static ShareStore open(String url, StoreSettings settings, Duration timeout) {
+        return new RedisShareStore(options(url).withTimeout(timeout), settings, ShareMetrics.inMemory());
+    }
+
+    /** The options a server on {@code url} uses by default ({@code REDIS_*} settings unset). */
+    static RedisOptions options(String url) {
+        return Settings.from(Map.of("REDIS_URL", url)).redisOptions();
     }
 
     /** Redis keeps real time for its TTLs, so a test that moves its clock must also wait that long. */

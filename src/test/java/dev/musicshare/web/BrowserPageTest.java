@@ -11,7 +11,6 @@ import dev.musicshare.client.ShareApi;
 import dev.musicshare.client.Sharer;
 import dev.musicshare.client.ToneSource;
 import dev.musicshare.config.Settings;
-import dev.musicshare.live.LiveLimits;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -63,7 +62,7 @@ class BrowserPageTest {
         requireBrowser();
         Map<String, String> env = new HashMap<>(Map.of("PORT", "0", "BIND_ADDRESS", "127.0.0.1",
                 "BEARER_TOKEN", TOKEN));
-        server = MusicShareServer.start(Settings.from(env), Clock.systemUTC(), LiveLimits.defaults());
+        server = MusicShareServer.start(Settings.from(env), Clock.systemUTC());
         byte[] cover = Files.readAllBytes(Path.of("src/test/resources/cover.png"));
         Sharer sharer = new Sharer(new ShareApi(baseUrl(), TOKEN, SESSION), new ToneSource(440, 44100, 2, 120),
                 new Sharer.Track("Browser Tone", "The Test Suite", LYRICS, cover), 100, 250, line -> { });
