@@ -43,14 +43,13 @@ class BrowserPageTest {
     private static final Path SCRIPT_DIR = Path.of("src/test/browser");
     private static final Path ARTIFACTS = Path.of("target/test-artifacts");
     private static final Path NODE_LOG = ARTIFACTS.resolve("listen-page.stderr.log");
-    /**
-     * A line every 1.5 s, so several change while the test listens; every third has a translation at the same
-     * time, which must be highlighted with it.
-     */
-    private static final String LYRICS = "[ar:Test]\n[00:00.00]Zero\n[00:01.50]One\n[00:01.50]Uno\n[00:03.00]Two\n"
-            + "[00:04.50]Three\n[00:06.00]Four\n[00:06.00]Cuatro\n[00:07.50]Five\n[00:09.00]Six\n[00:10.50]Seven\n"
-            + "[00:10.50]Siete\n[00:12.00]Eight\n[00:13.50]Nine\n[00:15.00]Ten\n[00:15.00]Diez\n[00:16.50]Eleven\n"
-            + "[00:18.00]Twelve\n[00:19.50]Thirteen\n[00:19.50]Trece\n[00:21.00]Fourteen\n";
+    /** The tone's length: the lyrics cover all of it, so however long the browser takes to start, lines change. */
+    private static final int TONE_SECONDS = 120;
+    /** A line every 1.5 s ("Line 0" at 0:00.00, "Line 1" at 0:01.50, …), so several change while the test listens. */
+    private static final int LYRIC_TIMES = TONE_SECONDS * 2 / 3;
+    /** Every third time (1, 4, 7, …) also has a translation, which must be highlighted with its line. */
+    private static final int TRANSLATED = (LYRIC_TIMES + 1) / 3;
+    private static final String LYRICS = lyrics();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private MusicShareServer server;
@@ -64,7 +63,7 @@ class BrowserPageTest {
                 "BEARER_TOKEN", TOKEN));
         server = MusicShareServer.start(Settings.from(env), Clock.systemUTC());
         byte[] cover = Files.readAllBytes(Path.of("src/test/resources/cover.png"));
-        Sharer sharer = new Sharer(new ShareApi(baseUrl(), TOKEN, SESSION), new ToneSource(440, 44100, 2, 120),
+        Sharer sharer = new Sharer(new ShareApi(baseUrl(), TOKEN, SESSION), new ToneSource(440, 44100, 2, TONE_SECONDS),
                 new Sharer.Track("Browser Tone", "The Test Suite", LYRICS, cover), 100, 250, line -> { });
         sender = CompletableFuture.supplyAsync(() -> {
             try {
@@ -115,7 +114,7 @@ class BrowserPageTest {
         assertThat(ready.get("artist").asText()).isEqualTo("The Test Suite");
         assertThat(ready.get("coverWidth").asInt()).isEqualTo(16); // the PNG, fetched and decoded
         assertThat(ready.get("listeners").asText()).matches("[1-9]\\d* listening");
-        assertThat(ready.get("lyricLines").asInt()).isEqualTo(20);
+        assertThat(ready.get("lyricLines").asInt()).isEqualTo(LYRIC_TIMES + TRANSLATED);
 
         assertPlaysAndFollowsTheLyrics(steps.get("playing"));
         assertThat(steps.get("phone").get("scrollWidth").asInt()).as("no sideways scrolling on a phone")
@@ -176,6 +175,17 @@ class BrowserPageTest {
         assertThat(groupsSeen).as("samples with a line and its translation highlighted together").isPositive();
         assertThat(linesSeen).as("the highlight moves forward line by line").hasSizeGreaterThanOrEqualTo(4)
                 .isSorted();
+    }
+
+    private static String lyrics() {
+        StringBuilder lrc = new StringBuilder("[ar:Test]\n");
+        for (int line = 0; line < LYRIC_TIMES; line++) {
+            int tenths = line * 15;
+            String time = String.format("[%02d:%02d.%d0]", tenths / 600, tenths / 10 % 60, tenths % 10);
+            lrc.append(time).append("Line ").append(line).append('\n');
+            if (line % 3 == 1) lrc.append(time).append("Translation ").append(line).append('\n');
+        }
+        return lrc.toString();
     }
 
     private String baseUrl() {
