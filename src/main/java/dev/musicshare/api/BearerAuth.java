@@ -1,8 +1,7 @@
 package dev.musicshare.api;
 
-import java.nio.charset.StandardCharsets;
+import dev.musicshare.share.Sha256;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * Checks the shared token (see {@link Access} for who may do what). Accepts {@code Authorization: Bearer <token>}
@@ -14,7 +13,7 @@ final class BearerAuth {
     private final byte[] expectedDigest;
 
     BearerAuth(String token) {
-        this.expectedDigest = sha256(token);
+        this.expectedDigest = Sha256.digest(token);
     }
 
     /** Whether the credential (an Authorization value, or access_token) is the shared token. */
@@ -23,14 +22,6 @@ final class BearerAuth {
         String presented = header.regionMatches(true, 0, SCHEME, 0, SCHEME.length())
                 ? header.substring(SCHEME.length()).trim()
                 : header.trim();
-        return MessageDigest.isEqual(expectedDigest, sha256(presented));
-    }
-
-    private static byte[] sha256(String value) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
+        return MessageDigest.isEqual(expectedDigest, Sha256.digest(presented));
     }
 }

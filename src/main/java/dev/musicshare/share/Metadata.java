@@ -1,10 +1,7 @@
 package dev.musicshare.share;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
 
 /**
@@ -42,12 +39,7 @@ public record Metadata(
      */
     public String thumbnailVersion() {
         if (thumbnailData == null || thumbnailData.isEmpty()) return null;
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(thumbnailData.getBytes(StandardCharsets.US_ASCII));
-            return HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
+        return Sha256.hex(thumbnailData.getBytes(StandardCharsets.US_ASCII), 8);
     }
 
     /**

@@ -1,8 +1,5 @@
 package dev.musicshare.share;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
@@ -26,12 +23,7 @@ public record SenderKey(String value) {
     }
 
     public String digest() {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(hash);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
+        return HexFormat.of().formatHex(Sha256.digest(value));
     }
 
     /** Never prints the key. */
