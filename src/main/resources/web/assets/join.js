@@ -1,5 +1,5 @@
 // The join page: checks the code's shape, keeps the token for this tab only, and opens the listener page.
-import { TOKEN_KEY } from './push-stream.js';
+import { storeToken, storedToken } from './auth.js';
 
 const base = document.body.dataset.base;
 const form = document.getElementById('join');
@@ -7,7 +7,7 @@ const code = document.getElementById('code');
 const token = document.getElementById('token');
 const error = document.getElementById('code-error');
 
-token.value = sessionStorage.getItem(TOKEN_KEY) ?? '';
+token.value = storedToken() ?? '';
 const fromQuery = new URLSearchParams(location.search).get('session');
 if (fromQuery) code.value = fromQuery;
 
@@ -21,6 +21,6 @@ form.addEventListener('submit', (event) => {
     code.focus();
     return;
   }
-  if (token.value.trim()) sessionStorage.setItem(TOKEN_KEY, token.value.trim());
+  storeToken(token.value.trim());
   location.assign(`${base}listen/${id}`);
 });

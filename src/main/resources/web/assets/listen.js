@@ -1,13 +1,22 @@
-// The listener page: follows the session's push stream, shows what is playing with its lyrics in time with the
-// audio, and plays the audio once the listener asks for it. window.musicShareStatus is a read-only snapshot of the
-// player for tests and for curious listeners (open the console); its position, lyricLine and currentSequence come
-// from the same render, so they agree with each other.
+// The listener page's controller: follows the session's push stream, shows what is playing with its lyrics in time
+// with the audio, and plays the audio once the listener asks for it. The timing rules live in now-playing.js, the
+// token in auth.js; this file wires them to the page. window.musicShareStatus is a read-only snapshot of the player
+// for tests and for curious listeners (open the console); its position, lyricLine and currentSequence come from the
+// same render, so they agree with each other.
 import { AudioPlayer } from './audio-player.js';
+import { authHeaders, forgetToken, listenerIdForThisTab, storeToken, takeTokenFromLink } from './auth.js';
 import { groupAt, parseLrc } from './lyrics.js';
-import { PushStream, StreamRefused, TOKEN_KEY } from './push-stream.js';
+import { NowPlaying, formatClock } from './now-playing.js';
+import { PushStream, StreamRefused } from './push-stream.js';
 
-const BACKLOG_SECONDS = 0.5;      // audio kept before Listen is pressed, so playback starts at once and near live
+const BACKLOG_SECONDS = 0.5;        // audio kept before Listen is pressed, so playback starts at once and near live
 const LISTENER_COUNT_EVERY_MS = 5000;
+const RENDER_EVERY_MS = 100;        // how often the progress bar, lyrics and state follow the audio
+const BYTES_PER_SAMPLE = 4;         // float32
+const BYTES_PER_BASE64_CHAR = 3 / 4;
+const SESSION_CODE = /^[0-9]{6}$/;
+// States the stream cannot leave: only a new page load (or, after "denied", a new token) starts again.
+const STOPPED_STATES = new Set(['ended', 'not-found', 'denied', 'invalid']);
 
 const base = document.body.dataset.base;
 const sessionId = decodeURIComponent(location.pathname.split('/').filter(Boolean).pop() ?? '');
@@ -22,14 +31,13 @@ const view = {
 };
 
 const player = new AudioPlayer();
-const page = {
-  state: 'connecting', stream: null, token: null, listenerId: listenerIdForThisTab(),
-  metadata: null, pendingMetadata: [], previousElapsed: null, advancing: true, receivedAt: 0,
-  lyricsText: undefined, lyricLines: [], lyricLine: -1, lyricLast: -1, position: 0, coverUrl: null,
-  coverVersion: null,
-  backlog: [], chunksReceived: 0, gaps: 0, listenerCount: null, countingListeners: false,
-  audibleSequence: -1,
-};
+const nowPlaying = new NowPlaying();
+const listenerId = listenerIdForThisTab();
+const connection = { state: 'connecting', stream: null, token: null, countingListeners: false };
+const lyrics = { text: undefined, lines: [], line: -1, last: -1 }; // line..last: the highlighted group
+const cover = { objectUrl: null, version: null };
+const received = { chunks: 0, gaps: 0, listenerCount: null, audibleSequence: -1 };
+let backlog = [];
 
 const STATE_TEXT = {
   connecting: 'Connecting…', waiting: 'Waiting for the sender…', ready: 'Live — press Listen',
@@ -39,13 +47,13 @@ const STATE_TEXT = {
 
 Object.defineProperty(window, 'musicShareStatus', {
   get: () => Object.freeze({
-    state: page.state, sessionId, chunksReceived: page.chunksReceived, ...player.stats,
-    currentSequence: page.audibleSequence, bufferedSeconds: player.bufferedSeconds(),
-    gaps: page.gaps, position: page.position, lyricLine: page.lyricLine,
-    lyricText: page.lyricLines[page.lyricLine]?.text ?? null,
-    lyricTexts: page.lyricLines.slice(page.lyricLine, page.lyricLast + 1).map((line) => line.text),
-    title: page.metadata?.title ?? null,
-    artist: page.metadata?.artist ?? null, listenerCount: page.listenerCount, listening: player.started,
+    state: connection.state, sessionId, chunksReceived: received.chunks, ...player.stats,
+    currentSequence: received.audibleSequence, bufferedSeconds: player.bufferedSeconds(),
+    gaps: received.gaps, position: nowPlaying.position, lyricLine: lyrics.line,
+    lyricText: lyrics.lines[lyrics.line]?.text ?? null,
+    lyricTexts: lyrics.lines.slice(lyrics.line, lyrics.last + 1).map((line) => line.text),
+    title: nowPlaying.metadata?.title ?? null,
+    artist: nowPlaying.metadata?.artist ?? null, listenerCount: received.listenerCount, listening: player.started,
   }),
 });
 
@@ -54,38 +62,39 @@ view.listen.addEventListener('click', toggleListening);
 view.volume.addEventListener('input', () => player.setVolume(Number(view.volume.value)));
 view.tokenForm.addEventListener('submit', (event) => {
   event.preventDefault();
-  sessionStorage.setItem(TOKEN_KEY, view.token.value.trim());
+  storeToken(view.token.value.trim());
   connect();
 });
 connect();
-setInterval(render, 100);
+setInterval(render, RENDER_EVERY_MS);
 
+/** Starts (or, with a new token after "denied", starts again) following the session. */
 function connect() {
-  if (!/^[0-9]{6}$/.test(sessionId)) return finish('invalid', 'That is not a session code',
-    'A session code is exactly 6 digits.');
-  page.token = takeToken();
-  if (!page.token) return finish('denied', 'Access token needed', 'Enter the server\'s access token to listen.', true);
+  if (!SESSION_CODE.test(sessionId)) {
+    return finish('invalid', 'That is not a session code', 'A session code is exactly 6 digits.');
+  }
+  connection.token = takeTokenFromLink();
+  if (!connection.token) {
+    return finish('denied', 'Access token needed', 'Enter the server\'s access token to listen.', true);
+  }
   hideNotice();
-  setState('connecting');
-  page.stream = new PushStream({
-    base, sessionId, token: page.token, listenerId: page.listenerId, onEvent: handleEvent,
+  showState('connecting');
+  connection.stream = new PushStream({
+    base, sessionId, token: connection.token, listenerId, onEvent: handleEvent,
     onState: (state) => {
-      setState(state === 'connected' ? (page.metadata ? listeningState() : 'waiting') : state);
+      setState(state === 'connected' ? (nowPlaying.metadata ? listeningState() : 'waiting') : state);
       // Counted from the first connection on: before it, this listener would not count itself.
-      if (state === 'connected' && !page.countingListeners) {
-        page.countingListeners = true;
-        void pollListenerCount();
-      }
+      if (state === 'connected' && !connection.countingListeners) void pollListenerCount();
     },
   });
-  page.stream.run().catch((error) => {
+  connection.stream.run().catch((error) => {
     if (!(error instanceof StreamRefused)) throw error;
+    const heardAnything = received.chunks > 0 || nowPlaying.metadata;
     if (error.status === 404) {
-      finish(page.chunksReceived > 0 || page.metadata ? 'ended' : 'not-found',
-        page.metadata ? 'Session ended' : 'Session not found',
-        page.metadata ? 'The person sharing has stopped.' : `No session is live under ${sessionId}. Check the code.`);
+      finish(heardAnything ? 'ended' : 'not-found', nowPlaying.metadata ? 'Session ended' : 'Session not found',
+        nowPlaying.metadata ? 'The person sharing has stopped.' : `No session is live under ${sessionId}. Check the code.`);
     } else if (error.status === 401 || error.status === 403) {
-      sessionStorage.removeItem(TOKEN_KEY);
+      forgetToken();
       finish('denied', 'Access denied', 'The access token was not accepted. Enter it again.', true);
     } else {
       finish('invalid', 'That is not a session code', error.message);
@@ -96,18 +105,17 @@ function connect() {
 function handleEvent(name, data) {
   switch (name) {
     case 'metadata':
-      page.pendingMetadata.push({ ...data, receivedAt: Date.now() });
-      if (page.pendingMetadata.length > 64) page.pendingMetadata.shift();
-      if (page.state === 'waiting') setState(listeningState());
+      nowPlaying.receive(data, Date.now());
+      if (connection.state === 'waiting') setState(listeningState());
       break;
     case 'audio':
-      page.chunksReceived++;
+      received.chunks++;
       if (player.started) player.play(data);
       else keepInBacklog(data);
-      if (page.state === 'waiting') setState(listeningState());
+      if (connection.state === 'waiting') setState(listeningState());
       break;
     case 'gap':
-      page.gaps++;
+      received.gaps++;
       break;
     case 'ended':
       finish('ended', 'Session ended', data.reason === 'expired'
@@ -124,106 +132,71 @@ function handleEvent(name, data) {
 async function toggleListening() {
   if (player.started) {
     await player.stop();
-    view.listen.textContent = '▶ Listen';
-    view.listen.setAttribute('aria-pressed', 'false');
+    showListenButton(false);
   } else {
     await player.start();
     player.setVolume(Number(view.volume.value));
-    for (const chunk of page.backlog) player.play(chunk);
-    page.backlog = [];
-    view.listen.textContent = '■ Stop listening';
-    view.listen.setAttribute('aria-pressed', 'true');
+    for (const chunk of backlog) player.play(chunk);
+    backlog = [];
+    showListenButton(true);
   }
-  if (!isFinal(page.state)) setState(listeningState());
+  setState(listeningState());
 }
 
+function showListenButton(listening) {
+  view.listen.textContent = listening ? '■ Stop listening' : '▶ Listen';
+  view.listen.setAttribute('aria-pressed', String(listening));
+}
+
+/** Keeps the newest BACKLOG_SECONDS of audio (at least one chunk) until Listen is pressed. */
 function keepInBacklog(chunk) {
-  page.backlog.push(chunk);
-  const seconds = (c) => (c.data.length * 3 / 4) / 4 / Math.max(1, c.channels) / c.sampleRate;
-  let total = page.backlog.reduce((sum, c) => sum + seconds(c), 0);
-  while (page.backlog.length > 1 && total - seconds(page.backlog[0]) >= BACKLOG_SECONDS) {
-    total -= seconds(page.backlog.shift());
-  }
+  backlog.push(chunk);
+  const seconds = (c) => (c.data.length * BYTES_PER_BASE64_CHAR) / BYTES_PER_SAMPLE / Math.max(1, c.channels)
+    / c.sampleRate;
+  let total = backlog.reduce((sum, c) => sum + seconds(c), 0);
+  while (backlog.length > 1 && total - seconds(backlog[0]) >= BACKLOG_SECONDS) total -= seconds(backlog.shift());
 }
 
-/** Runs ten times a second: applies metadata when its moment is heard, moves the progress bar and lyrics. */
+/** Runs every RENDER_EVERY_MS: shows metadata when its moment is heard, moves the progress bar and lyrics. */
 function render() {
   const audible = player.audible();
-  page.audibleSequence = audible?.sequence ?? -1; // from the same moment as position and lyricLine
-  applyDueMetadata(audible);
-  if (!isFinal(page.state) && page.state !== 'reconnecting' && player.started) {
-    setState(player.isBuffering() ? 'buffering' : 'playing');
-  }
-  const metadata = page.metadata;
+  received.audibleSequence = audible?.sequence ?? -1; // from the same moment as position and lyricLine
+  const shown = nowPlaying.applyDue(player.started, audible?.senderTime);
+  if (shown) showMetadata(shown.metadata, shown.changedTrack);
+  if (connection.state !== 'reconnecting' && player.started) setState(listeningState());
+  const metadata = nowPlaying.metadata;
   if (!metadata) return;
-  page.position = positionNow(metadata, audible);
+  const position = nowPlaying.positionAt(player.started, audible, Date.now());
   const total = metadata.totalSeconds || 0;
-  view.elapsed.textContent = clock(page.position);
-  view.total.textContent = total > 0 ? clock(total) : 'live'; // a stream without a known length
+  view.elapsed.textContent = formatClock(position);
+  view.total.textContent = total > 0 ? formatClock(total) : 'live'; // a stream without a known length
   view.progress.setAttribute('aria-valuemax', String(Math.round(total)));
-  view.progress.setAttribute('aria-valuenow', String(Math.round(page.position)));
-  view.progress.setAttribute('aria-valuetext', `${clock(page.position)} of ${clock(total)}`);
-  view.progressFill.style.width = total > 0 ? `${Math.min(100, (page.position / total) * 100)}%` : '0%';
-  highlightLyrics(groupAt(page.lyricLines, page.position));
+  view.progress.setAttribute('aria-valuenow', String(Math.round(position)));
+  view.progress.setAttribute('aria-valuetext', `${formatClock(position)} of ${formatClock(total)}`);
+  view.progressFill.style.width = total > 0 ? `${Math.min(100, (position / total) * 100)}%` : '0%';
+  highlightLyrics(groupAt(lyrics.lines, position));
 }
 
-/**
- * While audio plays, metadata is shown when the audio it describes is heard (a new track's title appears with its
- * first notes, not a second early): the sender stamps both with its own clock. Otherwise it is shown at once.
- */
-function applyDueMetadata(audible) {
-  const heardAt = audible?.senderTime;
-  let due = null;
-  while (page.pendingMetadata.length > 0) {
-    const next = page.pendingMetadata[0];
-    const waitsForAudio = player.started && typeof heardAt === 'number' && typeof next.timestamp === 'number'
-      && next.timestamp > heardAt && next.timestamp - heardAt < 10_000;
-    if (waitsForAudio) break;
-    due = page.pendingMetadata.shift();
-  }
-  if (due) showMetadata(due);
-}
-
-function positionNow(metadata, audible) {
-  let position;
-  if (audible && typeof audible.senderTime === 'number' && typeof metadata.timestamp === 'number'
-      && page.advancing) {
-    position = metadata.elapsedSeconds + (audible.senderTime - metadata.timestamp) / 1000;
-  } else if (player.started && !audible) {
-    position = page.position; // buffering: hold still rather than run ahead of the sound
-  } else {
-    const sinceUpdate = page.advancing ? Math.min(2, (Date.now() - metadata.receivedAt) / 1000) : 0;
-    position = metadata.elapsedSeconds + sinceUpdate;
-  }
-  const total = metadata.totalSeconds || 0;
-  return Math.max(0, total > 0 ? Math.min(total, position) : position);
-}
-
-function showMetadata(metadata) {
-  const changedTrack = !page.metadata || page.metadata.title !== metadata.title
-    || page.metadata.artist !== metadata.artist;
-  page.advancing = changedTrack || page.previousElapsed === null || metadata.elapsedSeconds !== page.previousElapsed;
-  page.previousElapsed = metadata.elapsedSeconds;
-  page.metadata = metadata;
+function showMetadata(metadata, changedTrack) {
   view.title.textContent = metadata.title || 'Unknown';
   view.artist.textContent = metadata.artist || '';
   document.title = `${metadata.title || 'Unknown'}${metadata.artist ? ` — ${metadata.artist}` : ''} · Music Share`;
-  if (metadata.lyrics !== page.lyricsText || changedTrack) showLyrics(metadata.lyrics, metadata.hasSyncedLyrics);
+  if (metadata.lyrics !== lyrics.text || changedTrack) showLyrics(metadata.lyrics, metadata.hasSyncedLyrics);
   showCover(metadata.thumbnailUrl ?? null);
 }
 
 function showLyrics(text, synced) {
-  page.lyricsText = text;
-  page.lyricLines = synced ? parseLrc(text) : [];
-  page.lyricLine = -1;
-  page.lyricLast = -1;
-  view.lyrics.replaceChildren(...page.lyricLines.map((line) => {
+  lyrics.text = text;
+  lyrics.lines = synced ? parseLrc(text) : [];
+  lyrics.line = -1;
+  lyrics.last = -1;
+  view.lyrics.replaceChildren(...lyrics.lines.map((line) => {
     const item = document.createElement('li');
     item.textContent = line.text || '♪';
     return item;
   }));
-  const plain = !!text && page.lyricLines.length === 0;
-  view.lyrics.hidden = page.lyricLines.length === 0;
+  const plain = !!text && lyrics.lines.length === 0;
+  view.lyrics.hidden = lyrics.lines.length === 0;
   view.plainLyrics.hidden = !plain;
   view.plainLyrics.textContent = plain ? text.replace(/\[\d{1,3}:\d{1,2}(?:[.:]\d{1,3})?\]/g, '') : '';
   view.noLyrics.hidden = !!text;
@@ -233,13 +206,13 @@ function showLyrics(text, synced) {
 function highlightLyrics(group) {
   const first = group?.first ?? -1;
   const last = group?.last ?? -1;
-  if (first === page.lyricLine && last === page.lyricLast) return;
-  for (let i = Math.max(0, page.lyricLine); i <= page.lyricLast; i++) {
+  if (first === lyrics.line && last === lyrics.last) return;
+  for (let i = Math.max(0, lyrics.line); i <= lyrics.last; i++) {
     view.lyrics.children[i]?.classList.remove('current');
     view.lyrics.children[i]?.removeAttribute('aria-current');
   }
-  page.lyricLine = first;
-  page.lyricLast = last;
+  lyrics.line = first;
+  lyrics.last = last;
   if (!group) return;
   for (let i = first; i <= last; i++) {
     view.lyrics.children[i].classList.add('current');
@@ -255,21 +228,21 @@ function highlightLyrics(group) {
 
 async function showCover(url) {
   const version = url && new URL(url, location.origin).searchParams.get('v');
-  if (version === page.coverVersion) return;
-  page.coverVersion = version;
+  if (version === cover.version) return;
+  cover.version = version;
   if (!url) return setCover(null);
   try {
-    const response = await fetch(base + url.replace(/^\//, ''), { headers: authHeaders() });
-    if (!response.ok || page.coverVersion !== version) return;
+    const response = await fetch(base + url.replace(/^\//, ''), { headers: authHeaders(connection.token, listenerId) });
+    if (!response.ok || cover.version !== version) return;
     setCover(URL.createObjectURL(await response.blob()));
   } catch {
-    page.coverVersion = null; // try again with the next metadata
+    cover.version = null; // try again with the next metadata
   }
 }
 
 function setCover(objectUrl) {
-  if (page.coverUrl) URL.revokeObjectURL(page.coverUrl);
-  page.coverUrl = objectUrl;
+  if (cover.objectUrl) URL.revokeObjectURL(cover.objectUrl);
+  cover.objectUrl = objectUrl;
   view.cover.hidden = !objectUrl;
   view.coverPlaceholder.hidden = !!objectUrl;
   if (objectUrl) view.cover.src = objectUrl;
@@ -277,17 +250,20 @@ function setCover(objectUrl) {
 }
 
 async function pollListenerCount() {
-  while (!isFinal(page.state)) {
+  connection.countingListeners = true;
+  while (!STOPPED_STATES.has(connection.state)) {
     try {
-      const response = await fetch(`${base}api/share/${sessionId}/status`, { headers: authHeaders(), cache: 'no-store' });
+      const response = await fetch(`${base}api/share/${sessionId}/status`,
+        { headers: authHeaders(connection.token, listenerId), cache: 'no-store' });
       if (response.ok) {
         const status = await response.json();
-        page.listenerCount = status.listenerCount;
+        received.listenerCount = status.listenerCount;
         view.listeners.textContent = `${status.listenerCount} listening`;
       }
     } catch { /* the stream reports connection trouble; this only decorates */ }
     await new Promise((resolve) => setTimeout(resolve, LISTENER_COUNT_EVERY_MS));
   }
+  connection.countingListeners = false;
 }
 
 function listeningState() {
@@ -295,26 +271,25 @@ function listeningState() {
   return player.isBuffering() ? 'buffering' : 'playing';
 }
 
+/** A state change from the stream or the player; once stopped, only {@link connect} or {@link finish} move on. */
 function setState(state) {
-  if (isFinal(page.state) && !isFinal(state)) return;
-  page.state = state;
+  if (!STOPPED_STATES.has(connection.state)) showState(state);
+}
+
+function showState(state) {
+  connection.state = state;
   view.state.dataset.state = state;
   view.state.textContent = STATE_TEXT[state] ?? state;
 }
 
-function isFinal(state) {
-  return state === 'ended' || state === 'not-found' || state === 'denied' || state === 'invalid';
-}
-
+/** Stops following the session and says why; "denied" keeps the audio and asks for a token. */
 function finish(state, title, text, askForToken = false) {
-  page.stream?.close();
+  connection.stream?.close();
   if (state !== 'denied') {
     void player.stop();
-    view.listen.textContent = '▶ Listen';
-    view.listen.setAttribute('aria-pressed', 'false');
+    showListenButton(false);
   }
-  page.state = 'connecting'; // let setState leave any earlier final state (a new token may follow "denied")
-  setState(state);
+  showState(state);
   view.noticeTitle.textContent = title;
   view.noticeText.textContent = text;
   view.tokenForm.hidden = !askForToken;
@@ -330,36 +305,4 @@ function hideNotice() {
   view.notice.hidden = true;
   view.listen.disabled = false;
   view.player.classList.remove('finished');
-}
-
-/** The token from a shared link's #token=… (moved out of the address bar at once) or from this tab's storage. */
-function takeToken() {
-  const fragment = new URLSearchParams(location.hash.slice(1));
-  if (fragment.has('token')) {
-    sessionStorage.setItem(TOKEN_KEY, fragment.get('token'));
-    history.replaceState(null, '', location.pathname + location.search);
-  }
-  return sessionStorage.getItem(TOKEN_KEY);
-}
-
-function authHeaders() {
-  return { Authorization: `Bearer ${page.token}`, 'X-Listener-Id': page.listenerId };
-}
-
-function listenerIdForThisTab() {
-  let id = sessionStorage.getItem('music-share.listener');
-  if (!id) {
-    // getRandomValues, not randomUUID: the latter is missing on plain-http LAN addresses.
-    id = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
-    sessionStorage.setItem('music-share.listener', id);
-  }
-  return id;
-}
-
-function clock(seconds) {
-  const whole = Math.max(0, Math.floor(seconds));
-  const hours = Math.floor(whole / 3600);
-  const minutes = Math.floor((whole % 3600) / 60);
-  const rest = String(whole % 60).padStart(2, '0');
-  return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${rest}` : `${minutes}:${rest}`;
 }

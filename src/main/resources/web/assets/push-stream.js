@@ -2,7 +2,8 @@
 // in the Authorization header (so it never lands in a URL or an access log) and sees the HTTP status, which tells
 // "not found" from "access denied" from a network drop.
 
-export const TOKEN_KEY = 'music-share.token';
+const RETRY_FIRST_MS = 250;   // a node going away asks for a quick reconnect
+const RETRY_MAX_MS = 5000;    // the back-off stops doubling here
 
 /** Thrown for answers that reconnecting cannot fix. */
 export class StreamRefused extends Error {
@@ -42,8 +43,7 @@ export class PushStream {
       }
       if (ended || this.closed) return;
       this.onState('reconnecting');
-      // Quick first retry (a node going away asks for one), then back off up to 5 s.
-      const delay = Math.min(5000, 250 * 2 ** this.retries++);
+      const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** this.retries++);
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }

@@ -1,15 +1,15 @@
 package dev.musicshare.web;
 
+import dev.musicshare.share.Sha256;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The browser pages: a join page at {@code /} (and at {@code /music-share}, where the desktop app's own server keeps
@@ -24,14 +24,13 @@ public final class PageRoutes {
     private static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
             + "img-src 'self' blob: data:; connect-src 'self'; media-src 'self' blob:; base-uri 'none'; "
             + "form-action 'self'; frame-ancestors 'none'";
-    private static final Map<String, String> ASSETS = Map.of(
-            "music-share.css", "text/css; charset=utf-8",
-            "join.js", "text/javascript; charset=utf-8",
-            "listen.js", "text/javascript; charset=utf-8",
-            "audio-player.js", "text/javascript; charset=utf-8",
-            "lyrics.js", "text/javascript; charset=utf-8",
-            "push-stream.js", "text/javascript; charset=utf-8",
-            "icon.svg", "image/svg+xml");
+    /** The files under web/assets/ the pages load; each is served with the type its extension names. */
+    private static final List<String> ASSETS = List.of("music-share.css", "icon.svg", "join.js", "listen.js",
+            "auth.js", "now-playing.js", "audio-player.js", "lyrics.js", "push-stream.js");
+    private static final Map<String, String> TYPES = Map.of(
+            "css", "text/css; charset=utf-8",
+            "js", "text/javascript; charset=utf-8",
+            "svg", "image/svg+xml");
 
     private final Page joinPage;
     private final Page listenPage;
@@ -42,8 +41,8 @@ public final class PageRoutes {
         String base = basePath.endsWith("/") ? basePath : basePath + "/";
         this.joinPage = html("join.html", base);
         this.listenPage = html("listen.html", base);
-        this.assets = ASSETS.entrySet().stream().collect(java.util.stream.Collectors.toUnmodifiableMap(
-                Map.Entry::getKey, asset -> new Page(read("assets/" + asset.getKey()), asset.getValue())));
+        this.assets = ASSETS.stream().collect(Collectors.toUnmodifiableMap(name -> name,
+                name -> new Page(read("assets/" + name), TYPES.get(name.substring(name.lastIndexOf('.') + 1)))));
     }
 
     public void register(RoutesConfig routes) {
@@ -92,15 +91,7 @@ public final class PageRoutes {
 
     private record Page(byte[] bytes, String contentType, String etag) {
         Page(byte[] bytes, String contentType) {
-            this(bytes, contentType, "\"" + digest(bytes) + "\"");
-        }
-
-        private static String digest(byte[] bytes) {
-            try {
-                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 12);
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("SHA-256 is required of every JVM", e);
-            }
+            this(bytes, contentType, "\"" + Sha256.hex(bytes, 12) + "\"");
         }
     }
 }
