@@ -7,6 +7,8 @@ import dev.musicshare.share.ListenerId;
 import dev.musicshare.share.SessionId;
 import dev.musicshare.share.ShareEvents;
 import dev.musicshare.share.ShareService;
+import dev.musicshare.share.Since;
+import dev.musicshare.store.BufferedChunk;
 import dev.musicshare.store.MemoryShareStore;
 import dev.musicshare.store.RedisOptions;
 import dev.musicshare.store.RedisShareStore;
@@ -96,7 +98,7 @@ public class ChunkHotPathBenchmark {
         System.arraycopy(suffix, 0, body, prefix.length, suffix.length);
         AudioChunk chunk = AudioChunkParser.parse(body, System.currentTimeMillis());
         shares.appendAudio(session, chunk, null);
-        List<byte[]> read = shares.audioSince(session, current - 1, listener);
+        List<BufferedChunk> read = shares.audioSince(session, new Since(current - 1), listener);
         if (read.size() != 1) throw new IllegalStateException("expected the chunk back, got " + read.size());
         return read.get(0).length;
     }

@@ -3,6 +3,8 @@ package dev.musicshare.api;
 import dev.musicshare.share.ListenerId;
 import dev.musicshare.share.Metadata;
 import dev.musicshare.share.SessionId;
+import dev.musicshare.share.Since;
+import dev.musicshare.store.BufferedChunk;
 import dev.musicshare.share.SessionStatus;
 import dev.musicshare.share.ShareService;
 import io.javalin.config.RoutesConfig;
@@ -62,7 +64,7 @@ final class ListenerRoutes {
 
     private void audio(Context ctx) {
         SessionId id = Paths.sessionId(ctx);
-        List<byte[]> chunks = shares.audioSince(id, since(ctx), listenerId(ctx));
+        List<BufferedChunk> chunks = shares.audioSince(id, Since.parse(ctx.queryParam("since")), listenerId(ctx));
         if (chunks.isEmpty()) {
             ctx.status(204);
             return;
@@ -99,29 +101,18 @@ final class ListenerRoutes {
         return png ? "image/png" : "image/jpeg";
     }
 
-    private static long since(Context ctx) {
-        String raw = ctx.queryParam("since");
-        if (raw == null || raw.isBlank()) return -1;
-        try {
-            return Long.parseLong(raw.trim());
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest("since must be an integer sequence number (-1 for the whole buffer)");
-        }
-    }
-
     private static ListenerId listenerId(Context ctx) {
-        return ListenerId.of(ctx.header("X-Listener-Id"), ctx.ip(), ctx.header("User-Agent"))
-                .withDisplayNameHeader(ctx.header("X-Listener-Name"));
+        return ListenerId.fromRequest(ctx::header, ctx::queryParam, ctx.ip());
     }
 
-    private static byte[] jsonArray(List<byte[]> chunks) {
+    private static byte[] jsonArray(List<BufferedChunk> chunks) {
         int size = 2 + chunks.size();
-        for (byte[] chunk : chunks) size += chunk.length;
+        for (BufferedChunk chunk : chunks) size += chunk.json().length;
         ByteArrayOutputStream out = new ByteArrayOutputStream(size);
         out.write('[');
         for (int i = 0; i < chunks.size(); i++) {
             if (i > 0) out.write(',');
-            out.writeBytes(chunks.get(i));
+            out.writeBytes(chunks.get(i).json());
         }
         out.write(']');
         return out.toByteArray();

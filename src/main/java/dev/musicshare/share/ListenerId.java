@@ -1,5 +1,6 @@
 package dev.musicshare.share;
 
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -17,6 +18,22 @@ public record ListenerId(String value, String displayName) {
 
     public ListenerId(String value) {
         this(value, null);
+    }
+
+    /**
+     * The listener behind a request, the one reading of it for polling and push alike: {@code X-Listener-Id} (else
+     * the {@code listenerId} query parameter, as browsers cannot set headers on EventSource or WebSocket), else the
+     * address and User-Agent; shown as {@code X-Listener-Name} (else the {@code name} parameter; a header wins).
+     *
+     * @param header  looks up a request header by name
+     * @param query   looks up a query parameter by name
+     * @param address the client's address
+     */
+    public static ListenerId fromRequest(UnaryOperator<String> header, UnaryOperator<String> query, String address) {
+        String named = header.apply("X-Listener-Id");
+        ListenerId id = of(named != null ? named : query.apply("listenerId"), address, header.apply("User-Agent"));
+        String nameHeader = header.apply("X-Listener-Name");
+        return nameHeader != null ? id.withDisplayNameHeader(nameHeader) : id.withDisplayName(query.apply("name"));
     }
 
     public static ListenerId of(String named, String address, String userAgent) {

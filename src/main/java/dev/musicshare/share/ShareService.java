@@ -3,6 +3,7 @@ package dev.musicshare.share;
 import dev.musicshare.share.ShareException.Reason;
 import dev.musicshare.metrics.ShareMetrics;
 import dev.musicshare.store.AppendResult;
+import dev.musicshare.store.BufferedChunk;
 import dev.musicshare.store.MetadataRead;
 import dev.musicshare.store.SessionRecord;
 import dev.musicshare.store.ShareStore;
@@ -151,17 +152,16 @@ public final class ShareService {
     }
 
     /**
-     * Buffered chunks newer than {@code since} (-1: the whole buffer), as canonical JSON, oldest first, recording the
-     * caller as a listener.
+     * Buffered chunks newer than {@code since}, each with its sequence number and canonical JSON, oldest first,
+     * recording the caller as a listener.
      */
-    public List<byte[]> audioSince(SessionId id, long since, ListenerId listenerId) {
-        if (since < -1) throw ShareException.invalid("since must be -1 or a sequence number, was " + since);
+    public List<BufferedChunk> audioSince(SessionId id, Since since, ListenerId listenerId) {
         long now = clock.millis();
-        List<byte[]> chunks = store.readChunks(id.value(), since, listenerId.value(), now)
+        List<BufferedChunk> chunks = store.readChunks(id.value(), since.value(), listenerId.value(), now)
                 .orElseThrow(() -> notFound(id));
         displayNames.record(id, List.of(listenerId), now);
         long bytes = 0;
-        for (byte[] chunk : chunks) bytes += chunk.length;
+        for (BufferedChunk chunk : chunks) bytes += chunk.json().length;
         metrics.chunksServed(chunks.size(), bytes);
         return chunks;
     }

@@ -100,7 +100,7 @@ final class MemorySession {
         return new MetadataRead(true, fresh ? metadata : Map.of());
     }
 
-    synchronized List<byte[]> readChunks(long since, String listenerId, long now) {
+    synchronized List<BufferedChunk> readChunks(long since, String listenerId, long now) {
         seen(listenerId, now);
         if (!audioAlive(now)) return List.of();
         return audio.readReleased(since);

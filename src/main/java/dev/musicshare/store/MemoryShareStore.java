@@ -79,7 +79,7 @@ public final class MemoryShareStore implements ShareStore {
     }
 
     @Override
-    public Optional<List<byte[]>> readChunks(String id, long since, String listenerId, long now) {
+    public Optional<List<BufferedChunk>> readChunks(String id, long since, String listenerId, long now) {
         return visible(id, now).map(s -> s.readChunks(since, listenerId, now));
     }
 

@@ -250,7 +250,7 @@ public final class RedisShareStore implements ShareStore {
      * the read is asked again from the oldest missing generation on, and finally for everything.
      */
     @Override
-    public Optional<List<byte[]>> readChunks(String id, long since, String listenerId, long now) {
+    public Optional<List<BufferedChunk>> readChunks(String id, long since, String listenerId, long now) {
         // Where this node writes the session, its chunks reach the cache as Redis stores them; a read queued before
         // that would otherwise have Redis send them in full, so it asks for names only and fetches any it lacks.
         long known = chunkCache.writtenHere(id) ? Long.MAX_VALUE : chunkCache.knownGeneration(id);
@@ -261,7 +261,7 @@ public final class RedisShareStore implements ShareStore {
                 return Optional.empty();
             }
             String epoch = text(reply.get(0));
-            List<byte[]> chunks = new ArrayList<>();
+            List<BufferedChunk> chunks = new ArrayList<>();
             long oldestMissing = Long.MAX_VALUE;
             int sentByRedis = 0;
             for (int i = 1; i + 2 < reply.size(); i += 3) {
@@ -275,7 +275,7 @@ public final class RedisShareStore implements ShareStore {
                     json = chunkCache.get(id, epoch, sequence, generation);
                     if (json == null) oldestMissing = Math.min(oldestMissing, generation);
                 }
-                chunks.add(json);
+                chunks.add(new BufferedChunk(sequence, json));
             }
             if (oldestMissing == Long.MAX_VALUE) {
                 metrics.chunksRead(chunks.size() - sentByRedis, sentByRedis);

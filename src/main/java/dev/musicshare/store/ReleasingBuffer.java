@@ -55,10 +55,12 @@ final class ReleasingBuffer {
         return new Released(newlyReleased, holdUntil());
     }
 
-    List<byte[]> readReleased(long since) {
-        List<byte[]> read = new ArrayList<>();
+    List<BufferedChunk> readReleased(long since) {
+        List<BufferedChunk> read = new ArrayList<>();
         if (since >= released) return read;
-        for (StoredChunk chunk : chunks.subMap(since, false, released, true).values()) read.add(chunk.json());
+        for (StoredChunk chunk : chunks.subMap(since, false, released, true).values()) {
+            read.add(new BufferedChunk(chunk.sequenceNumber(), chunk.json()));
+        }
         return read;
     }
 

@@ -65,7 +65,7 @@ public interface ShareStore extends AutoCloseable {
      * The released chunks with a sequence number greater than {@code since}, ordered by sequence number, recording
      * {@code listenerId} as seen now; empty when no session holds the id.
      */
-    Optional<List<byte[]>> readChunks(String id, long since, String listenerId, long now);
+    Optional<List<BufferedChunk>> readChunks(String id, long since, String listenerId, long now);
 
     /** Records listeners as seen now (push listeners, refreshed while connected); nothing when no session exists. */
     void touchListeners(String id, Collection<String> listenerIds, long now);

@@ -101,6 +101,46 @@ class PushApiTest extends ApiTestBase {
         }
     }
 
+    /**
+     * The README's own URL, opened as an EventSource opens it; after a drop the EventSource reconnects to that same
+     * URL ({@code since=-1}) and adds the id of the last event it got. The header wins: nothing is replayed.
+     */
+    @Test
+    void an_event_source_reconnecting_to_its_since_url_resumes_after_its_last_event_id() {
+        String readmeUrl = "/api/share/123456/events?since=-1&access_token=" + TOKEN;
+        postChunk("123456", 0);
+        postChunk("123456", 1);
+        String lastEventId;
+        try (SseTestClient first = SseTestClient.open(server.port(), readmeUrl)) {
+            lastEventId = first.next(2, "audio").get(1).id();
+        } // the connection drops
+        postChunk("123456", 2);
+        postChunk("123456", 3);
+        try (SseTestClient again = SseTestClient.open(server.port(), readmeUrl, "Last-Event-ID", lastEventId)) {
+            assertThat(again.status()).isEqualTo(200);
+            assertThat(again.next(2, "audio")).extracting(PushEvent::id).containsExactly("2", "3");
+            postChunk("123456", 4);
+            assertThat(again.next().id()).isEqualTo("4");
+        }
+    }
+
+    /** A refused EventSource stops for good, so an id it cannot have got from us is ignored, not refused. */
+    @ParameterizedTest
+    @ValueSource(strings = {"garbage", "-5", "1.5", "99999999999999999999"})
+    void an_unusable_last_event_id_is_ignored(String lastEventId) {
+        postChunk("123456", 0);
+        postChunk("123456", 1);
+        try (SseTestClient bare = SseTestClient.open(server.port(), "/api/share/123456/events",
+                "Authorization", "Bearer " + TOKEN, "Last-Event-ID", lastEventId);
+                SseTestClient withSince = SseTestClient.open(server.port(), "/api/share/123456/events?since=0",
+                        "Authorization", "Bearer " + TOKEN, "Last-Event-ID", lastEventId)) {
+            assertThat(bare.status()).isEqualTo(200);
+            assertThat(bare.next(2, "audio")).extracting(PushEvent::id).containsExactly("0", "1");
+            assertThat(withSince.status()).isEqualTo(200);
+            assertThat(withSince.next(1, "audio")).extracting(PushEvent::id).containsExactly("1");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"sse", "ws"})
     void a_listener_further_behind_than_the_buffer_is_told_of_the_gap(String transport) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -85,8 +86,8 @@ abstract class AudioReleaseContract {
         AppendResult resent = store.appendChunk(ID, chunk(0, 100, "again"), 8, null, now);
         assertThat(resent.buffered()).isTrue();
         assertThat(resent.released()).isEmpty();
-        List<byte[]> stored = store.readChunks(ID, -1, "l", now).orElseThrow();
-        assertThat(new String(stored.get(0), StandardCharsets.US_ASCII)).contains("again");
+        List<BufferedChunk> stored = store.readChunks(ID, -1, "l", now).orElseThrow();
+        assertThat(new String(stored.get(0).json(), StandardCharsets.US_ASCII)).contains("again");
     }
 
     @Test
@@ -137,9 +138,13 @@ abstract class AudioReleaseContract {
     }
 
     List<Long> read(long since) {
-        return store.readChunks(ID, since, "listener", now).orElseThrow().stream()
-                .map(json -> Long.parseLong(new String(json, StandardCharsets.US_ASCII).replaceAll(".*:(\\d+)}$", "$1")))
-                .toList();
+        List<Long> read = new ArrayList<>();
+        for (BufferedChunk chunk : store.readChunks(ID, since, "listener", now).orElseThrow()) {
+            String json = new String(chunk.json(), StandardCharsets.US_ASCII);
+            assertThat(json).as("the JSON of chunk %d", chunk.sequenceNumber()).endsWith(":" + chunk.sequenceNumber() + "}");
+            read.add(chunk.sequenceNumber());
+        }
+        return read;
     }
 
     static List<Long> sequences(List<StoredChunk> chunks) {

@@ -318,8 +318,8 @@ class RedisShareStoreTest extends ShareStoreContract {
         return written;
     }
 
-    private static List<String> texts(java.util.Optional<List<byte[]>> chunks) {
-        return chunks.orElseThrow().stream().map(json -> new String(json, StandardCharsets.US_ASCII)).toList();
+    private static List<String> texts(java.util.Optional<List<BufferedChunk>> chunks) {
+        return chunks.orElseThrow().stream().map(chunk -> new String(chunk.json(), StandardCharsets.US_ASCII)).toList();
     }
 
     private int listenerCount(ShareStore node, String id) {

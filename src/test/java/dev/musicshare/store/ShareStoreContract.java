@@ -114,9 +114,9 @@ abstract class ShareStoreContract {
         SessionRecord record = store.session("100001", now).orElseThrow();
         assertThat(record.bytesReceived()).isEqualTo(24);
         assertThat(record.chunksReceived()).isEqualTo(2);
-        List<byte[]> read = store.readChunks("100001", -1, "l", now).orElseThrow();
-        assertThat(read).hasSize(2);
-        assertThat(read.get(1)).isEqualTo(chunk(1).json());
+        List<BufferedChunk> read = store.readChunks("100001", -1, "l", now).orElseThrow();
+        assertThat(read).extracting(BufferedChunk::sequenceNumber).containsExactly(0L, 1L);
+        assertThat(read.get(1).json()).isEqualTo(chunk(1).json());
         assertThat(store.readChunks("999999", -1, "l", now)).isEmpty();
     }
 
