@@ -3,38 +3,27 @@ package dev.musicshare.live;
 import dev.musicshare.metrics.ShareMetrics;
 import dev.musicshare.share.ListenerId;
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One push listener's connection (SSE or WebSocket) with a bounded outgoing queue, drained by one writer task at a
- * time so a slow socket blocks only its own writer. When the queue overflows, the queued audio is dropped and the
- * listener is told with a {@code gap} event, then continues live; a listener that overflows again and again is
- * disconnected. Audio is delivered in sequence order without duplicates: anything at or below the last sequence
- * number queued is skipped, which is also what makes the seam between backlog and live stream exact.
+ * One push listener's connection (SSE or WebSocket): its outgoing queue ({@link PushQueue}: order, no repeats,
+ * bounds, {@code gap} on overflow) drained by one writer task at a time, so a slow socket blocks only its own
+ * writer; live events that arrive during catch-up are held until the backlog is queued.
  */
 public abstract class LiveConnection {
     private static final Logger log = LoggerFactory.getLogger(LiveConnection.class);
 
     private final String sessionId;
     private final ListenerId listenerId;
-    private final LiveLimits limits;
     private final Executor writers;
     private final ShareMetrics metrics;
-    private final ArrayDeque<LiveEvent> queue = new ArrayDeque<>();
+    private final PushQueue queue;
     /** Live events that arrive while the backlog is being read; released after it, in order. */
     private List<LiveEvent> heldDuringCatchUp = new ArrayList<>();
-    private long queuedBytes;
-    private long lastQueuedSequence;
-    /** The metadata last queued: the same again (read at the catch-up seam and also heard live) tells nothing new. */
-    private byte[] lastQueuedMetadata;
-    private int overflows;
     private boolean draining;
     private boolean closed;
     private Runnable onClose = () -> {};
@@ -42,8 +31,7 @@ public abstract class LiveConnection {
     protected LiveConnection(String sessionId, ListenerId listenerId, long since, PushResources resources) {
         this.sessionId = sessionId;
         this.listenerId = listenerId;
-        this.lastQueuedSequence = since;
-        this.limits = resources.limits();
+        this.queue = new PushQueue(resources.limits(), since);
         this.writers = resources.writers();
         this.metrics = resources.metrics();
     }
@@ -96,7 +84,7 @@ public abstract class LiveConnection {
             if (closed) return;
             if (heldDuringCatchUp != null) finishCatchUp(List.of());
             enqueue(last);
-            queue.add(CLOSE);
+            queue.end();
             scheduleDrain();
         }
     }
@@ -106,7 +94,6 @@ public abstract class LiveConnection {
             if (closed) return;
             closed = true;
             queue.clear();
-            queuedBytes = 0;
         }
         release(reason);
     }
@@ -121,7 +108,7 @@ public abstract class LiveConnection {
     }
 
     public synchronized long queuedBytes() {
-        return queuedBytes;
+        return queue.bytes();
     }
 
     public synchronized boolean isClosed() {
@@ -129,46 +116,15 @@ public abstract class LiveConnection {
     }
 
     private void enqueue(LiveEvent event) {
-        if (event.isAudio()) {
-            if (event.sequenceNumber() <= lastQueuedSequence) return;
-            lastQueuedSequence = event.sequenceNumber();
-        } else if (event.name().equals(LiveEvent.METADATA)) {
-            if (Arrays.equals(event.json(), lastQueuedMetadata)) return;
-            lastQueuedMetadata = event.json();
+        switch (queue.offer(event)) {
+            case QUEUED -> scheduleDrain();
+            case LEFT_OUT -> { }
+            case TOO_SLOW -> {
+                log.atInfo().addKeyValue("sessionId", sessionId).log("push listener disconnected: too slow");
+                closed = true;
+                writers.execute(() -> release("listener too slow: fell behind the stream repeatedly"));
+            }
         }
-        if (queue.size() >= limits.maxQueuedEvents() || queuedBytes + event.size() > limits.maxQueuedBytes()) {
-            if (!skipAhead(event)) return;
-        }
-        queue.add(event);
-        queuedBytes += event.size();
-        scheduleDrain();
-    }
-
-    /** Drops the queued audio for a gap event; false when the listener is disconnected instead. */
-    private boolean skipAhead(LiveEvent incoming) {
-        if (++overflows > limits.maxOverflows()) {
-            log.atInfo().addKeyValue("sessionId", sessionId).log("push listener disconnected: too slow");
-            closed = true;
-            queue.clear();
-            queuedBytes = 0;
-            writers.execute(() -> release("listener too slow: fell behind the stream repeatedly"));
-            return false;
-        }
-        long from = -1;
-        long to = -1;
-        for (Iterator<LiveEvent> it = queue.iterator(); it.hasNext(); ) {
-            LiveEvent queued = it.next();
-            if (!queued.isAudio()) continue;
-            if (from < 0) from = queued.sequenceNumber();
-            to = queued.sequenceNumber();
-            queuedBytes -= queued.size();
-            it.remove();
-        }
-        if (from < 0) from = to = incoming.isAudio() ? incoming.sequenceNumber() - 1 : lastQueuedSequence;
-        LiveEvent gap = LiveEvent.gap(from, to);
-        queue.add(gap);
-        queuedBytes += gap.size();
-        return true;
     }
 
     private void scheduleDrain() {
@@ -181,14 +137,13 @@ public abstract class LiveConnection {
         while (true) {
             LiveEvent next;
             synchronized (this) {
-                next = queue.poll();
-                if (next == null || closed) {
+                next = closed ? null : queue.poll();
+                if (next == null) {
                     draining = false;
-                    return;
+                    if (closed || !queue.drainedToEnd()) return;
                 }
-                if (next != CLOSE) queuedBytes -= next.size();
             }
-            if (next == CLOSE) {
+            if (next == null) {
                 close("stream finished");
                 return;
             }
@@ -202,7 +157,4 @@ public abstract class LiveConnection {
             }
         }
     }
-
-    /** Marks the end of the stream in the queue. */
-    private static final LiveEvent CLOSE = LiveEvent.of("close", new byte[0]);
 }

@@ -78,11 +78,12 @@ public final class LiveEvent {
         return json;
     }
 
-    /** Bytes on the wire, used to bound each connection's queue. */
+    /** When the event was made ({@link System#nanoTime()}), for the delivery-latency metric. */
     long createdNanos() {
         return createdNanos;
     }
 
+    /** Bytes on the wire (the SSE frame), used to bound each connection's queue. */
     public int size() {
         return sseFrame.length;
     }
