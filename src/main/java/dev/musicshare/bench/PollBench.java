@@ -3,6 +3,7 @@ package dev.musicshare.bench;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.musicshare.reception.SequenceTally;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +32,7 @@ final class PollBench {
         AtomicLong pollErrors = new AtomicLong();
         AtomicLong bytesOut = new AtomicLong();
         List<RealTimeSender> senders = new ArrayList<>();
-        List<List<ListenerTally>> tallies = new ArrayList<>();
+        List<List<SequenceTally>> tallies = new ArrayList<>();
         ScheduledExecutorService pollers = Executors.newScheduledThreadPool(Math.min(256, sessions * pollersPerSession));
         for (int s = 0; s < sessions; s++) {
             String id = sessionId(s);
@@ -42,9 +43,9 @@ final class PollBench {
                 pollers.scheduleAtFixedRate(() -> count(() -> target.postMetadata(id, metadata), metadataRequests,
                         metadataErrors), 0, options.metadataMillis(), TimeUnit.MILLISECONDS);
             }
-            List<ListenerTally> sessionTallies = new ArrayList<>();
+            List<SequenceTally> sessionTallies = new ArrayList<>();
             for (int l = 0; l < pollersPerSession; l++) {
-                ListenerTally tally = new ListenerTally();
+                SequenceTally tally = new SequenceTally();
                 sessionTallies.add(tally);
                 String listener = "poller-" + s + "-" + l;
                 pollers.scheduleAtFixedRate(() -> {
@@ -90,7 +91,7 @@ final class PollBench {
             RealTimeSender sender = senders.get(s);
             accepted += sender.lastAccepted() + 1;
             senderErrors += sender.errors();
-            for (ListenerTally tally : tallies.get(s)) {
+            for (SequenceTally tally : tallies.get(s)) {
                 lost += tally.lost(sender.lastAccepted());
                 duplicates += tally.duplicates();
                 outOfOrder += tally.outOfOrder();
@@ -143,7 +144,7 @@ final class PollBench {
     }
 
     /** Reads sequence numbers and send times from a poll's JSON array, skipping the audio itself. */
-    private static void read(byte[] body, ListenerTally tally, LatencyStats latency) {
+    private static void read(byte[] body, SequenceTally tally, LatencyStats latency) {
         long receivedMicros = ChunkFactory.nowMicros();
         try (JsonParser json = JSON.createParser(body)) {
             long sequence = -1;

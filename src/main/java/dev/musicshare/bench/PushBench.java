@@ -1,5 +1,7 @@
 package dev.musicshare.bench;
 
+import dev.musicshare.reception.EventStreamReader;
+import dev.musicshare.reception.SequenceTally;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +15,11 @@ import java.util.regex.Pattern;
 
 /** One real-time sender and L push listeners (Server-Sent Events): latency from the sender's send to receipt. */
 final class PushBench {
-    private static final Pattern SENT_AND_SEQUENCE = Pattern.compile("\"timestamp\":(\\d+),\"sequenceNumber\":(\\d+)}$");
+    /** Enough of a chunk's JSON to hold its closing timestamp and sequence number. */
+    private static final int TAIL_BYTES = 128;
+    /** The end of a chunk's JSON: the sender's timestamp, the presentation time when pushed, the sequence number. */
+    private static final Pattern SENT_AND_SEQUENCE = Pattern.compile(
+            "\"timestamp\":(\\d+)(?:,\"presentationTime\":[0-9.]+)?,\"sequenceNumber\":(\\d+)}$");
 
     private PushBench() {}
 
@@ -24,11 +30,11 @@ final class PushBench {
         if (target.start(id) != 200) throw new IllegalStateException("could not start session " + id);
         LatencyStats latency = new LatencyStats();
         AtomicLong failures = new AtomicLong();
-        List<ListenerTally> tallies = new ArrayList<>();
+        List<SequenceTally> tallies = new ArrayList<>();
         CountDownLatch connected = new CountDownLatch(listeners);
         List<Thread> threads = new ArrayList<>();
         for (int l = 0; l < listeners; l++) {
-            ListenerTally tally = new ListenerTally();
+            SequenceTally tally = new SequenceTally();
             tallies.add(tally);
             String listener = "push-" + l;
             Thread thread = new Thread(() -> listen(target, id, listener, tally, latency, connected, failures),
@@ -51,7 +57,7 @@ final class PushBench {
         long duplicates = 0;
         long outOfOrder = 0;
         long delivered = 0;
-        for (ListenerTally tally : tallies) {
+        for (SequenceTally tally : tallies) {
             lost += tally.lost(sender.lastAccepted());
             duplicates += tally.duplicates();
             outOfOrder += tally.outOfOrder();
@@ -70,11 +76,10 @@ final class PushBench {
     }
 
     /**
-     * Reads one SSE stream as bytes: only each line's first bytes (the field name) and last bytes (the timestamp and
-     * sequence number, which end every audio chunk's JSON) are looked at. Decoding 47 KB lines into strings costs the
-     * load tool more CPU than the server spends sending them, and would measure the tool, not the server.
+     * Reads one SSE stream; of each audio event only the data's last bytes (the timestamp and sequence number, which
+     * end every chunk's JSON) are decoded: decoding 47 KB of JSON per chunk would measure the tool, not the server.
      */
-    private static void listen(BenchTarget target, String id, String listener, ListenerTally tally,
+    private static void listen(BenchTarget target, String id, String listener, SequenceTally tally,
             LatencyStats latency, CountDownLatch connected, AtomicLong failures) {
         try {
             HttpResponse<InputStream> stream = target.eventStream(id, listener);
@@ -84,48 +89,22 @@ final class PushBench {
                 return;
             }
             try (InputStream in = stream.body()) {
-                byte[] buffer = new byte[1 << 16];
-                byte[] head = new byte[16];
-                byte[] tail = new byte[96];
-                int headLength = 0;
-                long lineLength = 0;
-                boolean audio = false;
-                for (int read; (read = in.read(buffer)) != -1; ) {
-                    for (int i = 0; i < read; i++) {
-                        byte b = buffer[i];
-                        if (b != '\n') {
-                            if (headLength < head.length) head[headLength++] = b;
-                            tail[(int) (lineLength % tail.length)] = b;
-                            lineLength++;
-                            continue;
-                        }
-                        String field = new String(head, 0, headLength, StandardCharsets.US_ASCII);
-                        if (field.startsWith("event: ")) {
-                            audio = field.startsWith("event: audio");
-                        } else if (audio && field.startsWith("data: ")) {
-                            long received = ChunkFactory.nowMicros();
-                            Matcher end = SENT_AND_SEQUENCE.matcher(lastBytes(tail, lineLength));
-                            if (end.find()) {
-                                tally.receive(Long.parseLong(end.group(2)));
-                                latency.add(received - Long.parseLong(end.group(1)));
-                            }
-                        }
-                        headLength = 0;
-                        lineLength = 0;
+                EventStreamReader.read(in, (name, eventId, data, length) -> {
+                    if (!name.equals("audio")) return !name.equals("ended");
+                    long received = ChunkFactory.nowMicros();
+                    int tail = Math.min(length, TAIL_BYTES);
+                    Matcher end = SENT_AND_SEQUENCE.matcher(
+                            new String(data, length - tail, tail, StandardCharsets.US_ASCII));
+                    if (end.find()) {
+                        tally.receive(Long.parseLong(end.group(2)));
+                        latency.add(received - Long.parseLong(end.group(1)));
                     }
-                }
+                    return true;
+                });
             }
         } catch (Exception e) {
             connected.countDown();
             failures.incrementAndGet();
         }
-    }
-
-    /** The last bytes of a line, in order, from the ring they were kept in. */
-    private static String lastBytes(byte[] ring, long lineLength) {
-        int count = (int) Math.min(ring.length, lineLength);
-        byte[] ordered = new byte[count];
-        for (int i = 0; i < count; i++) ordered[i] = ring[(int) ((lineLength - count + i) % ring.length)];
-        return new String(ordered, StandardCharsets.US_ASCII);
     }
 }

@@ -20,15 +20,4 @@ class BenchStatisticsTest {
         assertThat(stats.count()).isEqualTo(20_100);
         assertThat(stats.percentileMillis(50)).isEqualTo(0.5);
     }
-
-    @Test
-    void the_tally_counts_lost_duplicated_and_out_of_order_chunks() {
-        ListenerTally tally = new ListenerTally();
-        for (long sequence : new long[] {0, 1, 3, 2, 3, 5}) tally.receive(sequence);
-        assertThat(tally.received()).isEqualTo(6);
-        assertThat(tally.highest()).isEqualTo(5);
-        assertThat(tally.duplicates()).isEqualTo(1);   // 3 twice
-        assertThat(tally.outOfOrder()).isEqualTo(1);   // 2 after 3 (a repeat of the highest is a duplicate only)
-        assertThat(tally.lost(6)).isEqualTo(2);        // 4 and 6
-    }
 }

@@ -1,10 +1,9 @@
 package dev.musicshare.testing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
+import dev.musicshare.reception.EventStreamReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,7 +11,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-/** A Server-Sent Events client over a real socket; parses frames into {@link PushEvent}s on its own thread. */
+/**
+ * A Server-Sent Events client over a real socket; reads events with the client's own {@link EventStreamReader} into
+ * {@link PushEvent}s on its own thread.
+ */
 public final class SseTestClient extends PushClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpResponse<InputStream> response;
@@ -55,29 +57,15 @@ public final class SseTestClient extends PushClient {
     }
 
     private void read() {
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-            String name = null;
-            String id = null;
-            StringBuilder data = new StringBuilder();
-            String line;
-            while ((line = lines.readLine()) != null) {
-                if (line.isEmpty()) {
-                    if (name != null) events.add(new PushEvent(name, id, JSON.readTree(data.toString())));
-                    name = null;
-                    id = null;
-                    data.setLength(0);
-                } else if (line.startsWith("event: ")) {
-                    name = line.substring(7);
-                } else if (line.startsWith("id: ")) {
-                    id = line.substring(4);
-                } else if (line.startsWith("data: ")) {
-                    data.append(line.substring(6));
-                }
-            }
-            closedByServer = true;
+        try (InputStream body = response.body()) {
+            EventStreamReader.read(body, (name, id, data, length) -> {
+                events.add(new PushEvent(name, id, JSON.readTree(data, 0, length)));
+                return true;
+            });
         } catch (IOException e) {
-            closedByServer = true;
+            // the stream broke: the same as the server closing it, for a test
         }
+        closedByServer = true;
     }
 
     @Override
