@@ -3,12 +3,12 @@ package dev.musicshare.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.stream.Stream;
 
 /**
  * The Music Share API as the reference clients use it: one session, the shared token, the sender key once the
@@ -95,15 +95,17 @@ public final class ShareApi {
         return expectOk(send(get("/api/share/" + sessionId + "/status").build(), true), "status");
     }
 
-    /** The push stream (Server-Sent Events) from {@code since}, as lines; the caller closes the stream. */
-    public Stream<String> events(long since) throws IOException {
+    /** The push stream (Server-Sent Events) from {@code since}, as bytes; the caller closes the stream. */
+    public InputStream events(long since) throws IOException {
         HttpRequest request = get("/api/share/" + sessionId + "/events?since=" + since)
                 .header("Accept", "text/event-stream").timeout(Duration.ofDays(1)).build();
         try {
-            HttpResponse<Stream<String>> response = http.send(request, HttpResponse.BodyHandlers.ofLines());
+            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
             if (response.statusCode() != 200) {
-                String body = String.join("\n", response.body().toList());
-                response.body().close();
+                String body;
+                try (InputStream refusal = response.body()) {
+                    body = new String(refusal.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                }
                 throw new ApiError(response.statusCode(), "events: HTTP " + response.statusCode() + " " + body);
             }
             return response.body();
