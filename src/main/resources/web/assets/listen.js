@@ -2,7 +2,8 @@
 // with the audio, and plays the audio once the listener asks for it. The timing rules live in now-playing.js, the
 // token in auth.js; this file wires them to the page. window.musicShareStatus is a read-only snapshot of the player
 // for tests and for curious listeners (open the console); its position, lyricLine and currentSequence come from the
-// same render, so they agree with each other.
+// same render, so they agree with each other. It is one file of some 300 lines because it is one idea, the page's
+// controller: every function here moves what the stream and the player say onto the page's elements.
 import { AudioPlayer } from './audio-player.js';
 import { authHeaders, forgetToken, listenerIdForThisTab, storeToken, takeTokenFromLink } from './auth.js';
 import { groupAt, parseLrc } from './lyrics.js';
