@@ -3,6 +3,7 @@ package dev.musicshare;
 import dev.musicshare.api.HttpApi;
 import dev.musicshare.api.InFlightRequests;
 import dev.musicshare.config.Settings;
+import dev.musicshare.history.SessionHistory;
 import dev.musicshare.live.LiveEvent;
 import dev.musicshare.live.LiveHub;
 import dev.musicshare.live.LiveMaintenance;
@@ -53,6 +54,7 @@ public final class MusicShareServer implements AutoCloseable {
     private ShareStore store;
     private RedisShareEvents redisEvents;
     private LiveHub hub = new LiveHub();
+    private SessionHistory history;
     private Javalin http;
 
     private MusicShareServer() {}
@@ -72,10 +74,14 @@ public final class MusicShareServer implements AutoCloseable {
     private void run(Settings settings, Clock clock) {
         store = openStore(settings);
         ShareEvents events = openEvents(settings);
+        // On the memory store a session lives and dies with this process; on Redis it outlives any one node.
+        history = SessionHistory.open(settings.history(), clock, settings.redisUrl() == null, metrics);
         ShareService shares = new ShareService(store, clock, settings.store().maxSessions(),
-                settings.requireSenderKey(), events, metrics);
-        PushRoutes push = new PushRoutes(shares, hub, new PushResources(settings.push(), writers, metrics));
-        http = HttpApi.create(shares, settings, clock, push, inFlight, metrics).start();
+                settings.requireSenderKey(), events, metrics, history.observer());
+        PushRoutes push = new PushRoutes(shares, hub,
+                new PushResources(settings.push(), writers, metrics, history.observer()));
+        http = HttpApi.create(shares, settings, clock, push, inFlight, metrics, history.queries()).start();
+        history.start(shares::liveSessionStats);
         metrics.gauge("musicshare.sessions.active", "Active sessions, across all nodes", shares::liveSessionCount);
         metrics.gauge("musicshare.push.connections", "Push listeners connected to this node", hub::connectionCount);
         metrics.gauge("musicshare.listeners", "Listeners across all live sessions and nodes",
@@ -136,6 +142,7 @@ public final class MusicShareServer implements AutoCloseable {
         }
         if (http != null) http.stop();
         writers.shutdownNow();
+        if (history != null) history.close(); // before the store: it reads the sessions that end with this server
         if (redisEvents != null) redisEvents.close();
         if (store != null) store.close();
         log.info("music share stopped");

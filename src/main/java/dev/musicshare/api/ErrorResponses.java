@@ -1,6 +1,7 @@
 package dev.musicshare.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.musicshare.history.HistoryUnavailableException;
 import dev.musicshare.share.ShareException;
 import dev.musicshare.store.StoreUnavailableException;
 import io.javalin.config.RoutesConfig;
@@ -32,6 +33,12 @@ final class ErrorResponses {
             log.atWarn().addKeyValue("path", ctx.path()).log("store unavailable: {}", e.getMessage());
             ctx.header("Retry-After", "1");
             write(ctx, 503, "STORE_UNAVAILABLE", "The session store is unavailable; retry shortly");
+        });
+        routes.exception(HistoryUnavailableException.class, (e, ctx) -> {
+            log.atWarn().addKeyValue("path", ctx.path()).log("history database unavailable: {}",
+                    e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+            ctx.header("Retry-After", "5");
+            write(ctx, 503, "HISTORY_UNAVAILABLE", "The history database is unavailable; retry shortly");
         });
         routes.exception(Exception.class, (e, ctx) -> {
             log.atError().addKeyValue("path", ctx.path()).setCause(e).log("unexpected error");

@@ -1,6 +1,7 @@
 package dev.musicshare.api;
 
 import dev.musicshare.config.Settings;
+import dev.musicshare.history.HistoryQueries;
 import dev.musicshare.live.PushRoutes;
 import dev.musicshare.metrics.ShareMetrics;
 import dev.musicshare.share.ListenerTokens;
@@ -17,7 +18,7 @@ public final class HttpApi {
     private HttpApi() {}
 
     public static Javalin create(ShareService shares, Settings settings, Clock clock, PushRoutes push,
-            InFlightRequests inFlight, ShareMetrics metrics) {
+            InFlightRequests inFlight, ShareMetrics metrics, HistoryQueries history) {
         ListenerTokens listenerTokens = new ListenerTokens(settings.bearerToken());
         Access access = new Access(new BearerAuth(settings.bearerToken()), listenerTokens, shares,
                 settings.basePath());
@@ -73,6 +74,7 @@ public final class HttpApi {
             push.register(config.routes);
             new PageRoutes(settings.basePath()).register(config.routes);
             new AdminRoutes(shares, settings.store().maxSessions()).register(config.routes);
+            new HistoryRoutes(history).register(config.routes);
             ErrorResponses.register(config.routes, limits);
         });
     }

@@ -41,6 +41,10 @@ public enum Setting {
     MAX_THUMBNAIL_CHARS("2097152", "Longest thumbnailData (base64) accepted in metadata (413 above it)."),
     MAX_LYRICS_CHARS("65536", "Longest lyrics accepted in metadata (413 above it)."),
     MAX_TITLE_CHARS("512", "Longest title or artist accepted in metadata (400 above it)."),
+    DATABASE_URL(null, "PostgreSQL for session history: postgresql://user:password@host:5432/db (or a jdbc:postgresql: URL). Unset: an embedded SQLite file in HISTORY_DIR."),
+    HISTORY_DIR("history", "Folder of the embedded session-history database (history.db), used when DATABASE_URL is unset."),
+    HISTORY_SAMPLE_SECONDS("60", "How often each live session's listener count is sampled for its history."),
+    HISTORY_MAX_PENDING("10000", "Session starts and ends, track changes and listener samples held in memory while the history database is unreachable (chunk and byte counters are kept regardless)."),
     LOG_FORMAT("text", "Log line format: text or json.");
 
     private final String defaultValue;
@@ -71,6 +75,6 @@ public enum Setting {
     }
 
     public boolean isSecret() {
-        return this == BEARER_TOKEN || this == REDIS_URL;
+        return this == BEARER_TOKEN || this == REDIS_URL || this == DATABASE_URL;
     }
 }

@@ -1,8 +1,10 @@
 package dev.musicshare.config;
 
+import dev.musicshare.history.HistorySettings;
 import dev.musicshare.live.LiveLimits;
 import dev.musicshare.store.RedisOptions;
 import dev.musicshare.store.StoreSettings;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -31,6 +33,7 @@ import java.util.Set;
  * @param maxAudioBodyBytes    largest audio POST body
  * @param maxMetadataBodyBytes largest metadata POST body
  * @param metadataLimits       longest metadata fields
+ * @param history              where session history is kept
  * @param logFormat            "text" or "json"
  */
 public record Settings(
@@ -51,6 +54,7 @@ public record Settings(
         int maxAudioBodyBytes,
         int maxMetadataBodyBytes,
         MetadataLimits metadataLimits,
+        HistorySettings history,
         String logFormat) {
 
     private static final int MAX_BODY_LIMIT = 64 * 1024 * 1024;
@@ -108,6 +112,7 @@ public record Settings(
                 new MetadataLimits(read.integer(Setting.MAX_THUMBNAIL_CHARS, 0, MAX_BODY_LIMIT),
                         read.integer(Setting.MAX_LYRICS_CHARS, 0, MAX_BODY_LIMIT),
                         read.integer(Setting.MAX_TITLE_CHARS, 1, 1_000_000)),
+                history(read),
                 logFormat);
     }
 
@@ -127,7 +132,17 @@ public record Settings(
     public String toString() {
         return "Settings[port=" + port + ", bindAddress=" + bindAddress + ", basePath=" + basePath + ", store="
                 + (redisUrl == null ? "memory" : "redis") + ", " + store + ", " + push + ", maxAudioBodyBytes=" + maxAudioBodyBytes
-                + ", maxMetadataBodyBytes=" + maxMetadataBodyBytes + ", logFormat=" + logFormat + "]";
+                + ", maxMetadataBodyBytes=" + maxMetadataBodyBytes + ", history="
+                + (history.database() == null ? "sqlite in " + history.directory() : "postgresql") + ", logFormat="
+                + logFormat + "]";
+    }
+
+    private static HistorySettings history(SettingReader read) {
+        String url = read.string(Setting.DATABASE_URL);
+        String directory = read.string(Setting.HISTORY_DIR);
+        if (directory.isBlank()) throw new InvalidSettingException("HISTORY_DIR must name a folder");
+        return new HistorySettings(url == null ? null : DatabaseUrl.parse(url), Path.of(directory),
+                read.seconds(Setting.HISTORY_SAMPLE_SECONDS), read.integer(Setting.HISTORY_MAX_PENDING, 100, 10_000_000));
     }
 
     private static String generateToken() {

@@ -2,6 +2,8 @@ package dev.musicshare.live;
 
 import dev.musicshare.metrics.ShareMetrics;
 import dev.musicshare.share.ListenerId;
+import dev.musicshare.share.SessionId;
+import dev.musicshare.share.SessionObserver;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +24,8 @@ public abstract class LiveConnection {
     private final Executor writers;
     private final ShareMetrics metrics;
     private final PushQueue queue;
+    private final SessionObserver observer;
+    private final SessionId observedSession;
     /** Live events that arrive while the backlog is being read; released after it, in order. */
     private List<LiveEvent> heldDuringCatchUp = new ArrayList<>();
     private boolean draining;
@@ -34,6 +38,8 @@ public abstract class LiveConnection {
         this.queue = new PushQueue(resources.limits(), since);
         this.writers = resources.writers();
         this.metrics = resources.metrics();
+        this.observer = resources.observer();
+        this.observedSession = new SessionId(sessionId);
     }
 
     public String sessionId() {
@@ -150,7 +156,10 @@ public abstract class LiveConnection {
             try {
                 write(next);
                 metrics.pushed(next.size());
-                if (next.isAudio()) metrics.audioDelivered(System.nanoTime() - next.createdNanos());
+                if (next.isAudio()) {
+                    metrics.audioDelivered(System.nanoTime() - next.createdNanos());
+                    observer.audioSent(observedSession, SessionObserver.CODEC_PCM, next.size());
+                }
             } catch (IOException | RuntimeException e) {
                 close("write failed");
                 return;

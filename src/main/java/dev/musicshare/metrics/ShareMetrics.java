@@ -161,6 +161,27 @@ public final class ShareMetrics {
         }).description(description).register(registry);
     }
 
+    /** One batch of session history written: its steps, and how long the transaction took. */
+    public void historyWritten(int steps, Duration took) {
+        registry.counter("musicshare.history.steps.written").increment(steps);
+        Timer.builder("musicshare.history.write").description("Session-history batch transactions")
+                .publishPercentiles(0.5, 0.99).register(registry).record(took);
+    }
+
+    /** A history batch could not be written (the database is down); it is kept and tried again. */
+    public void historyWriteFailed() {
+        registry.counter("musicshare.history.write.failures").increment();
+    }
+
+    /** History steps held for the database, and those dropped because the bound was reached during an outage. */
+    public void historyBacklog(Supplier<Number> pending, Supplier<Number> dropped) {
+        gauge("musicshare.history.pending", "Session-history steps waiting for the database", pending);
+        io.micrometer.core.instrument.FunctionCounter.builder("musicshare.history.steps.dropped", dropped,
+                value -> value.get().doubleValue())
+                .description("Session-history steps dropped while the database was unreachable (HISTORY_MAX_PENDING)")
+                .register(registry);
+    }
+
     private Counter counter(String name, String description) {
         return Counter.builder(name).description(description).register(registry);
     }

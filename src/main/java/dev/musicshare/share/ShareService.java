@@ -33,6 +33,7 @@ public final class ShareService {
     private final ShareEvents events;
     private final ShareMetrics metrics;
     private final HeldAudioRelease heldAudio;
+    private final SessionObserver observer;
     private final DisplayNames displayNames;
 
     /**
@@ -41,6 +42,13 @@ public final class ShareService {
      */
     public ShareService(ShareStore store, Clock clock, int maxSessions, boolean requireSenderKey, ShareEvents events,
             ShareMetrics metrics) {
+        this(store, clock, maxSessions, requireSenderKey, events, metrics, SessionObserver.NONE);
+    }
+
+    /** @param observer told of each session's life (session history); it only counts and queues */
+    public ShareService(ShareStore store, Clock clock, int maxSessions, boolean requireSenderKey, ShareEvents events,
+            ShareMetrics metrics, SessionObserver observer) {
+        this.observer = observer;
         this.store = store;
         this.clock = clock;
         this.maxSessions = maxSessions;
@@ -66,6 +74,7 @@ public final class ShareService {
             case STARTED -> {
                 displayNames.forget(id);
                 metrics.sessionStarted();
+                observer.started(id, now);
                 log.atInfo().addKeyValue("sessionId", id).log("session started");
             }
         }
@@ -78,6 +87,7 @@ public final class ShareService {
         requireWritten(id, store.putMetadata(id.value(), metadata.toFields(), proof(presented), now));
         metrics.metadataUpdated();
         events.metadataChanged(id, metadata);
+        observer.metadataChanged(id, metadata, now);
         return store.listenerCount(id.value(), now);
     }
 
@@ -95,6 +105,7 @@ public final class ShareService {
         AppendResult result = store.appendChunk(id.value(), stored, chunk.decodedBytes(), proof, clock.millis());
         requireWritten(id, result.outcome());
         metrics.chunkReceived(chunk.decodedBytes());
+        observer.chunkReceived(id, chunk.decodedBytes(), chunk.durationMicros());
         publish(id, result.released());
         heldAudio.holdUntil(id, result.holdUntil());
         return result.buffered();
@@ -119,6 +130,7 @@ public final class ShareService {
                     .addKeyValue("bytes", summary.bytesTransferred()).addKeyValue("chunks", summary.chunksReceived())
                     .addKeyValue("peakListeners", summary.peakListeners()).log("session stopped");
             events.sessionEnded(id, ShareEvents.EndReason.STOPPED);
+            observer.ended(id, ShareEvents.EndReason.STOPPED, now, record.peakListeners());
         }
         return summary;
     }
@@ -163,6 +175,7 @@ public final class ShareService {
         long bytes = 0;
         for (BufferedChunk chunk : chunks) bytes += chunk.json().length;
         metrics.chunksServed(chunks.size(), bytes);
+        if (bytes > 0) observer.audioSent(id, SessionObserver.CODEC_PCM, bytes);
         return chunks;
     }
 
@@ -181,10 +194,12 @@ public final class ShareService {
 
     /** Removes sessions idle past the timeout; called periodically. */
     public void expireIdleSessions() {
-        for (String id : store.expireIdleSessions(clock.millis())) {
+        long now = clock.millis();
+        for (String id : store.expireIdleSessions(now)) {
             log.atInfo().addKeyValue("sessionId", id).log("session expired: no sender activity within the timeout");
             metrics.sessionExpired();
             events.sessionEnded(new SessionId(id), ShareEvents.EndReason.EXPIRED);
+            observer.ended(new SessionId(id), ShareEvents.EndReason.EXPIRED, now, -1);
         }
     }
 

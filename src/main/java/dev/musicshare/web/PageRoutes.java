@@ -13,8 +13,8 @@ import java.util.stream.Collectors;
 
 /**
  * The browser pages: a join page at {@code /} (and at {@code /music-share}, where the desktop app's own server keeps
- * its receiver page) and the listener page at {@code /listen/{sessionId}}, with their scripts and styles from the
- * jar. Everything is loaded once at start-up: no CDN, no file system, so the pages work offline on a LAN.
+ * its receiver page), the listener page at {@code /listen/{sessionId}} and the operators' session-history page at
+ * {@code /admin}, with their scripts and styles from the jar (Chart.js from its WebJar). Everything is loaded once at start-up: no CDN, no file system, so the pages work offline on a LAN.
  *
  * <p>The pages need no token to load; they hold no data. The listener page asks for the token and sends it only on
  * its own API requests.
@@ -26,7 +26,8 @@ public final class PageRoutes {
             + "form-action 'self'; frame-ancestors 'none'";
     /** The files under web/assets/ the pages load; each is served with the type its extension names. */
     private static final List<String> ASSETS = List.of("music-share.css", "icon.svg", "join.js", "listen.js",
-            "auth.js", "now-playing.js", "audio-player.js", "lyrics.js", "push-stream.js");
+            "auth.js", "now-playing.js", "audio-player.js", "lyrics.js", "push-stream.js",
+            "admin.js", "admin.css");
     private static final Map<String, String> TYPES = Map.of(
             "css", "text/css; charset=utf-8",
             "js", "text/javascript; charset=utf-8",
@@ -34,6 +35,7 @@ public final class PageRoutes {
 
     private final Page joinPage;
     private final Page listenPage;
+    private final Page adminPage;
     private final Map<String, Page> assets;
 
     /** @param basePath the server's path prefix ("/" for none), written into the pages so their links resolve */
@@ -41,8 +43,12 @@ public final class PageRoutes {
         String base = basePath.endsWith("/") ? basePath : basePath + "/";
         this.joinPage = html("join.html", base);
         this.listenPage = html("listen.html", base);
-        this.assets = ASSETS.stream().collect(Collectors.toUnmodifiableMap(name -> name,
-                name -> new Page(read("assets/" + name), TYPES.get(name.substring(name.lastIndexOf('.') + 1)))));
+        this.adminPage = html("admin.html", base);
+        Map<String, Page> pages = new java.util.HashMap<>(ASSETS.stream().collect(Collectors.toUnmodifiableMap(
+                name -> name, name -> new Page(read("/web/assets/" + name),
+                        TYPES.get(name.substring(name.lastIndexOf('.') + 1))))));
+        pages.put("chart.umd.js", new Page(read(chartJs()), "text/javascript; charset=utf-8"));
+        this.assets = Map.copyOf(pages);
     }
 
     public void register(RoutesConfig routes) {
@@ -50,6 +56,8 @@ public final class PageRoutes {
         routes.get("/music-share", ctx -> serve(ctx, joinPage));
         // Any id is served the page: it explains a malformed or unknown code itself, in the page's own words.
         routes.get("/listen/{sessionId}", ctx -> serve(ctx, listenPage));
+        // The page holds no data: it asks for the token and sends it only on its own API requests.
+        routes.get("/admin", ctx -> serve(ctx, adminPage));
         routes.get("/assets/{file}", ctx -> {
             Page asset = assets.get(ctx.pathParam("file"));
             if (asset == null) {
@@ -76,13 +84,26 @@ public final class PageRoutes {
     }
 
     private static Page html(String name, String base) {
-        String text = new String(read(name), StandardCharsets.UTF_8).replace("{{BASE}}", base);
+        String text = new String(read("/web/" + name), StandardCharsets.UTF_8).replace("{{BASE}}", base);
         return new Page(text.getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8");
     }
 
-    private static byte[] read(String name) {
-        try (InputStream in = PageRoutes.class.getResourceAsStream("/web/" + name)) {
-            if (in == null) throw new IllegalStateException("web/" + name + " is missing from the jar");
+    /** Chart.js's UMD bundle (no dependencies of its own) from the WebJar, whichever version the build pulled in. */
+    private static String chartJs() {
+        java.util.Properties pom = new java.util.Properties();
+        try (InputStream in = PageRoutes.class.getResourceAsStream(
+                "/META-INF/maven/org.webjars.npm/chart.js/pom.properties")) {
+            if (in == null) throw new IllegalStateException("the chart.js WebJar is missing from the jar");
+            pom.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return "/META-INF/resources/webjars/chart.js/" + pom.getProperty("version") + "/dist/chart.umd.js";
+    }
+
+    private static byte[] read(String resource) {
+        try (InputStream in = PageRoutes.class.getResourceAsStream(resource)) {
+            if (in == null) throw new IllegalStateException(resource + " is missing from the jar");
             return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

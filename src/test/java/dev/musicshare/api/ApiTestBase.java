@@ -49,7 +49,7 @@ abstract class ApiTestBase {
         Map<String, String> env = new HashMap<>(TestStores.environment(storeKind));
         env.putAll(Map.of("PORT", "0", "BIND_ADDRESS", "127.0.0.1", "BEARER_TOKEN", TOKEN,
                 "MAX_SESSIONS", "" + MAX_SESSIONS, "AUDIO_BUFFER_CHUNKS", "" + BUFFER_CHUNKS,
-                "MAX_AUDIO_BODY_BYTES", "" + MAX_AUDIO_BODY));
+                "MAX_AUDIO_BODY_BYTES", "" + MAX_AUDIO_BODY, "HISTORY_DIR", "target/test-history"));
         env.putAll(extraEnvironment());
         server = MusicShareServer.start(Settings.from(env), clock());
         api = new ApiClient(server.port(), TOKEN);
