@@ -9,11 +9,14 @@ COPY src src
 RUN mvn -B -q package -DskipTests
 
 FROM eclipse-temurin:21-jre-alpine
-RUN addgroup -S musicshare && adduser -S -G musicshare musicshare
+RUN addgroup -S musicshare && adduser -S -G musicshare musicshare \
+  && mkdir -p /data/history && chown -R musicshare:musicshare /data
 WORKDIR /app
 COPY --from=build /src/target/music-share.jar /app/music-share.jar
 USER musicshare
 ENV PORT=5000
+# The embedded session-history database when DATABASE_URL is unset (compose sets it): mount a volume here to keep it.
+ENV HISTORY_DIR=/data/history
 EXPOSE 5000
 HEALTHCHECK --interval=5s --timeout=3s --start-period=20s --retries=3 \
   CMD wget -qO- "http://127.0.0.1:${PORT}/health" >/dev/null || exit 1

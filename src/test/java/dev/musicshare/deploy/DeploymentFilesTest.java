@@ -44,6 +44,30 @@ class DeploymentFilesTest {
     }
 
     @Test
+    void compose_keeps_session_history_in_a_postgresql_service_wired_by_database_url() throws IOException {
+        JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(Path.of("docker-compose.yaml").toFile());
+        JsonNode app = compose.at("/services/music-share");
+        JsonNode database = compose.at("/services/database");
+        assertThat(database.get("image").asText()).startsWith("postgres:");
+        assertThat(database.at("/environment/POSTGRES_USER").asText()).isEqualTo("musicshare");
+        assertThat(database.at("/environment/POSTGRES_DB").asText()).isEqualTo("musicshare");
+        assertThat(strings(database.get("volumes"))).contains("postgres_data:/var/lib/postgresql/data");
+        assertThat(compose.at("/volumes").has("postgres_data")).isTrue();
+        assertThat(database.at("/healthcheck/interval").asText()).isEqualTo("5s");
+        assertThat(strings(database.at("/healthcheck/test"))).startsWith("CMD", "pg_isready");
+        assertThat(database.has("ports")).as("the database is not published outside the compose network").isFalse();
+
+        String url = app.at("/environment/DATABASE_URL").asText();
+        assertThat(url).startsWith("postgresql://musicshare:").endsWith("@database:5432/musicshare");
+        assertThat(database.at("/environment/POSTGRES_PASSWORD").asText()).isEqualTo(
+                url.substring("postgresql://musicshare:".length(), url.indexOf("@database")));
+        assertThat(app.at("/depends_on/database/condition").asText()).isEqualTo("service_healthy");
+        // The value the app receives is one the server accepts.
+        assertThat(dev.musicshare.config.DatabaseUrl.parse(url.replace("${POSTGRES_PASSWORD:-music-share}", "pw"))
+                .jdbcUrl()).isEqualTo("jdbc:postgresql://database:5432/musicshare");
+    }
+
+    @Test
     void the_image_builds_with_the_readme_command_and_runs_as_a_non_root_user() throws IOException {
         String dockerfile = Files.readString(Path.of("Dockerfile"));
         String readme = Files.readString(Path.of("README.md"));
