@@ -66,8 +66,10 @@ function range() {
 }
 
 const time = (iso) => new Date(iso).toLocaleString();
-const clock = (iso) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+const clock = (iso, withSeconds = false) => new Date(iso).toLocaleTimeString([],
+  withSeconds ? { hour: '2-digit', minute: '2-digit', second: '2-digit' } : { hour: '2-digit', minute: '2-digit' });
 function duration(seconds) {
+  if (seconds < 10) return `${(Math.round(seconds * 10) / 10).toFixed(1)} s`;
   const s = Math.round(seconds);
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
@@ -113,7 +115,7 @@ async function loadSessions() {
     cell(row, session.sessionId);
     cell(row, duration(session.durationSeconds));
     cell(row, session.peakListeners);
-    cell(row, session.averageListeners.toFixed(1));
+    cell(row, session.averageListeners.toFixed(2));
     cell(row, session.listenerMinutes.toFixed(1));
     cell(row, session.tracks);
     cell(row, megabytes(session.bytesIn));
@@ -184,7 +186,9 @@ async function showSession(id, row) {
 
 function drawChart(series) {
   el('no-samples').hidden = series.length > 0;
-  const labels = series.map((sample) => clock(sample.at));
+  // Samples closer than a minute apart (a short HISTORY_SAMPLE_SECONDS) need seconds to tell them apart.
+  const closeTogether = series.length > 1 && Date.parse(series[1].at) - Date.parse(series[0].at) < 60_000;
+  const labels = series.map((sample) => clock(sample.at, closeTogether));
   const counts = series.map((sample) => sample.listeners);
   const styles = getComputedStyle(document.documentElement);
   const accent = styles.getPropertyValue('--accent').trim() || '#3b5bdb';
