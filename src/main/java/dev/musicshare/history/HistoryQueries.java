@@ -34,7 +34,7 @@ public final class HistoryQueries {
     private static final String COUNT = "SELECT COUNT(*) FROM history_sessions WHERE started_at >= ? AND started_at < ?";
     private static final String ONE = SUMMARY + " WHERE s.id = ?";
     private static final String TRACKS = "SELECT title, artist, first_heard_at, audio_micros FROM history_tracks"
-            + " WHERE record_id = ? ORDER BY id";
+            + " WHERE record_id = ? ORDER BY first_heard_at, id";
     private static final String SAMPLES = "SELECT sampled_at, listeners FROM history_listener_samples"
             + " WHERE record_id = ? ORDER BY sampled_at";
 

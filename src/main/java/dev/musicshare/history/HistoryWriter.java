@@ -20,8 +20,14 @@ final class HistoryWriter {
             + " audio_micros_in = audio_micros_in + ?,"
             + " last_activity_at = CASE WHEN last_activity_at < ? THEN ? ELSE last_activity_at END"
             + " WHERE id = " + NEWEST_RECORD;
+    /**
+     * The track heard last. By first-heard time, not id: on several nodes the node that saw a later track change
+     * may write it first.
+     */
+    private static final String NEWEST_TRACK = "(SELECT id FROM history_tracks WHERE record_id = %s"
+            + " ORDER BY first_heard_at DESC, id DESC LIMIT 1)";
     private static final String PLAYED = "UPDATE history_tracks SET audio_micros = audio_micros + ? WHERE id = "
-            + "(SELECT MAX(id) FROM history_tracks WHERE record_id = " + NEWEST_RECORD + ")";
+            + NEWEST_TRACK.formatted(NEWEST_RECORD);
     // SQLite needs the WHERE in INSERT … SELECT … ON CONFLICT to tell the upsert from a join clause.
     private static final String SENT = "INSERT INTO history_bytes_out (record_id, codec, bytes) SELECT id, ?, ? "
             + "FROM history_sessions WHERE id = " + NEWEST_RECORD
@@ -29,8 +35,8 @@ final class HistoryWriter {
     /** Another node may have noted the same track change first: a track is added only when it differs. */
     private static final String TRACK = "INSERT INTO history_tracks (record_id, title, artist, first_heard_at) "
             + "SELECT s.id, ?, ?, ? FROM history_sessions s WHERE s.id = " + NEWEST_RECORD
-            + " AND NOT EXISTS (SELECT 1 FROM history_tracks t WHERE t.id = "
-            + "(SELECT MAX(id) FROM history_tracks WHERE record_id = s.id) AND t.title = ? AND t.artist = ?)";
+            + " AND NOT EXISTS (SELECT 1 FROM history_tracks t WHERE t.id = " + NEWEST_TRACK.formatted("s.id")
+            + " AND t.title = ? AND t.artist = ?)";
     private static final String SAMPLE = "INSERT INTO history_listener_samples (record_id, sampled_at, listeners, seconds)"
             + " SELECT id, ?, ?, ? FROM history_sessions WHERE id = " + NEWEST_RECORD
             + " ON CONFLICT (record_id, sampled_at) DO NOTHING";

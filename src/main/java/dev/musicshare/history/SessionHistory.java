@@ -23,14 +23,20 @@ import org.slf4j.LoggerFactory;
  * Session history: every session leaves a record (figures, tracks, listener samples) in a database, written off the
  * request path. Requests only update the {@link HistoryRecorder}; one thread of its own migrates the schema, samples
  * listener counts and writes what was recorded once a second, in one transaction per batch. When the database is
- * down, the batch is kept and retried (1 s, doubling to 30 s) while new steps gather up to the bound, and the relay
+ * down, the batch is kept and retried (1 s, doubling to 10 s) while new steps gather up to the bound, and the relay
  * never notices.
  */
 public final class SessionHistory implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SessionHistory.class);
     private static final long FLUSH_INTERVAL_MILLIS = 1_000;
     private static final long FIRST_RETRY_MILLIS = 1_000;
-    private static final long LAST_RETRY_MILLIS = 30_000;
+    private static final long LAST_RETRY_MILLIS = 10_000;
+    /**
+     * A batch that fails this often in a row while the database answers is at fault itself (a value the schema
+     * refuses): it is dropped rather than block history for good. Fewer would drop a batch that failed only because
+     * the database came back between the attempt and the check.
+     */
+    private static final int ATTEMPTS_BEFORE_DROPPING = 3;
     /** How long a stopping server waits for its last batch. */
     private static final Duration CLOSE_PATIENCE = Duration.ofSeconds(5);
 
@@ -55,6 +61,7 @@ public final class SessionHistory implements AutoCloseable {
     private boolean failing;
     private long retryAtNanos;
     private long retryMillis = FIRST_RETRY_MILLIS;
+    private int failuresWhileAnswering;
 
     private SessionHistory(HistorySettings settings, HistoryDatabase database, boolean sessionsDieWithServer,
             Clock clock, ShareMetrics metrics) {
@@ -169,6 +176,7 @@ public final class SessionHistory implements AutoCloseable {
                 metrics.historyWritten(bounded, Duration.ofNanos(System.nanoTime() - began));
             }
             unwritten = null;
+            failuresWhileAnswering = 0;
             if (failing) log.info("session history: the database answers again; held history written");
             failing = false;
             retryMillis = FIRST_RETRY_MILLIS;
@@ -195,11 +203,13 @@ public final class SessionHistory implements AutoCloseable {
 
     private void failed(Exception e) {
         metrics.historyWriteFailed();
-        if (migrated && unwritten != null && databaseAnswers()) {
-            // The database is up, so the batch itself is at fault: retrying would block history for good.
-            log.error("session history: a batch of {} steps was refused and is dropped", unwritten.size(), e);
+        if (migrated && unwritten != null && databaseAnswers()
+                && ++failuresWhileAnswering >= ATTEMPTS_BEFORE_DROPPING) {
+            log.error("session history: a batch of {} sessions' steps was refused {} times by a database that answers; "
+                    + "it is dropped", unwritten.size(), failuresWhileAnswering, e);
             recorder.released(boundedSteps(unwritten));
             unwritten = null;
+            failuresWhileAnswering = 0;
             return;
         }
         if (!failing) {

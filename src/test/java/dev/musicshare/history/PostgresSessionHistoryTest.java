@@ -1,9 +1,13 @@
 package dev.musicshare.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.musicshare.MusicShareServer;
+import dev.musicshare.testing.ApiClient;
 import dev.musicshare.testing.ApiClient.Reply;
+import dev.musicshare.testing.RedisServer;
 import dev.musicshare.testing.PostgresServer;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Session history on PostgreSQL (DATABASE_URL), on a server this class starts from Debian's binaries; each test gets
  * an empty database. Also: the database going away mid-session changes nothing for senders and listeners, and
- * history catches up when it is back.
+ * history catches up when it is back; and two nodes sharing Redis and the database write one record.
  */
 class PostgresSessionHistoryTest extends SessionHistoryContract {
     private static PostgresServer postgres;
@@ -71,6 +75,45 @@ class PostgresSessionHistoryTest extends SessionHistoryContract {
         assertThat(detail.get("trackList").findValuesAsText("title")).containsExactly("Before", "During");
         assertThat(detail.at("/trackList/0/secondsPlayed").asDouble() + detail.at("/trackList/1/secondsPlayed")
                 .asDouble()).isEqualTo(0.4, org.assertj.core.api.Assertions.within(1e-6));
+    }
+
+    @Test
+    void two_nodes_on_one_redis_write_one_record_between_them() {
+        String databaseUrl = postgres.freshDatabaseUrl();
+        try (RedisServer redis = RedisServer.start()) {
+            Map<String, String> shared = Map.of("DATABASE_URL", databaseUrl, "REDIS_URL", redis.url());
+            startServer(shared, Map.of());
+            MusicShareServer first = server;
+            ApiClient firstApi = api;
+            startServer(shared, Map.of());
+            try {
+                expect(200, firstApi.postJson("/api/share/start", "{\"sessionId\":\"949494\"}"));
+                expect(200, firstApi.postJson("/api/share/949494/metadata", "{\"title\":\"Shared\",\"artist\":\"Nodes\"}"));
+                for (int sequence = 0; sequence < 20; sequence++) {
+                    expect(200, (sequence % 2 == 0 ? firstApi : api).postJson("/api/share/949494/audio",
+                            chunkJson(sequence)));
+                }
+                metadata("949494", "Second Node's Song", "Nodes");
+                sendChunks("949494", 20, 30);
+                expect(200, api.postEmpty("/api/share/949494/stop"));
+                JsonNode record = awaitRecord(found -> "stopped".equals(found.path("endReason").asText(null))
+                        && found.get("chunksIn").asLong() == 30);
+                assertThat(record.get("bytesIn").asLong()).isEqualTo(30L * CHUNK_BYTES);
+                JsonNode detail = expect(200, api.get("/api/admin/sessions/" + record.get("id").asLong())).json();
+                assertThat(detail.get("trackList").findValuesAsText("title")).containsExactly("Shared",
+                        "Second Node's Song");
+                assertThat(record.get("audioSeconds").asDouble()).isCloseTo(0.3, within(1e-6));
+                // Each node credits the audio it received to the newest track the database holds when it writes,
+                // so around a change a second's audio may go to a neighbouring track (or to none before the first).
+                assertThat(detail.at("/trackList/0/secondsPlayed").asDouble()
+                        + detail.at("/trackList/1/secondsPlayed").asDouble()).isLessThanOrEqualTo(0.3 + 1e-6);
+                // Both nodes sample every live session; the database keeps one sample per interval.
+                List<String> sampled = detail.get("listenerSeries").findValuesAsText("at");
+                assertThat(sampled).doesNotHaveDuplicates();
+            } finally {
+                first.close();
+            }
+        }
     }
 
     private static String chunkJson(int sequence) {

@@ -30,6 +30,7 @@ public final class PostgresServer implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final boolean asPostgresUser;
+    private boolean closed;
 
     private PostgresServer(Path bin, Path dir, int port, boolean asPostgresUser) {
         this.bin = bin;
@@ -59,6 +60,8 @@ public final class PostgresServer implements AutoCloseable {
             server.run(List.of(bin.resolve("initdb").toString(), "-D", dir.resolve("data").toString(), "-U",
                     "postgres", "-A", "trust", "--no-sync", "-E", "UTF8", "--no-locale"));
             server.startServer();
+            // A test JVM stopped early (Ctrl-C, a killed build) does not leave a cluster running.
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "postgres-test-server-stop"));
             return server;
         } catch (IOException e) {
             throw new IllegalStateException("cannot set up a PostgreSQL cluster under target/", e);
@@ -94,12 +97,15 @@ public final class PostgresServer implements AutoCloseable {
     public void startServer() {
         run(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-l",
                 dir.resolve("postgres.log").toString(), "-w", "-t", "30", "-o",
-                "-p " + port + " -c listen_addresses=127.0.0.1 -k " + dir + " -c fsync=off"
-                        + " -c synchronous_commit=off -c full_page_writes=off", "start"));
+                // fsync off is safe for a test's "crash" (the kernel keeps what was written); asynchronous commit
+                // is not: an immediate stop would lose commits still in PostgreSQL's own WAL buffers.
+                "-p " + port + " -c listen_addresses=127.0.0.1 -k " + dir + " -c fsync=off", "start"));
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
         try {
             stopServer();
         } catch (IllegalStateException alreadyStopped) {
