@@ -30,6 +30,7 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         cli.addSubcommand("serve", ServeCommand.commandLine());
         cli.addSubcommand("bench", new BenchCommand());
+        cli.addSubcommand("bench-history", new HistoryBenchCommand());
         cli.addSubcommand("share", new ShareCommand());
         cli.addSubcommand("listen", new ListenCommand());
         return cli;
