@@ -111,6 +111,15 @@ final class HistoryRecorder implements SessionObserver {
         return batch;
     }
 
+    /** Offers steps again at the next write, ahead of anything recorded for their session since. */
+    void offerAgain(Map<String, List<HistoryStep>> unwritten) {
+        unwritten.forEach((sessionId, steps) -> logs.compute(sessionId, (key, log) -> {
+            SessionLog target = log == null ? new SessionLog() : log;
+            target.putFirst(steps);
+            return target;
+        }));
+    }
+
     /** Steps written (or given up): they no longer count against the bound. */
     void released(int steps) {
         pending.addAndGet(-steps);

@@ -3,6 +3,7 @@ package dev.musicshare.history;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -53,19 +54,25 @@ final class HistoryWriter {
         this.dataSource = dataSource;
     }
 
-    /** Writes the batch; returns how many statements ran. */
-    int write(Map<String, List<HistoryStep>> batch) throws SQLException {
+    /**
+     * Writes the batch and returns the sessions whose steps found no record to go to: on several nodes, the node
+     * that started a session may not have written its record yet. The caller offers those again later.
+     */
+    Map<String, List<HistoryStep>> write(Map<String, List<HistoryStep>> batch) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                int statements = 0;
+                Map<String, List<HistoryStep>> withoutRecord = new LinkedHashMap<>();
                 for (Map.Entry<String, List<HistoryStep>> session : batch.entrySet()) {
-                    for (HistoryStep step : session.getValue()) {
-                        statements += apply(connection, session.getKey(), step);
+                    List<HistoryStep> steps = session.getValue();
+                    if (!(steps.get(0) instanceof HistoryStep.Started) && !recordExists(connection, session.getKey())) {
+                        withoutRecord.put(session.getKey(), steps);
+                        continue;
                     }
+                    for (HistoryStep step : steps) apply(connection, session.getKey(), step);
                 }
                 connection.commit();
-                return statements;
+                return withoutRecord;
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(connection);
                 throw e;
@@ -78,6 +85,17 @@ final class HistoryWriter {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = connection.prepareStatement(INTERRUPT_OPEN)) {
             return statement.executeUpdate();
+        }
+    }
+
+    private static boolean recordExists(Connection connection, String sessionId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT 1 FROM history_sessions WHERE session_id = ?")) {
+            statement.setString(1, sessionId);
+            statement.setMaxRows(1);
+            try (java.sql.ResultSet rows = statement.executeQuery()) {
+                return rows.next();
+            }
         }
     }
 

@@ -37,6 +37,11 @@ public final class SessionHistory implements AutoCloseable {
      * the database came back between the attempt and the check.
      */
     private static final int ATTEMPTS_BEFORE_DROPPING = 3;
+    /**
+     * Writes a session's steps wait for its record (another node inserts it) before they are given up: a session
+     * that started before history existed, or whose start was dropped in an outage, never gets one.
+     */
+    private static final int WRITES_AWAITING_RECORD = 60;
     /** How long a stopping server waits for its last batch. */
     private static final Duration CLOSE_PATIENCE = Duration.ofSeconds(5);
 
@@ -62,6 +67,7 @@ public final class SessionHistory implements AutoCloseable {
     private long retryAtNanos;
     private long retryMillis = FIRST_RETRY_MILLIS;
     private int failuresWhileAnswering;
+    private final Map<String, Integer> awaitingRecord = new java.util.HashMap<>();
 
     private SessionHistory(HistorySettings settings, HistoryDatabase database, boolean sessionsDieWithServer,
             Clock clock, ShareMetrics metrics) {
@@ -170,10 +176,13 @@ public final class SessionHistory implements AutoCloseable {
             if (unwritten == null) unwritten = recorder.drain();
             if (!unwritten.isEmpty()) {
                 long began = System.nanoTime();
-                writer.write(unwritten);
-                int bounded = boundedSteps(unwritten);
+                Map<String, List<HistoryStep>> withoutRecord = writer.write(unwritten);
+                int bounded = boundedSteps(unwritten) - boundedSteps(withoutRecord);
                 recorder.released(bounded);
                 metrics.historyWritten(bounded, Duration.ofNanos(System.nanoTime() - began));
+                awaitingRecord.keySet().removeIf(sessionId -> unwritten.containsKey(sessionId)
+                        && !withoutRecord.containsKey(sessionId));
+                offerAgainOrGiveUp(withoutRecord);
             }
             unwritten = null;
             failuresWhileAnswering = 0;
@@ -183,6 +192,21 @@ public final class SessionHistory implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             failed(e);
         }
+    }
+
+    private void offerAgainOrGiveUp(Map<String, List<HistoryStep>> withoutRecord) {
+        Map<String, List<HistoryStep>> again = new java.util.LinkedHashMap<>();
+        withoutRecord.forEach((sessionId, steps) -> {
+            if (awaitingRecord.merge(sessionId, 1, Integer::sum) <= WRITES_AWAITING_RECORD) {
+                again.put(sessionId, steps);
+            } else {
+                awaitingRecord.remove(sessionId);
+                recorder.released(boundedSteps(Map.of(sessionId, steps)));
+                log.atInfo().addKeyValue("sessionId", sessionId).log("session history: no record for this session "
+                        + "(it started before history was kept, or its start was lost); its figures are not kept");
+            }
+        });
+        recorder.offerAgain(again);
     }
 
     /** Migrates the schema and, on the memory store, closes the records a crash left open. */

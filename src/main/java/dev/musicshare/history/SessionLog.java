@@ -19,6 +19,11 @@ final class SessionLog {
     private long lastActivity;
     private Map<String, Long> bytesOut;
 
+    /** Puts steps that could not be written yet in front of those recorded since. */
+    void putFirst(List<HistoryStep> earlier) {
+        steps.addAll(0, earlier);
+    }
+
     void add(HistoryStep step) {
         sealCounters();
         steps.add(step);

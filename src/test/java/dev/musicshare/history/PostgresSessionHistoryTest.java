@@ -81,7 +81,9 @@ class PostgresSessionHistoryTest extends SessionHistoryContract {
     void two_nodes_on_one_redis_write_one_record_between_them() {
         String databaseUrl = postgres.freshDatabaseUrl();
         try (RedisServer redis = RedisServer.start()) {
-            Map<String, String> shared = Map.of("DATABASE_URL", databaseUrl, "REDIS_URL", redis.url());
+            // A generous Redis timeout: on a busy build machine the first connection can take seconds.
+            Map<String, String> shared = Map.of("DATABASE_URL", databaseUrl, "REDIS_URL", redis.url(),
+                    "REDIS_TIMEOUT_MS", "10000");
             startServer(shared, Map.of());
             MusicShareServer first = server;
             ApiClient firstApi = api;
