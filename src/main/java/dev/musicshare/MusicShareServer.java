@@ -6,6 +6,7 @@ import dev.musicshare.config.Settings;
 import dev.musicshare.live.LiveEvent;
 import dev.musicshare.live.LiveHub;
 import dev.musicshare.live.LiveMaintenance;
+import dev.musicshare.live.LiveReconciler;
 import dev.musicshare.live.LocalShareEvents;
 import dev.musicshare.live.PushResources;
 import dev.musicshare.live.PushRoutes;
@@ -74,6 +75,7 @@ public final class MusicShareServer implements AutoCloseable {
         ShareEvents events = openEvents(settings);
         ShareService shares = new ShareService(store, clock, settings.store().maxSessions(),
                 settings.requireSenderKey(), events, metrics);
+        hub.reconcileWith(new LiveReconciler(shares, writers));
         PushRoutes push = new PushRoutes(shares, hub, new PushResources(settings.push(), writers, metrics));
         http = HttpApi.create(shares, settings, clock, push, inFlight, metrics).start();
         metrics.gauge("musicshare.sessions.active", "Active sessions, across all nodes", shares::liveSessionCount);
