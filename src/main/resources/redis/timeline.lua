@@ -1,3 +1,5 @@
+#!lua
+-- The shebang (Redis 7) makes a full Redis refuse the whole script before it runs (see audio.lua).
 -- Places a chunk on the session's timeline (the same rule as the memory store's SessionTimeline: read its Javadoc)
 -- and returns its presentation time, epoch microseconds on the server's clock; or an error status.
 -- KEYS: session hash (fields tlOffset, tlNextSeq, tlNext; absent until the first chunk).
