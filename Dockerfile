@@ -18,7 +18,9 @@ ENV PORT=5000
 # The embedded session-history database when DATABASE_URL is unset (compose sets it): mount a volume here to keep it.
 ENV HISTORY_DIR=/data/history
 EXPOSE 5000
+# /health is served under BASE_PATH like every route, so the probe follows PORT and BASE_PATH ("/" or "/music/"
+# both end up as a path without a trailing slash).
 HEALTHCHECK --interval=5s --timeout=3s --start-period=20s --retries=3 \
-  CMD wget -qO- "http://127.0.0.1:${PORT}/health" >/dev/null || exit 1
+  CMD base="${BASE_PATH:-/}"; wget -qO- "http://127.0.0.1:${PORT}${base%/}/health" >/dev/null || exit 1
 # MaxRAMPercentage: size the heap from the container's memory limit rather than the host's.
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/music-share.jar", "serve"]

@@ -1,3 +1,6 @@
+#!lua
+-- The shebang (Redis 7) makes a full Redis (maxmemory with noeviction) refuse the whole script before it runs:
+-- without it, a script's writes are refused only from its first memory-growing command on, after any before it.
 -- A session's audio buffer with its release frontier (the same rules as the memory store's ReleasingBuffer):
 -- listeners see chunks up to 'released', the highest sequence number with no hole before it; chunks after a hole
 -- wait for it, or for the reorder window, then the hole is skipped; the buffer is capped by count and duration.

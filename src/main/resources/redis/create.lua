@@ -1,3 +1,6 @@
+#!lua
+-- The shebang (Redis 7) makes a full Redis (maxmemory with noeviction) refuse the whole script before it runs:
+-- without it, a script's writes are refused only from its first memory-growing command on, after any before it.
 -- Creates a session afresh (a stopped session's id may be started again: its old keys go).
 -- KEYS: session, metadata, audio, audio index, listeners, listener names; ARGV: now, sessionTimeoutMs, senderKeyHash, epoch (random:
 -- tells nodes holding chunks of an earlier session under this id that those are not this session's).

@@ -1,3 +1,6 @@
+#!lua
+-- The shebang (Redis 7) makes a full Redis (maxmemory with noeviction) refuse the whole script before it runs:
+-- without it, a script's writes are refused only from its first memory-growing command on, after any before it.
 -- Replaces a session's metadata. KEYS: session, metadata; ARGV: now, sessionTimeoutMs, metadataTtlMs, keepVersion,
 -- senderKeyHash ('' when none was presented), then field/value pairs. keepVersion, when not empty, means "the cover is unchanged and was left out": the stored
 -- thumbnailData is kept if its thumbnailVersion matches, else NEED_THUMBNAIL asks for it in full.

@@ -4,7 +4,8 @@
 -- get: ARGV[2] now, ARGV[3] listenerWindowMs. Returns the names of the listeners seen within the window.
 if redis.call('EXISTS', KEYS[1]) == 0 then return ARGV[1] == 'set' and 0 or {} end
 if ARGV[1] == 'set' then
-  for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1]) end
+  -- Names are bookkeeping of reads: on a full Redis (noeviction) redis.pcall gets the refusal and the read goes on.
+  for i = 3, #ARGV, 2 do redis.pcall('HSET', KEYS[3], ARGV[i], ARGV[i + 1]) end
   redis.call('PEXPIRE', KEYS[3], ARGV[2])
   return 1
 end

@@ -9,10 +9,15 @@
 -- (metadata), listener id or '', now, listenerWindowMs, sessionTimeoutMs, mode, (audio) known generation.
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'N'} end
 local now = tonumber(ARGV[3])
-if ARGV[2] ~= '' then
-  redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
+-- Presence is bookkeeping: on a full Redis (noeviction) redis.pcall gets the refusal of its first write and the
+-- read goes on without it. (So no shebang here: a script declared with flags would be refused whole.)
+if ARGV[2] ~= '' and type(redis.pcall('ZADD', KEYS[2], ARGV[3], ARGV[2])) == 'number' then
   redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', string.format('%d', now - tonumber(ARGV[4])))
   redis.call('PEXPIRE', KEYS[2], ARGV[5])
+  local count = redis.call('ZCARD', KEYS[2])
+  if count > tonumber(redis.call('HGET', KEYS[1], 'peakListeners') or '0') then
+    redis.call('HSET', KEYS[1], 'peakListeners', count)
+  end
 end
 local reply = {'Y'}
 if ARGV[6] == 'metadata' then

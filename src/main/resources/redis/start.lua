@@ -1,3 +1,6 @@
+#!lua
+-- The shebang (Redis 7) makes a full Redis (maxmemory with noeviction) refuse the whole script before it runs:
+-- without it, a script's writes are refused only from its first memory-growing command on, after any before it.
 -- Reserves a live-session slot in the registry (sorted set: session id -> expiry deadline, epoch ms).
 -- Runs alone on the registry key: a script may not span it and a session's slot on a cluster.
 -- KEYS[1] registry; ARGV: id, now, deadline, maxSessions. Returns STARTED, IN_USE or FULL.

@@ -1,3 +1,6 @@
+#!lua
+-- The shebang (Redis 7) makes a full Redis (maxmemory with noeviction) refuse the whole script before it runs:
+-- without it, a script's writes are refused only from its first memory-growing command on, after any before it.
 -- Stops a session (idempotent) and returns its state; an empty reply when no session holds the id, {'FORBIDDEN'}
 -- when the presented sender key is not the session's. KEYS: session, listeners; ARGV: now, stopGraceMs,
 -- senderKeyHash ('' when none was presented).

@@ -7,6 +7,7 @@ import dev.musicshare.history.SessionHistory;
 import dev.musicshare.live.LiveEvent;
 import dev.musicshare.live.LiveHub;
 import dev.musicshare.live.LiveMaintenance;
+import dev.musicshare.live.LiveReconciler;
 import dev.musicshare.live.LocalShareEvents;
 import dev.musicshare.live.PushResources;
 import dev.musicshare.live.PushRoutes;
@@ -78,6 +79,7 @@ public final class MusicShareServer implements AutoCloseable {
         history = SessionHistory.open(settings.history(), clock, settings.redisUrl() == null, metrics);
         ShareService shares = new ShareService(store, clock, settings.store().maxSessions(),
                 settings.requireSenderKey(), events, metrics, history.observer());
+        hub.reconcileWith(new LiveReconciler(shares, writers));
         PushRoutes push = new PushRoutes(shares, hub,
                 new PushResources(settings.push(), writers, metrics, history.observer()));
         http = HttpApi.create(shares, settings, clock, push, inFlight, metrics, history.queries()).start();

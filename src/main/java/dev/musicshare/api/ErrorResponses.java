@@ -3,6 +3,7 @@ package dev.musicshare.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.musicshare.history.HistoryUnavailableException;
 import dev.musicshare.share.ShareException;
+import dev.musicshare.store.StoreFullException;
 import dev.musicshare.store.StoreUnavailableException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -28,6 +29,12 @@ final class ErrorResponses {
         routes.exception(ShareException.class, (e, ctx) -> {
             if (e.reason() == ShareException.Reason.SESSION_NOT_FOUND) limits.recordMiss(ctx);
             write(ctx, statusOf(e.reason()), e.reason().name(), e.getMessage());
+        });
+        routes.exception(StoreFullException.class, (e, ctx) -> {
+            log.atWarn().addKeyValue("path", ctx.path()).log("store full, request refused: {}", e.getMessage());
+            ctx.header("Retry-After", "5");
+            write(ctx, 503, "STORE_FULL", "The session store is out of memory and refused this change; nothing was "
+                    + "changed. Retry later (the operator must free memory or raise Redis's maxmemory)");
         });
         routes.exception(StoreUnavailableException.class, (e, ctx) -> {
             log.atWarn().addKeyValue("path", ctx.path()).log("store unavailable: {}", e.getMessage());

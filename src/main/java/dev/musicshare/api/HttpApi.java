@@ -60,8 +60,12 @@ public final class HttpApi {
             config.routes.get("/api/clock", ctx -> clock(ctx, shares));
             byte[] openApi = OpenApi.document();
             config.routes.get("/openapi.json", ctx -> ctx.contentType(Json.CONTENT_TYPE).result(openApi));
-            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                    .result(metrics.scrape()));
+            MetricsPort metricsPort = new MetricsPort(settings.metricsPort());
+            metricsPort.register(config, settings.bindAddress(), settings.port());
+            config.routes.get("/metrics", ctx -> {
+                metricsPort.requireMetricsConnector(ctx);
+                ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
+            });
             config.requestLogger.http((ctx, millis) -> {
                 var route = ctx.endpoints().matchedHttpEndpoint();
                 metrics.request(ctx.method().name(), route == null ? "unmatched" : route.path, ctx.statusCode(),

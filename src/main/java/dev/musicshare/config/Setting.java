@@ -9,6 +9,7 @@ import java.util.Locale;
 public enum Setting {
     PORT("5000", "HTTP port to listen on (0-65535; 0: any free port, printed at start-up)."),
     BIND_ADDRESS("0.0.0.0", "Address to bind; 127.0.0.1 keeps the server local."),
+    METRICS_PORT("0", "Port that serves /metrics alone (e.g. 9464), so it can stay off the public network; 0: /metrics on PORT."),
     BASE_PATH("/", "Path prefix the API is served under, e.g. /music when a proxy forwards /music/… unchanged."),
     BEARER_TOKEN(null, "Token every /api/share request must carry. Unset: a random one is generated and printed once."),
     REQUIRE_SENDER_KEY("false", "When true, metadata/audio/stop must carry the X-Sender-Key that start returned (403 otherwise)."),

@@ -18,6 +18,7 @@ import java.util.Set;
  *
  * @param port                 HTTP port; 0 picks a free one (tests)
  * @param bindAddress          address to bind
+ * @param metricsPort          port serving /metrics alone (on bindAddress); 0: /metrics is served on {@code port}
  * @param basePath             path prefix of every route ("/" for none)
  * @param bearerToken          the shared token (never logged)
  * @param tokenGenerated       true when the token was generated because none was configured
@@ -39,6 +40,7 @@ import java.util.Set;
 public record Settings(
         int port,
         String bindAddress,
+        int metricsPort,
         String basePath,
         String bearerToken,
         boolean tokenGenerated,
@@ -90,6 +92,7 @@ public record Settings(
         return new Settings(
                 read.integer(Setting.PORT, 0, 65_535),
                 read.string(Setting.BIND_ADDRESS),
+                read.integer(Setting.METRICS_PORT, 0, 65_535),
                 read.basePath(),
                 token,
                 generated,

@@ -77,11 +77,26 @@ public abstract class LiveConnection {
     public void finishCatchUp(List<LiveEvent> backlog) {
         synchronized (this) {
             if (closed) return;
-            List<LiveEvent> held = heldDuringCatchUp;
+            List<LiveEvent> held = heldDuringCatchUp == null ? List.of() : heldDuringCatchUp;
             heldDuringCatchUp = null;
             backlog.forEach(this::enqueue);
             held.forEach(this::enqueue);
         }
+    }
+
+    /**
+     * Holds live events again until {@link #finishCatchUp}: the node's event feed was interrupted (a Redis pub/sub
+     * drop) and what was missed is being read from the store, to be queued before anything heard since.
+     */
+    public void holdLiveEvents() {
+        synchronized (this) {
+            if (!closed && heldDuringCatchUp == null) heldDuringCatchUp = new ArrayList<>();
+        }
+    }
+
+    /** The sequence number of the last audio queued (or the {@code since} it connected with): where it resumes. */
+    public synchronized long lastQueuedSequence() {
+        return queue.lastSequence();
     }
 
     /** Sends what is queued, then closes with {@code reason}. */

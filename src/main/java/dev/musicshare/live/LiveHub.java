@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 public final class LiveHub {
     private final ConcurrentHashMap<String, Set<LiveConnection>> bySession = new ConcurrentHashMap<>();
     private final SessionWatcher watcher;
+    private volatile LiveReconciler reconciler;
 
     /** A hub fed in-process only (one node). */
     public LiveHub() {
@@ -37,6 +38,24 @@ public final class LiveHub {
         });
         connection.onClose(() -> leave(connection));
         watcher.awaitWatching(watched[0]);
+    }
+
+    /** Who brings connections up to date when their session's events resume after an interruption. */
+    public void reconcileWith(LiveReconciler reconciler) {
+        this.reconciler = reconciler;
+    }
+
+    /**
+     * The session's events reach this node again after an interruption in which some may have been lost: its
+     * connections hold what arrives from now on until the store has told them what they missed. Must not block
+     * (called on the event feed's thread).
+     */
+    public void resumed(String sessionId) {
+        Set<LiveConnection> connections = connections(sessionId);
+        LiveReconciler target = reconciler;
+        if (connections.isEmpty() || target == null) return;
+        connections.forEach(LiveConnection::holdLiveEvents);
+        target.reconcile(sessionId, connections);
     }
 
     public void leave(LiveConnection connection) {

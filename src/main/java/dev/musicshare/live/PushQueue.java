@@ -40,6 +40,11 @@ final class PushQueue {
         this.lastSequence = since;
     }
 
+    /** The last sequence number queued (or the {@code since} it started from): where the listener resumes. */
+    long lastSequence() {
+        return lastSequence;
+    }
+
     Outcome offer(LiveEvent event) {
         if (ended) return Outcome.LEFT_OUT;
         if (event.isAudio()) {

@@ -17,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -51,6 +52,8 @@ public final class RedisShareEvents implements ShareEvents, SessionWatcher, Auto
     private final StatefulRedisConnection<String, byte[]> publisher;
     private final StatefulRedisPubSubConnection<String, byte[]> subscriber;
     private final ConcurrentHashMap<String, CompletableFuture<?>> subscriptions = new ConcurrentHashMap<>();
+    /** Sessions whose subscription Redis has confirmed: a second confirmation is a resubscription after a drop. */
+    private final Set<String> confirmed = ConcurrentHashMap.newKeySet();
     private volatile LiveHub hub;
 
     public RedisShareEvents(String redisUrl) {
@@ -62,6 +65,11 @@ public final class RedisShareEvents implements ShareEvents, SessionWatcher, Auto
             @Override
             public void message(String channel, byte[] message) {
                 deliver(channel, message);
+            }
+
+            @Override
+            public void subscribed(String channel, long count) {
+                confirmed(channel);
             }
         });
     }
@@ -94,7 +102,28 @@ public final class RedisShareEvents implements ShareEvents, SessionWatcher, Auto
 
     @Override
     public void unwatch(String sessionId) {
-        if (subscriptions.remove(sessionId) != null) subscriber.async().unsubscribe(channel(sessionId));
+        if (subscriptions.remove(sessionId) != null) {
+            confirmed.remove(sessionId);
+            subscriber.async().unsubscribe(channel(sessionId));
+        }
+    }
+
+    /**
+     * Redis confirms each subscription, and again each time the client resubscribes after reconnecting (it does so
+     * by itself). Whatever was published in between was lost to this node, so the hub reconciles the session's
+     * listeners from the store. Runs on the client's event loop, in order with the messages that follow.
+     */
+    private void confirmed(String channel) {
+        String sessionId = sessionIdOf(channel);
+        if (!subscriptions.containsKey(sessionId)) return;
+        if (!confirmed.add(sessionId)) {
+            LiveHub target = hub;
+            if (target != null) target.resumed(sessionId);
+        }
+    }
+
+    private static String sessionIdOf(String channel) {
+        return channel.substring("session:{".length(), channel.indexOf('}'));
     }
 
     @Override
@@ -133,7 +162,7 @@ public final class RedisShareEvents implements ShareEvents, SessionWatcher, Auto
     private void deliver(String channel, byte[] message) {
         LiveHub target = hub;
         if (target == null || message.length == 0) return;
-        String sessionId = channel.substring("session:{".length(), channel.indexOf('}'));
+        String sessionId = sessionIdOf(channel);
         LiveEvent event = switch (message[0]) {
             case AUDIO_JSON -> LiveEvent.audio(AudioChunk.sequenceNumberOf(message), message);
             case FRAMED_AUDIO -> LiveEvent.audio(ByteBuffer.wrap(message, 1, Long.BYTES).getLong(),

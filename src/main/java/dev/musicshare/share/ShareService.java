@@ -4,6 +4,7 @@ import dev.musicshare.share.ShareException.Reason;
 import dev.musicshare.metrics.ShareMetrics;
 import dev.musicshare.store.AppendResult;
 import dev.musicshare.store.BufferedChunk;
+import dev.musicshare.store.CatchUpRead;
 import dev.musicshare.store.MetadataRead;
 import dev.musicshare.store.SessionRecord;
 import dev.musicshare.store.ShareStore;
@@ -177,6 +178,23 @@ public final class ShareService {
         metrics.chunksServed(chunks.size(), bytes);
         if (bytes > 0) observer.audioSent(id, SessionObserver.CODEC_PCM, bytes);
         return chunks;
+    }
+
+    /**
+     * A push listener's catch-up in one read of the store: state, metadata and the released chunks after
+     * {@code since} (-1: the whole buffer). Records {@code listenerId} as listening unless it is null, best effort.
+     */
+    public CatchUp catchUp(SessionId id, long since, ListenerId listenerId) {
+        if (since < -1) throw ShareException.invalid("since must be -1 or a sequence number, was " + since);
+        CatchUpRead read = store.catchUp(id.value(), since, listenerId == null ? null : listenerId.value(),
+                clock.millis());
+        if (!read.found()) return new CatchUp(CatchUp.State.GONE, Optional.empty(), List.of(), -1);
+        List<CatchUp.ReleasedChunk> chunks = read.chunks().stream()
+                .map(chunk -> new CatchUp.ReleasedChunk(chunk.sequenceNumber(), chunk.json())).toList();
+        Optional<Metadata> metadata = read.metadata().isEmpty() ? Optional.empty()
+                : Optional.of(Metadata.fromFields(read.metadata()));
+        return new CatchUp(read.active() ? CatchUp.State.ACTIVE : CatchUp.State.STOPPED, metadata, chunks,
+                read.released());
     }
 
     /** The live metadata, if any, without counting the caller as a listener. */

@@ -106,6 +106,12 @@ final class MemorySession {
         return audio.readReleased(since);
     }
 
+    synchronized CatchUpRead catchUp(long since, String listenerId, long now) {
+        MetadataRead metadata = readMetadata(listenerId, now);
+        List<StoredChunk> chunks = audioAlive(now) ? audio.releasedAfter(since) : List.of();
+        return new CatchUpRead(true, active, metadata.fields(), chunks, audio.released());
+    }
+
     synchronized void touchListeners(Collection<String> listenerIds, long now) {
         listenerIds.forEach(listenerId -> seen(listenerId, now));
     }

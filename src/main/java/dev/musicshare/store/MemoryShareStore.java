@@ -84,6 +84,11 @@ public final class MemoryShareStore implements ShareStore {
     }
 
     @Override
+    public CatchUpRead catchUp(String id, long since, String listenerId, long now) {
+        return visible(id, now).map(s -> s.catchUp(since, listenerId, now)).orElse(CatchUpRead.NO_SESSION);
+    }
+
+    @Override
     public void touchListeners(String id, Collection<String> listenerIds, long now) {
         visible(id, now).ifPresent(s -> s.touchListeners(listenerIds, now));
     }

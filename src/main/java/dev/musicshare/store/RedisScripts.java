@@ -16,7 +16,8 @@ import java.util.function.Supplier;
  */
 final class RedisScripts {
     enum Script {
-        START, CREATE, METADATA, AUDIO, READ, LISTENERS, STOP, TIMELINE, NAMES;
+
+        START, CREATE, METADATA, AUDIO, READ, CATCHUP, LISTENERS, STOP, TIMELINE, NAMES;
 
         final String source = read("/redis/" + name().toLowerCase() + ".lua");
     }

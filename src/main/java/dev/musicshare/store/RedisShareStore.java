@@ -109,8 +109,14 @@ public final class RedisShareStore implements ShareStore {
         if (outcome == StartOutcome.STARTED) {
             RedisKeys keys = new RedisKeys(id);
             String epoch = Long.toHexString(ThreadLocalRandom.current().nextLong());
-            await("start", scripts.run(Script.CREATE, ScriptOutputType.STATUS, keys.all(),
-                    args(now, settings.sessionTimeout().toMillis(), orEmpty(senderKeyHash), epoch)));
+            try {
+                await("start", scripts.run(Script.CREATE, ScriptOutputType.STATUS, keys.all(),
+                        args(now, settings.sessionTimeout().toMillis(), orEmpty(senderKeyHash), epoch)));
+            } catch (StoreUnavailableException e) {
+                // The two steps cannot be one script (the registry spans sessions); a refused start changes nothing.
+                connections.next().zrem(RedisKeys.bytes(REGISTRY), RedisKeys.bytes(id));
+                throw e;
+            }
         }
         return outcome;
     }
@@ -174,7 +180,8 @@ public final class RedisShareStore implements ShareStore {
             long senderTimestamp, String senderKeyHash, long nowMicros) {
         List<Object> reply = await("timeline", scripts.run(Script.TIMELINE, ScriptOutputType.MULTI,
                 keys(new RedisKeys(id).session()), args(sequenceNumber, durationMicros, senderTimestamp, nowMicros,
-                        orEmpty(senderKeyHash), SessionTimeline.DRIFT_LIMIT_MICROS, SessionTimeline.LATE_LIMIT_MICROS)));
+                        orEmpty(senderKeyHash), SessionTimeline.DRIFT_LIMIT_MICROS, SessionTimeline.LATE_LIMIT_MICROS,
+                        SessionTimeline.EARLY_LIMIT_MICROS)));
         WriteOutcome outcome = WriteOutcome.valueOf(text(reply.get(0)));
         return new TimelinePlacement(outcome, outcome == WriteOutcome.WRITTEN ? number(reply.get(1)) : 0);
     }
@@ -228,8 +235,11 @@ public final class RedisShareStore implements ShareStore {
             forgetCached(id);
             return MetadataRead.NO_SESSION;
         }
-        Map<String, String> fields = new HashMap<>();
-        for (int i = 0; i + 1 < reply.size(); i += 2) fields.put(text(reply.get(i)), text(reply.get(i + 1)));
+        return new MetadataRead(true, coverFilledIn(id, held, pairs(reply)));
+    }
+
+    /** Puts back the cover Redis left out because this node holds it, or remembers the one Redis sent. */
+    private Map<String, String> coverFilledIn(String id, Cover held, Map<String, String> fields) {
         String version = fields.get(THUMBNAIL_VERSION);
         String data = fields.get("thumbnailData");
         if (version != null && data == null && held != null && version.equals(held.version())) {
@@ -241,7 +251,13 @@ public final class RedisShareStore implements ShareStore {
         } else {
             coversRead.remove(id);
         }
-        return new MetadataRead(true, fields);
+        return fields;
+    }
+
+    private static Map<String, String> pairs(List<Object> flat) {
+        Map<String, String> fields = new HashMap<>();
+        for (int i = 0; i + 1 < flat.size(); i += 2) fields.put(text(flat.get(i)), text(flat.get(i + 1)));
+        return fields;
     }
 
     /**
@@ -286,8 +302,44 @@ public final class RedisShareStore implements ShareStore {
     }
 
     @Override
-    public void touchListeners(String id, Collection<String> listenerIds, long now) {
-        listeners(id, listenerIds, now);
+    public CatchUpRead catchUp(String id, long since, String listenerId, long now) {
+        RedisKeys keys = new RedisKeys(id);
+        Cover held = coversRead.get(id);
+        long known = chunkCache.knownGeneration(id);
+        for (int attempt = 1; ; attempt++) {
+            List<Object> reply = await("catchup", scripts.run(Script.CATCHUP, ScriptOutputType.MULTI,
+                    keys.of(keys.session(), keys.listeners(), keys.metadata(), keys.audio(), keys.audioIndex()),
+                    args(since, orEmpty(listenerId), now, settings.listenerWindow().toMillis(),
+                            settings.sessionTimeout().toMillis(), held == null ? "" : held.version(), known)));
+            if (reply.isEmpty()) {
+                forgetCached(id);
+                return CatchUpRead.NO_SESSION;
+            }
+            String epoch = text(reply.get(2));
+            @SuppressWarnings("unchecked")
+            List<Object> chunkTriples = (List<Object>) reply.get(4);
+            List<StoredChunk> chunks = new ArrayList<>();
+            long oldestMissing = Long.MAX_VALUE;
+            for (int i = 0; i + 2 < chunkTriples.size(); i += 3) {
+                long sequence = (Long) chunkTriples.get(i);
+                long generation = (Long) chunkTriples.get(i + 1);
+                byte[] json = (byte[]) chunkTriples.get(i + 2);
+                if (json.length > 0) {
+                    chunkCache.put(id, epoch, sequence, generation, json);
+                } else {
+                    json = chunkCache.get(id, epoch, sequence, generation);
+                    if (json == null) oldestMissing = Math.min(oldestMissing, generation);
+                }
+                chunks.add(new StoredChunk(sequence, json, 0));
+            }
+            if (oldestMissing != Long.MAX_VALUE) {
+                known = attempt + 1 < READ_ATTEMPTS ? oldestMissing - 1 : -1;
+                continue;
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, String> metadata = coverFilledIn(id, held, pairs((List<Object>) reply.get(3)));
+            return new CatchUpRead(true, text(reply.get(0)).equals("true"), metadata, chunks, (Long) reply.get(1));
+        }
     }
 
     @Override
@@ -313,8 +365,23 @@ public final class RedisShareStore implements ShareStore {
     }
 
     @Override
+    public void touchListeners(String id, Collection<String> listenerIds, long now) {
+        if (listenerIds.isEmpty()) return;
+        RedisKeys keys = new RedisKeys(id);
+        List<Object> args = new ArrayList<>(List.of(now, settings.listenerWindow().toMillis(),
+                settings.sessionTimeout().toMillis()));
+        args.addAll(listenerIds);
+        await("listeners", scripts.run(Script.LISTENERS, ScriptOutputType.INTEGER,
+                keys.of(keys.session(), keys.listeners()), args(args.toArray())));
+    }
+
+    /** A plain count, no write: a full Redis refuses writes, and status and metadata answers need this. */
+    @Override
     public int listenerCount(String id, long now) {
-        return (int) Math.max(0, listeners(id, List.of(), now));
+        long from = now - settings.listenerWindow().toMillis();
+        return (int) (long) await("listeners", connections.next().zcount(RedisKeys.bytes(new RedisKeys(id).listeners()),
+                io.lettuce.core.Range.from(io.lettuce.core.Range.Boundary.excluding((double) from),
+                        io.lettuce.core.Range.Boundary.unbounded())).toCompletableFuture());
     }
 
     @Override
@@ -372,16 +439,6 @@ public final class RedisShareStore implements ShareStore {
                         settings.sessionTimeout().toMillis(), mode, known)));
         if (text(reply.get(0)).equals("N")) return null;
         return reply.subList(1, reply.size());
-    }
-
-    private long listeners(String id, Collection<String> listenerIds, long now) {
-        RedisKeys keys = new RedisKeys(id);
-        List<Object> args = new ArrayList<>(List.of(now, settings.listenerWindow().toMillis(),
-                settings.sessionTimeout().toMillis()));
-        args.addAll(listenerIds);
-        Long count = await("listeners", scripts.run(Script.LISTENERS, ScriptOutputType.INTEGER,
-                keys.of(keys.session(), keys.listeners()), args(args.toArray())));
-        return count;
     }
 
     /** Keeps the registry's deadline in step with the session's TTL; sent alongside, not waited for. */
@@ -451,6 +508,10 @@ public final class RedisShareStore implements ShareStore {
             metrics.storeOperation(operation).record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
             return result;
         } catch (ExecutionException e) {
+            if (isOutOfMemory(e.getCause())) {
+                throw new StoreFullException("Redis refused the " + operation + " write: it is out of memory ("
+                        + e.getCause().getMessage() + ")", e.getCause());
+            }
             throw new StoreUnavailableException("Redis " + operation + " failed: " + e.getCause().getMessage(),
                     e.getCause());
         } catch (TimeoutException e) {
@@ -461,6 +522,12 @@ public final class RedisShareStore implements ShareStore {
             Thread.currentThread().interrupt();
             throw new StoreUnavailableException("interrupted while waiting for Redis " + operation, e);
         }
+    }
+
+    /** Redis's answer to a write while used memory is over maxmemory and nothing may be evicted. */
+    private static boolean isOutOfMemory(Throwable error) {
+        return error instanceof io.lettuce.core.RedisCommandExecutionException && error.getMessage() != null
+                && error.getMessage().startsWith("OOM");
     }
 
     private static byte[][] keys(String... names) {

@@ -64,6 +64,16 @@ final class ReleasingBuffer {
         return read;
     }
 
+    List<StoredChunk> releasedAfter(long since) {
+        if (since >= released) return List.of();
+        return List.copyOf(chunks.subMap(since, false, released, true).values());
+    }
+
+    /** The release frontier: the highest sequence number listeners may have had, -1 before any. */
+    long released() {
+        return released;
+    }
+
     /**
      * Empties the buffer (its TTL ran out) but keeps the frontier: a sender resuming after a pause continues its
      * numbering, and its next chunk must not wait for sequence numbers that were released long ago.

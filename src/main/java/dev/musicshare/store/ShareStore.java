@@ -67,6 +67,13 @@ public interface ShareStore extends AutoCloseable {
      */
     Optional<List<BufferedChunk>> readChunks(String id, long since, String listenerId, long now);
 
+    /**
+     * A push listener's catch-up: the session's state, its metadata and the released chunks after {@code since}
+     * (-1: the whole buffer), read atomically and recording {@code listenerId} as seen now unless it is null.
+     * Presence is best effort here: a store that cannot record it (a full Redis) still answers.
+     */
+    CatchUpRead catchUp(String id, long since, String listenerId, long now);
+
     /** Records listeners as seen now (push listeners, refreshed while connected); nothing when no session exists. */
     void touchListeners(String id, Collection<String> listenerIds, long now);
 

@@ -2,6 +2,7 @@ package dev.musicshare.compat;
 
 import static dev.musicshare.testing.AudioSamples.chunkJson;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.musicshare.MusicShareServer;
 import dev.musicshare.config.Settings;
@@ -11,6 +12,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -45,11 +47,23 @@ class AbortedUploadTest {
                     out.flush();
                 } // closed here, half-way through the body
             }
-            Thread.sleep(200);
+            // Every aborted upload has been handled (and refused) before the buffer is looked at: all 20 are counted
+            // by the request metrics, and none is still being handled.
+            await().atMost(Duration.ofSeconds(20)).until(() -> audioPostsHandled(api) >= 20
+                    && server.requestsInFlight() == 0);
             assertThat(api.get("/api/share/135790/audio?since=-1").status()).isEqualTo(204);
             assertThat(api.postEmpty("/api/share/135790/stop").json().get("bytesTransferred").asLong()).isZero();
             assertThat(api.postJson("/api/share/start", "{\"sessionId\":\"135791\"}").status()).isEqualTo(200);
             assertThat(api.postJson("/api/share/135791/audio", chunkJson(0, 4410)).status()).isEqualTo(200);
         }
+    }
+
+    /** POSTs to the audio route answered so far, whatever their status, from the Prometheus histogram's counts. */
+    private static long audioPostsHandled(ApiClient api) {
+        return api.get("/metrics").text().lines()
+                .filter(line -> line.startsWith("http_server_requests_seconds_count{")
+                        && line.contains("method=\"POST\"") && line.contains("route=\"/api/share/{sessionId}/audio\""))
+                .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
     }
 }

@@ -1,6 +1,7 @@
 package dev.musicshare.compat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -93,7 +94,10 @@ class DesktopClientReplayTest {
             Thread.sleep(500);
         }
         for (var upload : uploads) assertThat(upload.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
-        Thread.sleep(3_000); // the last hole's window, then two more polls
+        // Every chunk polled (the last hole's window passed), then two more polls, so a duplicate would show.
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.sequences().size() >= CHUNKS);
+        int pollsSoFar = receiver.audioPolls;
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.audioPolls >= pollsSoFar + 2);
         metadata.cancel(false);
         metadataPolls.cancel(false);
         audioPolls.cancel(false);
@@ -150,6 +154,7 @@ class DesktopClientReplayTest {
         final List<String> errors = new ArrayList<>();
         volatile long highest = -1;
         volatile int metadataReads;
+        volatile int audioPolls;
 
         void join() throws Exception {
             assertThat(get("api/share/246810/status").statusCode()).isEqualTo(200);
@@ -174,6 +179,7 @@ class DesktopClientReplayTest {
         synchronized void pollAudio() {
             try {
                 HttpResponse<String> response = get("api/share/246810/audio?since=" + highest);
+                audioPolls++; // only this (synchronized) method writes it
                 if (response.statusCode() == 204) return;
                 JsonNode chunks = JSON.readTree(response.body());
                 if (response.statusCode() != 200 || !chunks.isArray()) {

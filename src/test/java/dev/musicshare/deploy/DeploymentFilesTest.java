@@ -5,11 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.musicshare.MusicShareServer;
+import dev.musicshare.config.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -38,9 +43,68 @@ class DeploymentFilesTest {
         assertThat(app.at("/depends_on/redis/condition").asText()).isEqualTo("service_healthy");
         assertThat(app.at("/environment/REDIS_URL").asText()).isEqualTo("redis://redis:6379");
         assertThat(app.at("/environment/BEARER_TOKEN").asText()).startsWith("${BEARER_TOKEN:?");
-        assertThat(app.at("/healthcheck/interval").asText()).isEqualTo("5s");
-        assertThat(strings(app.at("/healthcheck/test")).get(1)).contains("/health");
-        assertThat(strings(app.get("ports"))).contains("5000:5000");
+        // The image's HEALTHCHECK (which follows BASE_PATH) is the one health check; one here would override it.
+        assertThat(app.has("healthcheck")).isFalse();
+    }
+
+    @Test
+    void compose_takes_any_setting_from_a_file_bounds_memory_and_publishes_the_api_but_not_the_metrics()
+            throws IOException {
+        JsonNode app = new ObjectMapper(new YAMLFactory()).readTree(Path.of("docker-compose.yaml").toFile())
+                .at("/services/music-share");
+        assertThat(app.at("/env_file/0/path").asText()).isEqualTo("music-share.env");
+        assertThat(app.at("/env_file/0/required").asBoolean(true)).isFalse();
+        assertThat(app.get("mem_limit").asText()).matches("\\$\\{MUSIC_SHARE_MEMORY:-\\d+[mg]}");
+        List<String> ports = strings(app.get("ports"));
+        assertThat(ports).hasSize(1);
+        String published = ports.get(0);
+        assertThat(published).as("host address and port chosen by variables, the container's API port")
+                .matches("\\$\\{MUSIC_SHARE_ADDRESS:-[0-9.]+}:\\$\\{MUSIC_SHARE_PORT:-\\d+}:"
+                        + app.at("/environment/PORT").asText());
+        String metricsPort = app.at("/environment/METRICS_PORT").asText();
+        assertThat(metricsPort).isNotBlank().isNotEqualTo("0").isNotEqualTo(app.at("/environment/PORT").asText());
+        assertThat(strings(app.get("expose"))).containsExactly(metricsPort);
+        assertThat(published).doesNotContain(metricsPort);
+        assertThat(Files.readString(Path.of(".dockerignore"))).containsPattern("(?m)^\\*\\*/node_modules/$")
+                .containsPattern("(?m)^target/$");
+    }
+
+    /** The image's health probe, run as the image runs it (sh, wget) against a server with and without BASE_PATH. */
+    @Test
+    void the_image_health_check_follows_port_and_base_path() throws Exception {
+        Matcher healthcheck = Pattern.compile("(?m)^HEALTHCHECK [^\\n]*\\\\\\n\\s*CMD (.*)$")
+                .matcher(Files.readString(Path.of("Dockerfile")));
+        assertThat(healthcheck.find()).as("a HEALTHCHECK with its CMD on the next line").isTrue();
+        String probe = healthcheck.group(1);
+        if (!Files.isExecutable(Path.of("/usr/bin/wget"))) {
+            String message = "\n\n*** DeploymentFilesTest needs wget to run the image's health probe: apt-get install -y wget ***\n";
+            if ("true".equals(System.getenv("CI"))) throw new IllegalStateException(message);
+            System.err.println(message);
+            org.junit.jupiter.api.Assumptions.abort(message);
+        }
+        for (String basePath : new String[] {null, "/", "/music", "/music/"}) {
+            Map<String, String> env = new HashMap<>(Map.of("PORT", "0", "BIND_ADDRESS", "127.0.0.1", "BEARER_TOKEN",
+                    "t"));
+            if (basePath != null) env.put("BASE_PATH", basePath);
+            try (MusicShareServer server = MusicShareServer.start(Settings.from(env), Clock.systemUTC())) {
+                ProcessBuilder sh = new ProcessBuilder("sh", "-c", probe).redirectErrorStream(true);
+                sh.environment().remove("BASE_PATH");
+                if (basePath != null) sh.environment().put("BASE_PATH", basePath);
+                sh.environment().put("PORT", "" + server.port());
+                Process process = sh.start();
+                String output = new String(process.getInputStream().readAllBytes());
+                assertThat(process.waitFor()).as("probe with BASE_PATH=" + basePath + ": " + output).isZero();
+            }
+        }
+    }
+
+    @Test
+    void a_second_build_does_not_shade_the_shaded_jar_again() throws IOException {
+        // Found by running the README's two commands in order: 813 warnings (every class overlapping) without it,
+        // 19 with it.
+        assertThat(Files.readString(Path.of("pom.xml"))).containsPattern(
+                "<artifactId>maven-jar-plugin</artifactId>\\s*<version>[^<]+</version>\\s*<configuration>\\s*"
+                        + "(<!--(?s:.*?)-->\\s*)?<forceCreation>true</forceCreation>");
     }
 
     @Test

@@ -191,6 +191,29 @@ abstract class ShareStoreContract {
         return new StoredChunk(sequence, json, 1_000);
     }
 
+    @Test
+    void a_catch_up_reads_state_metadata_and_the_chunks_after_since_in_one_step_and_counts_the_listener() {
+        assertThat(store.catchUp("100001", -1, "early", now).found()).isFalse();
+        store.start("100001", null, now);
+        store.putMetadata("100001", Map.of("title", "Song"), null, now);
+        for (long sequence = 0; sequence < 4; sequence++) store.appendChunk("100001", chunk(sequence), 8, null, now);
+
+        CatchUpRead read = store.catchUp("100001", 1, "pusher", now);
+        assertThat(read.found()).isTrue();
+        assertThat(read.active()).isTrue();
+        assertThat(read.metadata()).containsEntry("title", "Song");
+        assertThat(read.chunks()).extracting(StoredChunk::sequenceNumber).containsExactly(2L, 3L);
+        assertThat(read.chunks().get(1).json()).isEqualTo(chunk(3).json());
+        assertThat(read.released()).isEqualTo(3);
+        assertThat(store.listenerCount("100001", now)).isEqualTo(1);
+
+        store.stop("100001", null, now);
+        CatchUpRead stopped = store.catchUp("100001", 3, null, now);
+        assertThat(stopped.active()).isFalse();
+        assertThat(stopped.chunks()).isEmpty();
+        assertThat(stopped.released()).isEqualTo(3);
+    }
+
     interface Attempt<T> {
         T run(int index) throws Exception;
     }

@@ -196,7 +196,7 @@ class BrowserPageTest {
      * Chromium and node must be installed (.ci/run installs them); playwright-core is installed from npm here when
      * missing. Outside CI a machine without them skips this test with a message saying how to install them.
      */
-    private static void requireBrowser() throws IOException {
+    static void requireBrowser() throws IOException {
         String chromium = System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium");
         String missing = !Files.isExecutable(Path.of(chromium)) ? chromium
                 : !onPath("node") ? "node" : !onPath("npm") ? "npm" : null;
