@@ -33,6 +33,7 @@ import java.util.Set;
  * @param maxMetadataBodyBytes largest metadata POST body
  * @param metadataLimits       longest metadata fields
  * @param logFormat            "text" or "json"
+ * @param opus                 Opus encoding and stream.ogg
  */
 public record Settings(
         int port,
@@ -53,7 +54,8 @@ public record Settings(
         int maxAudioBodyBytes,
         int maxMetadataBodyBytes,
         MetadataLimits metadataLimits,
-        String logFormat) {
+        String logFormat,
+        OpusSettings opus) {
 
     private static final int MAX_BODY_LIMIT = 64 * 1024 * 1024;
 
@@ -111,7 +113,11 @@ public record Settings(
                 new MetadataLimits(read.integer(Setting.MAX_THUMBNAIL_CHARS, 0, MAX_BODY_LIMIT),
                         read.integer(Setting.MAX_LYRICS_CHARS, 0, MAX_BODY_LIMIT),
                         read.integer(Setting.MAX_TITLE_CHARS, 1, 1_000_000)),
-                logFormat);
+                logFormat,
+                new OpusSettings(read.integer(Setting.OPUS_BITRATE, 6_000, 510_000),
+                        Duration.ofMillis(read.integer(Setting.STREAM_BURST_MS, 0, 10_000)),
+                        Duration.ofMillis(read.integer(Setting.STREAM_SILENCE_AFTER_MS, 100, 60_000)),
+                        read.integer(Setting.STREAM_QUEUE_KB, 16, 65_536) * 1024L));
     }
 
     /**

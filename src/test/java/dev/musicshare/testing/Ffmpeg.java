@@ -52,19 +52,20 @@ public final class Ffmpeg {
                 "-of", "json", "pipe:0"), StandardCharsets.UTF_8);
     }
 
-    /** The titles ffmpeg reports while decoding a chained stream (each link's TITLE, in order). */
-    public static List<String> titlesWhileDecoding(byte[] ogg) {
-        require();
-        String log = new String(run(ogg, true, "/usr/bin/ffmpeg", "-v", "verbose", "-i", "pipe:0", "-f", "null", "-"),
-                StandardCharsets.UTF_8);
-        List<String> titles = new ArrayList<>();
-        for (String line : log.split("\n")) {
-            String trimmed = line.trim();
-            if (trimmed.regionMatches(true, 0, "title", 0, 5) && trimmed.contains(":")) {
-                titles.add(trimmed.substring(trimmed.indexOf(':') + 1).trim());
-            }
+    /** {@link #probe} parsed. */
+    public static com.fasterxml.jackson.databind.JsonNode probeJson(byte[] ogg) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(probe(ogg));
+        } catch (IOException e) {
+            throw new IllegalStateException("ffprobe's JSON unreadable", e);
         }
-        return titles;
+    }
+
+    /** What ffmpeg logs (verbose) while decoding the whole stream: chained links' metadata shows up here. */
+    public static String decodeLog(byte[] ogg) {
+        require();
+        return new String(run(ogg, true, "/usr/bin/ffmpeg", "-v", "verbose", "-i", "pipe:0", "-f", "null", "-"),
+                StandardCharsets.UTF_8);
     }
 
     private static byte[] run(byte[] input, String... command) {
