@@ -13,6 +13,6 @@ import java.time.Duration;
  */
 public record OpusSettings(int bitrate, Duration burst, Duration silenceAfter, long listenerQueueBytes) {
     public static OpusSettings defaults() {
-        return new OpusSettings(128_000, Duration.ofMillis(2_000), Duration.ofMillis(1_000), 256 * 1024);
+        return new OpusSettings(128_000, Duration.ofMillis(2_000), Duration.ofMillis(3_000), 256 * 1024);
     }
 }

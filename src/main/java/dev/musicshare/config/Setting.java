@@ -44,7 +44,7 @@ public enum Setting {
     MAX_TITLE_CHARS("512", "Longest title or artist accepted in metadata (400 above it)."),
     OPUS_BITRATE("128000", "Opus bit rate for listeners who receive Opus (stream.ogg, codec=opus), in bits per second (6000-510000)."),
     STREAM_BURST_MS("2000", "Recent audio a new stream.ogg listener gets at once, so its player starts at once (like Icecast's burst-on-connect); 0-10000."),
-    STREAM_SILENCE_AFTER_MS("1000", "How long stream.ogg waits for the sender's audio before it carries silence (the sender paused), so players keep the connection; 100-60000."),
+    STREAM_SILENCE_AFTER_MS("3000", "How long stream.ogg waits for the sender's audio before it carries silence (the sender paused), so players keep the connection; above REORDER_WINDOW_MS, so a hole being waited for adds no silence; 100-60000."),
     STREAM_QUEUE_KB("256", "How far (kB) a stream.ogg listener may fall behind before it is dropped as too slow (like Icecast's queue-size)."),
     LOG_FORMAT("text", "Log line format: text or json.");
 
