@@ -32,6 +32,12 @@ for _ in $(seq 100); do curl -fs "127.0.0.1:$port/health" >/dev/null 2>&1 && bre
 java -jar target/music-share.jar share --url "http://127.0.0.1:$port" --token "$token" --session "$session" \
   --tone 440 --title Bench --artist Tone >"$logs/sender.log" 2>&1 &
 sender=$!
+# Measure only once the sender's audio flows (its JVM may take a while to start on a busy machine).
+for _ in $(seq 150); do
+  curl -fs "127.0.0.1:$port/api/share/$session/audio?since=-1" -H "Authorization: Bearer $token" -o /dev/null \
+    -w '%{http_code}' 2>/dev/null | grep -q 200 && break
+  sleep 0.2
+done
 anchor=$("$tools/icecast-anchor.sh" start)
 icedir=${anchor##*DIR=}
 iceurl=$(sed 's/.*URL=\([^ ]*\).*/\1/' <<<"$anchor")

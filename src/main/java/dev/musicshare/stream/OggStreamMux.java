@@ -32,10 +32,18 @@ final class OggStreamMux {
     /** A cover larger than this stays out of the OpusTags, so joining players are not held up by a big header. */
     static final int MAX_COVER_BYTES = 60_000;
     private static final SecureRandom SERIALS = new SecureRandom();
+    /**
+     * Pages go to listeners 0.5 s at a time (samples per channel at 48 kHz), not per 100 ms chunk: each listener then
+     * costs one queue hand-off, write and flush per batch instead of five, which is most of a listener's cost
+     * (docs/benchmarks.md); half a second more latency is nothing to a player that buffers seconds.
+     */
+    static final long BATCH_SAMPLES = 24_000;
 
     private final boolean chained;
     private final long burstSamples;
     private final ByteArrayOutputStream written = new ByteArrayOutputStream(8_192);
+    private final ByteArrayOutputStream batch = new ByteArrayOutputStream(16_384);
+    private long batchSamples;
     private final ArrayDeque<StreamPage> burst = new ArrayDeque<>();
     private final Set<OggListener> listeners = new LinkedHashSet<>();
     private long burstTotal;
@@ -136,6 +144,7 @@ final class OggStreamMux {
     }
 
     private void openLink(int preSkip) {
+        sendBatch(false); // what the previous link left goes out before the new headers
         writer = new OggOpusWriter(written, SERIALS.nextInt(), channels, preSkip, inputRate,
                 chained ? tagsFittingHeader() : StreamTags.NONE);
         headers = drainWritten();
@@ -148,8 +157,24 @@ final class OggStreamMux {
         return tags.cover() != null && tags.cover().length > MAX_COVER_BYTES ? tags.withoutCover() : tags;
     }
 
+    /**
+     * Adds pages to the batch; the batch goes out once it holds {@link #BATCH_SAMPLES}, or at once with an
+     * end-of-stream page ({@code keepForBurst} false), after what it already holds.
+     */
     private void publish(byte[] pages, long samples, boolean keepForBurst) {
         if (pages.length == 0) return;
+        batch.writeBytes(pages);
+        batchSamples += samples;
+        if (!keepForBurst) sendBatch(false);
+        else if (batchSamples >= BATCH_SAMPLES) sendBatch(true);
+    }
+
+    private void sendBatch(boolean keepForBurst) {
+        if (batch.size() == 0) return;
+        byte[] pages = batch.toByteArray();
+        long samples = batchSamples;
+        batch.reset();
+        batchSamples = 0;
         if (keepForBurst) {
             burst.add(new StreamPage(pages, samples));
             burstTotal += samples;
