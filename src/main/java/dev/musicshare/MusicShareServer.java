@@ -22,6 +22,8 @@ import dev.musicshare.store.MemoryShareStore;
 import dev.musicshare.store.RedisShareStore;
 import dev.musicshare.store.ShareStore;
 import dev.musicshare.store.StoreUnavailableException;
+import dev.musicshare.stream.OpusStreams;
+import dev.musicshare.stream.StreamRoutes;
 import io.javalin.Javalin;
 import java.time.Clock;
 import java.time.Duration;
@@ -80,10 +82,17 @@ public final class MusicShareServer implements AutoCloseable {
         ShareService shares = new ShareService(store, clock, settings.store().maxSessions(),
                 settings.requireSenderKey(), events, metrics, history.observer());
         hub.reconcileWith(new LiveReconciler(shares, writers));
-        PushRoutes push = new PushRoutes(shares, hub,
-                new PushResources(settings.push(), writers, metrics, history.observer()));
-        http = HttpApi.create(shares, settings, clock, push, inFlight, metrics, history.queries()).start();
+        PushResources pushResources = new PushResources(settings.push(), writers, metrics, history.observer());
+        PushRoutes push = new PushRoutes(shares, hub, pushResources);
+        OpusStreams opus = new OpusStreams(shares, hub, pushResources, settings.opus());
+        http = HttpApi.create(shares, settings, clock, push, new StreamRoutes(shares, opus), inFlight, metrics,
+                history.queries()).start();
         history.start(shares::liveSessionStats);
+        metrics.gauge("musicshare.opus.listeners", "Listeners receiving Opus (stream.ogg, codec=opus) on this node",
+                opus::listenerCount);
+        metrics.gauge("musicshare.opus.sessions.encoding", "Sessions this node encodes to Opus now",
+                opus::encodingSessions);
+        opus.schedule(upkeep);
         metrics.gauge("musicshare.sessions.active", "Active sessions, across all nodes", shares::liveSessionCount);
         metrics.gauge("musicshare.push.connections", "Push listeners connected to this node", hub::connectionCount);
         metrics.gauge("musicshare.listeners", "Listeners across all live sessions and nodes",

@@ -13,7 +13,8 @@ import java.util.Optional;
  * only read that session, through every listener endpoint (the GETs under {@code /api/share/{id}/}). A genuine
  * listener token used anywhere else is refused with 403 {@code LISTENER_TOKEN_READ_ONLY}; a token that is not (or
  * no longer) genuine, with 401 as any wrong credential. Credentials come from {@code Authorization} (bearer or bare)
- * or, on GETs, {@code access_token}, because browsers cannot set headers on EventSource and WebSocket.
+ * or, on GETs and HEADs, {@code access_token}, because browsers cannot set headers on EventSource, WebSocket and
+ * {@code <audio>}, nor media players on a playlist's URL.
  */
 final class Access {
     private static final String SCHEME = "bearer ";
@@ -36,7 +37,7 @@ final class Access {
         String credential = credential(ctx);
         if (bearer.accepts(credential)) return;
         SessionId tokenSession = genuineListenerToken(credential).orElseThrow(() -> unauthorized(ctx));
-        if (ctx.method() != HandlerType.GET || !tokenSession.value().equals(pathSession(ctx))) throw readOnly();
+        if (!isRead(ctx) || !tokenSession.value().equals(pathSession(ctx))) throw readOnly();
     }
 
     /** For operators' endpoints: the shared token only. */
@@ -59,8 +60,13 @@ final class Access {
 
     private static String credential(Context ctx) {
         String header = ctx.header("Authorization");
-        if (header == null && ctx.method() == HandlerType.GET) header = ctx.queryParam("access_token");
+        if (header == null && isRead(ctx)) header = ctx.queryParam("access_token");
         return header;
+    }
+
+    /** GET and HEAD read; HEAD too, because media players probe a stream's URL with it before playing. */
+    private static boolean isRead(Context ctx) {
+        return ctx.method() == HandlerType.GET || ctx.method() == HandlerType.HEAD;
     }
 
     private static String stripScheme(String credential) {

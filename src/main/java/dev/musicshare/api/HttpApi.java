@@ -6,6 +6,7 @@ import dev.musicshare.live.PushRoutes;
 import dev.musicshare.metrics.ShareMetrics;
 import dev.musicshare.share.ListenerTokens;
 import dev.musicshare.share.ShareService;
+import dev.musicshare.stream.StreamRoutes;
 import dev.musicshare.store.StoreUnavailableException;
 import dev.musicshare.web.PageRoutes;
 import io.javalin.Javalin;
@@ -18,7 +19,7 @@ public final class HttpApi {
     private HttpApi() {}
 
     public static Javalin create(ShareService shares, Settings settings, Clock clock, PushRoutes push,
-            InFlightRequests inFlight, ShareMetrics metrics, HistoryQueries history) {
+            StreamRoutes stream, InFlightRequests inFlight, ShareMetrics metrics, HistoryQueries history) {
         ListenerTokens listenerTokens = new ListenerTokens(settings.bearerToken());
         Access access = new Access(new BearerAuth(settings.bearerToken()), listenerTokens, shares,
                 settings.basePath());
@@ -76,6 +77,7 @@ public final class HttpApi {
             invites.register(config.routes);
             new ListenerRoutes(shares).register(config.routes);
             push.register(config.routes);
+            stream.register(config.routes);
             new PageRoutes(settings.basePath()).register(config.routes);
             new AdminRoutes(shares, settings.store().maxSessions()).register(config.routes);
             new HistoryRoutes(history).register(config.routes);

@@ -36,6 +36,7 @@ import java.util.Set;
  * @param metadataLimits       longest metadata fields
  * @param history              where session history is kept
  * @param logFormat            "text" or "json"
+ * @param opus                 Opus encoding and stream.ogg
  */
 public record Settings(
         int port,
@@ -57,7 +58,8 @@ public record Settings(
         int maxMetadataBodyBytes,
         MetadataLimits metadataLimits,
         HistorySettings history,
-        String logFormat) {
+        String logFormat,
+        OpusSettings opus) {
 
     private static final int MAX_BODY_LIMIT = 64 * 1024 * 1024;
 
@@ -116,7 +118,11 @@ public record Settings(
                         read.integer(Setting.MAX_LYRICS_CHARS, 0, MAX_BODY_LIMIT),
                         read.integer(Setting.MAX_TITLE_CHARS, 1, 1_000_000)),
                 history(read),
-                logFormat);
+                logFormat,
+                new OpusSettings(read.integer(Setting.OPUS_BITRATE, 6_000, 510_000),
+                        Duration.ofMillis(read.integer(Setting.STREAM_BURST_MS, 0, 10_000)),
+                        Duration.ofMillis(read.integer(Setting.STREAM_SILENCE_AFTER_MS, 100, 60_000)),
+                        read.integer(Setting.STREAM_QUEUE_KB, 16, 65_536) * 1024L));
     }
 
     /**

@@ -51,6 +51,14 @@ public abstract class LiveConnection {
         return listenerId;
     }
 
+    /**
+     * Whether this connection is a person listening (counted in the session's listeners); false for a node's own
+     * consumers of the event stream, such as the Opus encoder's feed.
+     */
+    public boolean countsAsListener() {
+        return true;
+    }
+
     /** Writes one event to the socket, blocking until it is handed to the network. */
     protected abstract void write(LiveEvent event) throws IOException;
 

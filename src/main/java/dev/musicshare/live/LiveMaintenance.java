@@ -44,7 +44,8 @@ public final class LiveMaintenance {
      */
     public void recordPresence() {
         for (String sessionId : hub.watchedSessions()) {
-            List<ListenerId> listeners = hub.connections(sessionId).stream().map(LiveConnection::listenerId).toList();
+            List<ListenerId> listeners = hub.connections(sessionId).stream()
+                    .filter(LiveConnection::countsAsListener).map(LiveConnection::listenerId).toList();
             try {
                 shares.recordListening(new SessionId(sessionId), listeners);
                 if (failing.remove(sessionId)) {

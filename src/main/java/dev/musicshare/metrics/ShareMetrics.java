@@ -33,6 +33,10 @@ public final class ShareMetrics {
     private final Counter sessionsStarted;
     private final Counter sessionsStopped;
     private final Counter sessionsExpired;
+    private final Counter pcmBytesOut;
+    private final Counter opusBytesOut;
+    private final Counter streamListenersDropped;
+    private final Counter encoderCpuSeconds;
     private final Timer audioDelivery;
     private final DistributionSummary chunkSize;
 
@@ -49,6 +53,16 @@ public final class ShareMetrics {
                 .description("Chunks answered to pollers, by where the node took them from").register(registry);
         pushEvents = counter("musicshare.push.events.sent", "Events written to push listeners");
         pushBytes = counter("musicshare.push.bytes.sent", "Bytes written to push listeners");
+        pcmBytesOut = Counter.builder("musicshare.listener.bytes.sent").tag("codec", "pcm")
+                .description("Bytes written to push and stream listeners, by the audio codec they receive")
+                .register(registry);
+        opusBytesOut = Counter.builder("musicshare.listener.bytes.sent").tag("codec", "opus")
+                .description("Bytes written to push and stream listeners, by the audio codec they receive")
+                .register(registry);
+        streamListenersDropped = counter("musicshare.stream.listeners.dropped",
+                "stream.ogg listeners disconnected for falling behind the live stream");
+        encoderCpuSeconds = Counter.builder("musicshare.opus.encoder.cpu").baseUnit("seconds")
+                .description("CPU time spent encoding Opus (resampling included) on this node").register(registry);
         metadataUpdates = counter("musicshare.metadata.updates", "Metadata updates accepted from senders");
         sessionsStarted = counter("musicshare.sessions.started", "Sessions started");
         sessionsStopped = counter("musicshare.sessions.stopped", "Sessions stopped by their sender");
@@ -104,6 +118,7 @@ public final class ShareMetrics {
     public void pushed(int bytes) {
         pushEvents.increment();
         pushBytes.increment(bytes);
+        pcmBytesOut.increment(bytes);
     }
 
     /**
@@ -112,6 +127,26 @@ public final class ShareMetrics {
      */
     public void audioDelivered(long nanosSinceArrival) {
         audioDelivery.record(nanosSinceArrival, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /** Bytes of Ogg Opus written to a stream.ogg listener. */
+    public void streamBytesSent(int bytes) {
+        opusBytesOut.increment(bytes);
+    }
+
+    /** Bytes of Opus push events written to a listener. */
+    public void opusPushed(int bytes) {
+        pushEvents.increment();
+        opusBytesOut.increment(bytes);
+    }
+
+    public void streamListenerDropped() {
+        streamListenersDropped.increment();
+    }
+
+    /** CPU time one encoder call took, in nanoseconds. */
+    public void encoderCpu(long nanos) {
+        if (nanos > 0) encoderCpuSeconds.increment(nanos / 1e9);
     }
 
     public void metadataUpdated() {

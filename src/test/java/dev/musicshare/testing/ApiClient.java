@@ -37,6 +37,10 @@ public final class ApiClient {
         return send(request(path, headers).GET());
     }
 
+    public Reply head(String path, String... headers) {
+        return send(request(path, headers).method("HEAD", HttpRequest.BodyPublishers.noBody()));
+    }
+
     public Reply postJson(String path, String json, String... headers) {
         return send(request(path, headers).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)));

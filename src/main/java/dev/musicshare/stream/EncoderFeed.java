@@ -1,0 +1,99 @@
+package dev.musicshare.stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.musicshare.codec.StreamTags;
+import dev.musicshare.live.LiveConnection;
+import dev.musicshare.live.LiveEvent;
+import dev.musicshare.live.PushResources;
+import dev.musicshare.share.ListenerId;
+import java.io.IOException;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Opus encoder's place in the live hub: it receives the session's events exactly as a push listener does (the
+ * backlog, then live events, in sequence order without duplicates, across nodes through the same path), and its
+ * "writes" run the encoder, one at a time, on the push writer threads — never on a request thread. A queue that
+ * overflows because encoding fell behind becomes a hole, which the encoder fills with silence.
+ */
+final class EncoderFeed extends LiveConnection {
+    private static final Logger log = LoggerFactory.getLogger(EncoderFeed.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final OpusSession session;
+    private final Function<String, StreamTags> tagsWithCover;
+    private final Runnable onStop;
+    private String coverUrl;
+    private StreamTags tags = StreamTags.NONE;
+
+    /**
+     * @param tagsWithCover completes tags with the cover image when the cover changed (given the new thumbnail URL)
+     * @param onStop        called once when the feed stops, whatever the reason
+     */
+    EncoderFeed(OpusSession session, PushResources resources, Function<String, StreamTags> tagsWithCover,
+            Runnable onStop) {
+        super(session.sessionId(), new ListenerId("encoder"), -1, resources);
+        this.session = session;
+        this.tagsWithCover = tagsWithCover;
+        this.onStop = onStop;
+    }
+
+    @Override
+    public boolean countsAsListener() {
+        return false;
+    }
+
+    @Override
+    protected void write(LiveEvent event) throws IOException {
+        try {
+            switch (event.name()) {
+                case LiveEvent.AUDIO -> session.audio(ChunkPcm.parse(event.json()));
+                case LiveEvent.METADATA -> session.metadata(tags(event.json()));
+                case LiveEvent.ENDED -> session.end();
+                case LiveEvent.RECONNECT -> session.abort(); // this node is going away
+                default -> { } // heartbeats; gaps are holes the encoder fills when the next chunk comes
+            }
+        } catch (RuntimeException e) {
+            log.atError().addKeyValue("sessionId", sessionId()).setCause(e).log("opus encoding failed");
+            throw e;
+        }
+    }
+
+    @Override
+    protected void closeTransport(String reason) {
+        if (!"stream finished".equals(reason) && !"no opus listeners".equals(reason)) {
+            log.atWarn().addKeyValue("sessionId", sessionId()).log("opus encoding stopped: {}", reason);
+            session.abort();
+        }
+        onStop.run();
+    }
+
+    /** The title/artist of a metadata event; the cover is fetched only when its URL (its version) changed. */
+    StreamTags tags(byte[] metadataJson) {
+        try {
+            JsonNode metadata = JSON.readTree(metadataJson);
+            String title = text(metadata, "title");
+            String artist = text(metadata, "artist");
+            String cover = text(metadata, "thumbnailUrl");
+            if (cover != null && !cover.equals(coverUrl)) {
+                tags = tagsWithCover.apply(cover);
+                tags = new StreamTags(title, artist, tags.cover(), tags.coverType());
+            } else {
+                tags = new StreamTags(title, artist, cover == null ? null : tags.cover(),
+                        cover == null ? null : tags.coverType());
+            }
+            coverUrl = cover;
+            return tags;
+        } catch (IOException e) {
+            log.atWarn().addKeyValue("sessionId", sessionId()).log("metadata event unreadable: {}", e.getMessage());
+            return tags;
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+}

@@ -1,0 +1,220 @@
+package dev.musicshare.stream;
+
+import dev.musicshare.codec.OpusFrame;
+import dev.musicshare.config.OpusSettings;
+import dev.musicshare.codec.OpusStreamEncoder;
+import dev.musicshare.codec.StreamTags;
+import dev.musicshare.metrics.ShareMetrics;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One session's Opus encoding on this node, and everything fed from it: the continuous and the chained Ogg stream,
+ * and any other {@link OpusSink} (push listeners in Opus, a recorder). The session's released chunks arrive here in
+ * sequence order, are encoded once, and each frame is serialised once for all of them.
+ *
+ * <p>Calls come from the session's feed (one at a time), from the pacer's timer and from connecting listeners; a
+ * lock orders them. The timer never waits for it: if the feed is encoding, the stream is not paused.
+ */
+final class OpusSession {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    private final String sessionId;
+    private final OpusSettings settings;
+    private final ShareMetrics metrics;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final OggStreamMux continuous;
+    private final OggStreamMux chained;
+    private final List<OggListener> icyListeners = new CopyOnWriteArrayList<>();
+    private final List<OpusSink> sinks = new CopyOnWriteArrayList<>();
+    private final StreamPacer pacer;
+    private OpusStreamEncoder encoder;
+    private StreamTags tags = StreamTags.NONE;
+    private boolean ended;
+
+    OpusSession(String sessionId, OpusSettings settings, ShareMetrics metrics) {
+        this.sessionId = sessionId;
+        this.settings = settings;
+        this.metrics = metrics;
+        long burstSamples = settings.burst().toMillis() * 48;
+        this.continuous = new OggStreamMux(false, burstSamples);
+        this.chained = new OggStreamMux(true, burstSamples);
+        this.pacer = new StreamPacer(settings.silenceAfter().toMillis());
+    }
+
+    String sessionId() {
+        return sessionId;
+    }
+
+    /** Creates the encoder: {@code sourceChannels} from the session's first chunk (2 when none is buffered). */
+    void initialize(int sourceChannels, int inputRate, StreamTags initialTags) {
+        lock.lock();
+        try {
+            encoder = new OpusStreamEncoder(OpusStreamEncoder.opusChannelsFor(sourceChannels), settings.bitrate());
+            tags = initialTags;
+            continuous.start(encoder, inputRate, initialTags);
+            chained.start(encoder, inputRate, initialTags);
+            icyListeners.forEach(listener -> listener.title(initialTags.displayTitle()));
+            sinks.forEach(sink -> sink.started(encoder.channels(), encoder.preSkip()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void attach(OggListener listener, boolean chainedStream, boolean icy) {
+        lock.lock();
+        try {
+            if (icy) {
+                icyListeners.add(listener);
+                listener.title(tags.displayTitle());
+            }
+            (chainedStream ? chained : continuous).attach(listener);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Removes a listener; returns how many listeners of any kind remain. */
+    int detach(OggListener listener) {
+        lock.lock();
+        try {
+            continuous.detach(listener);
+            chained.detach(listener);
+            icyListeners.remove(listener);
+            return listenerCount();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void addSink(OpusSink sink) {
+        lock.lock();
+        try {
+            sinks.add(sink);
+            if (encoder != null) sink.started(encoder.channels(), encoder.preSkip());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int removeSink(OpusSink sink) {
+        lock.lock();
+        try {
+            sinks.remove(sink);
+            return listenerCount();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int listenerCount() {
+        return continuous.listenerCount() + chained.listenerCount() + sinks.size();
+    }
+
+    /** A released chunk, in sequence order: encoded and fanned out. */
+    void audio(ChunkPcm chunk) {
+        lock.lock();
+        try {
+            if (encoder == null || ended) return;
+            long cpuBefore = cpuNanos();
+            List<OpusFrame> frames = encoder.encodeChunk(chunk.sequenceNumber(), chunk.samples(), chunk.sampleRate(),
+                    chunk.channels());
+            metrics.encoderCpu(cpuNanos() - cpuBefore);
+            fanOut(frames, new OpusSink.Origin(chunk.sequenceNumber(), chunk.timestamp(), chunk.sampleRate(),
+                    chunk.channels()));
+            pacer.encoded(encoder.samplesEncoded(), System.nanoTime());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** New title/artist/cover, in order with the audio. */
+    void metadata(StreamTags next) {
+        lock.lock();
+        try {
+            tags = next;
+            continuous.retag(next);
+            chained.retag(next);
+            String title = next.displayTitle();
+            icyListeners.forEach(listener -> listener.title(title));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Adds silence when the stream has fallen behind the wall clock (the sender pauses); called by a timer. */
+    void tick(long nowNanos) {
+        if (!lock.tryLock()) return;
+        try {
+            if (encoder == null || ended) return;
+            long silence = pacer.silenceNeeded(encoder.samplesEncoded(), nowNanos);
+            int frames = (int) Math.min(silence / OpusStreamEncoder.FRAME_SAMPLES, 50);
+            if (frames == 0) return;
+            long cpuBefore = cpuNanos();
+            List<OpusFrame> encoded = encoder.encodeSilence(frames);
+            metrics.encoderCpu(cpuNanos() - cpuBefore);
+            fanOut(encoded, null);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The session ended: end-of-stream pages, then every listener completes. */
+    void end() {
+        lock.lock();
+        try {
+            if (ended) return;
+            ended = true;
+            if (encoder != null) {
+                OpusStreamEncoder.Ending ending = encoder.finish();
+                continuous.end(ending);
+                chained.end(ending);
+                sinks.forEach(sink -> sink.ended(ending));
+            } else {
+                continuous.end(null);
+                chained.end(null);
+                sinks.forEach(sink -> sink.ended(null));
+            }
+            icyListeners.clear();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Encoding on this node stopped for another reason (overload, shutdown): listeners are dropped. */
+    void abort() {
+        lock.lock();
+        try {
+            ended = true;
+            continuous.abort();
+            chained.abort();
+            sinks.forEach(sink -> sink.ended(null));
+            icyListeners.clear();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void fanOut(List<OpusFrame> frames, OpusSink.Origin origin) {
+        if (frames.isEmpty() && origin == null) return;
+        continuous.write(frames);
+        chained.write(frames);
+        if (!sinks.isEmpty()) {
+            List<OpusFrame> shared = List.copyOf(new ArrayList<>(frames));
+            sinks.forEach(sink -> sink.frames(shared, origin));
+        }
+    }
+
+    private static long cpuNanos() {
+        try {
+            long nanos = THREADS.getCurrentThreadCpuTime();
+            return nanos < 0 ? 0 : nanos;
+        } catch (UnsupportedOperationException e) {
+            return 0;
+        }
+    }
+}

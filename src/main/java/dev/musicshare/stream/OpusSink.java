@@ -1,0 +1,33 @@
+package dev.musicshare.stream;
+
+import dev.musicshare.codec.OpusFrame;
+import dev.musicshare.codec.OpusStreamEncoder;
+import java.util.List;
+
+/**
+ * A consumer of a session's Opus frames besides the Ogg streams: push listeners in Opus, a recorder. Called under
+ * the session's lock, in stream order; an implementation must not block (queue, then write elsewhere).
+ */
+public interface OpusSink {
+    /** The encoder exists: its channel count and look-ahead (pre-skip, samples at 48 kHz). */
+    void started(int channels, int preSkip);
+
+    /**
+     * Frames encoded from one chunk ({@code origin} names it) or, with {@code origin} null, silence the stream
+     * carries while the sender pauses. A chunk may yield no frame (it only filled the remainder).
+     */
+    void frames(List<OpusFrame> frames, Origin origin);
+
+    /** The stream ended; {@code ending} is null when it broke off rather than ended. */
+    void ended(OpusStreamEncoder.Ending ending);
+
+    /**
+     * The chunk frames were encoded from.
+     *
+     * @param sequenceNumber the chunk's sequence number
+     * @param timestamp      the sender's capture time, epoch millis
+     * @param sampleRate     the chunk's own rate (the frames are 48 kHz)
+     * @param channels       the chunk's own channel count
+     */
+    record Origin(long sequenceNumber, long timestamp, int sampleRate, int channels) {}
+}

@@ -1,0 +1,136 @@
+package dev.musicshare.stream;
+
+import dev.musicshare.share.ListenerId;
+import dev.musicshare.share.SessionId;
+import dev.musicshare.share.SessionStatus;
+import dev.musicshare.share.ShareException;
+import dev.musicshare.share.ShareService;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.net.StandardSocketOptions;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.io.SocketChannelEndPoint;
+
+/**
+ * The stream any media player can play: {@code GET /api/share/{id}/stream.ogg}, an endless Ogg Opus stream
+ * (RFC 7845) of the session, and {@code GET /api/share/{id}/stream.m3u}, a one-line playlist pointing at it.
+ * HTTP/1.1 clients get it chunked, HTTP/1.0 clients close-delimited; {@code HEAD} answers the headers only. A
+ * {@code Range} request (browsers send {@code bytes=0-}) gets the whole live stream with 200, since a live stream
+ * has no other byte ranges. Players that send {@code Icy-MetaData: 1} get {@code StreamTitle} blocks every
+ * {@code icy-metaint} bytes; {@code ?chained=true} starts a new chained stream with TITLE/ARTIST tags at each
+ * change instead.
+ *
+ * <pre>
+ * curl -N "localhost:5000/api/share/123456/stream.ogg?access_token=$TOKEN" | ffplay -
+ * mpv "http://localhost:5000/api/share/123456/stream.m3u?access_token=$TOKEN"
+ * </pre>
+ */
+public final class StreamRoutes {
+    private static final int SEND_BUFFER_BYTES = 64 * 1024;
+    private final ShareService shares;
+    private final OpusStreams streams;
+
+    public StreamRoutes(ShareService shares, OpusStreams streams) {
+        this.shares = shares;
+        this.streams = streams;
+    }
+
+    public void register(RoutesConfig routes) {
+        routes.get("/api/share/{sessionId}/stream.ogg", this::stream);
+        routes.head("/api/share/{sessionId}/stream.ogg", this::streamHead);
+        routes.get("/api/share/{sessionId}/stream.m3u", this::playlist);
+        routes.head("/api/share/{sessionId}/stream.m3u", ctx -> {
+            requireActive(ctx);
+            ctx.contentType("audio/x-mpegurl");
+        });
+    }
+
+    private void streamHead(Context ctx) {
+        requireActive(ctx);
+        streamHeaders(ctx, wantsIcy(ctx));
+    }
+
+    private void stream(Context ctx) throws IOException {
+        SessionId id = requireActive(ctx);
+        boolean icy = wantsIcy(ctx);
+        boolean chained = "true".equalsIgnoreCase(ctx.queryParam("chained"));
+        ListenerId who = ListenerId.of(ctx.header("X-Listener-Id"), ctx.ip(), ctx.header("User-Agent"));
+        streamHeaders(ctx, icy);
+        limitSendBuffer(ctx);
+        OutputStream out = ctx.res().getOutputStream();
+        OggListener listener = new OggListener(id.value(), out, icy ? new IcyMetadata(null) : null,
+                streams.resources().writers(), streams.settings().listenerQueueBytes(), streams.resources().metrics(), () -> abort(ctx));
+        ctx.future(listener::done);
+        streams.attach(id, listener, who, chained, icy);
+    }
+
+    private void playlist(Context ctx) {
+        SessionId id = requireActive(ctx);
+        String token = ctx.queryParam("access_token");
+        if (token == null) token = bearer(ctx.header("Authorization"));
+        String query = ctx.queryParam("chained") != null ? "?chained=" + ctx.queryParam("chained") : "";
+        if (token != null) {
+            query += (query.isEmpty() ? "?" : "&") + "access_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
+        }
+        String path = ctx.path().substring(0, ctx.path().length() - "stream.m3u".length()) + "stream.ogg";
+        String url = ctx.scheme() + "://" + ctx.host() + path + query;
+        ctx.contentType("audio/x-mpegurl");
+        ctx.header("Content-Disposition", "inline; filename=\"music-share-" + id.value() + ".m3u\"");
+        ctx.result("#EXTM3U\n#EXTINF:-1,Music Share " + id.value() + "\n" + url + "\n");
+    }
+
+    private void streamHeaders(Context ctx, boolean icy) {
+        ctx.status(200);
+        ctx.contentType("audio/ogg");
+        ctx.header("Cache-Control", "no-cache, no-store");
+        ctx.header("Accept-Ranges", "none");
+        ctx.header("X-Accel-Buffering", "no"); // nginx would otherwise buffer the stream
+        ctx.header("icy-name", "Music Share");
+        ctx.header("icy-br", "" + streams.settings().bitrate() / 1000);
+        if (icy) ctx.header("icy-metaint", "" + IcyMetadata.INTERVAL);
+    }
+
+    private SessionId requireActive(Context ctx) {
+        SessionId id = new SessionId(ctx.pathParam("sessionId"));
+        SessionStatus status = shares.status(id);
+        if (!status.isActive()) {
+            throw new ShareException(ShareException.Reason.SESSION_NOT_ACTIVE, "Session is not active (stopped)");
+        }
+        return id;
+    }
+
+    /**
+     * Caps the kernel's send buffer for this connection. Left to autotuning, Linux grows it to megabytes for a
+     * reader that stopped reading, which hides a stalled player from the listener queue's bound (and costs memory
+     * per listener); 64 kB is four seconds at 128 kbps.
+     */
+    private static void limitSendBuffer(Context ctx) {
+        ServletContextRequest request = ServletContextRequest.getServletContextRequest(ctx.req());
+        if (request != null && request.getServletChannel().getEndPoint() instanceof SocketChannelEndPoint socket) {
+            try {
+                socket.getChannel().setOption(StandardSocketOptions.SO_SNDBUF, SEND_BUFFER_BYTES);
+            } catch (IOException e) {
+                // the connection is going away; the writer will notice
+            }
+        }
+    }
+
+    /** Closes the connection under a response that cannot complete (its player stopped reading). */
+    private static void abort(Context ctx) {
+        ServletContextRequest request = ServletContextRequest.getServletContextRequest(ctx.req());
+        if (request != null) request.getServletChannel().getEndPoint().close();
+    }
+
+    private static boolean wantsIcy(Context ctx) {
+        return "1".equals(ctx.header("Icy-MetaData"));
+    }
+
+    private static String bearer(String header) {
+        if (header == null) return null;
+        return header.regionMatches(true, 0, "bearer ", 0, 7) ? header.substring(7).trim() : header.trim();
+    }
+}

@@ -1,0 +1,115 @@
+package dev.musicshare.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.musicshare.testing.Ffmpeg;
+import dev.musicshare.testing.Signals;
+import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The encoder and the Ogg writer, judged by libopus through ffmpeg. */
+class OggOpusRoundTripTest {
+    private static final int RATE = 44_100;
+
+    @BeforeEach
+    void needsFfmpeg() {
+        Ffmpeg.require();
+    }
+
+    @Test
+    void a_sweep_in_irregular_chunks_decodes_aligned_with_its_source_and_of_the_same_length() throws Exception {
+        float[] source = Signals.sweep(RATE, 2, 3.0);
+        int[] chunkFrames = {4_410, 22_050, 1_631, 4_410, 17, 22_050};
+        byte[] ogg = encode(source, 2, chunkFrames, -1);
+
+        float[] decoded = Ffmpeg.decode(ogg, 2);
+        float[] reference = Signals.at48k(source, RATE, 2);
+        assertThat(decoded.length / 2).isBetween(reference.length / 2 - 2, reference.length / 2 + 2);
+        int length = reference.length - 4_800 * 2; // the codec's edges aside
+        double correlation = Signals.correlation(decoded, 0, reference, length);
+        assertThat(correlation).as("correlation at lag 0").isGreaterThanOrEqualTo(0.99);
+    }
+
+    @Test
+    void a_skipped_chunk_becomes_silence_of_its_length() throws Exception {
+        float[] source = Signals.sweep(RATE, 2, 1.0);
+        // Ten chunks of 0.1 s; the fourth (sequence 3) is never fed.
+        byte[] ogg = encode(source, 2, new int[] {4_410}, 3);
+
+        float[] decoded = Ffmpeg.decode(ogg, 2);
+        assertThat(decoded.length / 2).isBetween(48_000 - 2, 48_000 + 2);
+        float[] reference = Signals.at48k(source, RATE, 2);
+        double holeEnergy = 0;
+        double sourceEnergy = 0;
+        for (int i = 2 * 14_400 + 2 * 960; i < 2 * 19_200 - 2 * 960; i++) {
+            holeEnergy += decoded[i] * decoded[i];
+            sourceEnergy += reference[i] * reference[i];
+        }
+        assertThat(holeEnergy).as("energy inside the hole (40 dB below the skipped audio's)")
+                .isLessThan(sourceEnergy * 1e-4);
+        int after = 2 * 19_200 + 2 * 960;
+        double correlation = Signals.correlation(decoded, after, Arrays.copyOfRange(reference, after, reference.length),
+                reference.length - after - 2 * 4_800);
+        assertThat(correlation).as("audio after the hole stays on its time").isGreaterThanOrEqualTo(0.99);
+    }
+
+    @Test
+    void mono_stays_mono_and_the_tags_are_what_ffprobe_reads() throws Exception {
+        OpusStreamEncoder encoder = new OpusStreamEncoder(1, 64_000);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] cover = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 0, 1, 2, 3};
+        OggOpusWriter ogg = new OggOpusWriter(out, 1234, 1, encoder.preSkip(), RATE,
+                new StreamTags("Première", "Ärtist", cover, "image/jpeg"));
+        ogg.writeFrames(encoder.encodeChunk(0, Signals.sine(RATE, 440, 22_050, 0.5), RATE, 1));
+        OpusStreamEncoder.Ending end = encoder.finish();
+        ogg.finish(end.frames(), end.padding());
+
+        JsonNode probe = new ObjectMapper().readTree(Ffmpeg.probe(out.toByteArray()));
+        JsonNode stream = probe.get("streams").get(0);
+        assertThat(stream.get("codec_name").asText()).isEqualTo("opus");
+        assertThat(stream.get("channels").asInt()).isEqualTo(1);
+        JsonNode tags = stream.has("tags") ? stream.get("tags") : probe.get("format").get("tags");
+        assertThat(tags.get("TITLE") != null ? tags.get("TITLE").asText() : tags.get("title").asText())
+                .isEqualTo("Première");
+        assertThat(Ffmpeg.decode(out.toByteArray(), 1).length).isBetween(22_050 * 48_000 / RATE - 2,
+                22_050 * 48_000 / RATE + 2);
+    }
+
+    @Test
+    void the_tags_carry_the_cover_as_a_flac_picture_block() {
+        StreamTags tags = new StreamTags("t", "a", new byte[] {1, 2, 3}, "image/png");
+        byte[] block = java.util.Base64.getDecoder().decode(tags.metadataBlockPicture());
+        java.nio.ByteBuffer read = java.nio.ByteBuffer.wrap(block);
+        assertThat(read.getInt()).isEqualTo(3); // front cover
+        byte[] mime = new byte[read.getInt()];
+        read.get(mime);
+        assertThat(new String(mime)).isEqualTo("image/png");
+        assertThat(read.getInt()).isZero(); // description
+        read.position(read.position() + 16);
+        assertThat(read.getInt()).isEqualTo(3);
+        assertThat(tags.displayTitle()).isEqualTo("a - t");
+    }
+
+    /** Feeds {@code source} in chunks cycling through {@code chunkFrames}, leaving out chunk {@code skipped}. */
+    private static byte[] encode(float[] source, int channels, int[] chunkFrames, long skipped) {
+        OpusStreamEncoder encoder = new OpusStreamEncoder(channels, 128_000);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        OggOpusWriter ogg = new OggOpusWriter(out, 42, channels, encoder.preSkip(), RATE, StreamTags.NONE);
+        int frame = 0;
+        int total = source.length / channels;
+        for (long sequence = 0; frame < total; sequence++) {
+            int frames = Math.min(chunkFrames[(int) (sequence % chunkFrames.length)], total - frame);
+            float[] chunk = Arrays.copyOfRange(source, frame * channels, (frame + frames) * channels);
+            frame += frames;
+            if (sequence == skipped) continue;
+            ogg.writeFrames(encoder.encodeChunk(sequence, chunk, RATE, channels));
+        }
+        OpusStreamEncoder.Ending end = encoder.finish();
+        ogg.finish(end.frames(), end.padding());
+        return out.toByteArray();
+    }
+}
