@@ -156,7 +156,7 @@ public final class MusicShareServer implements AutoCloseable {
         if (history != null) history.close(); // before the store: it reads the sessions that end with this server
         if (redisEvents != null) redisEvents.close();
         if (store != null) store.close();
-        log.info("music share stopped");
+        if (http != null) log.info("music share stopped"); // a server that never listened did not stop
     }
 
     private void stopAccepting() {

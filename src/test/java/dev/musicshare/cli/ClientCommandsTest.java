@@ -84,9 +84,21 @@ class ClientCommandsTest {
             throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             int port = taken.getLocalPort();
-            assertThat(Main.run("--port", "" + port, "--bind-address", "127.0.0.1")).isEqualTo(2);
+            // The one line is all: no log line of a server that never listened ("failed to start", "stopped").
+            ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                    .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+            var logged = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+            logged.start();
+            root.addAppender(logged);
+            try {
+                assertThat(Main.run("--port", "" + port, "--bind-address", "127.0.0.1")).isEqualTo(2);
+            } finally {
+                root.detachAppender(logged);
+            }
             assertThat(stderr().strip()).isEqualTo("music-share: cannot listen on 127.0.0.1:" + port
                     + ": Address already in use (another process has this port: stop it or choose another PORT)");
+            assertThat(logged.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                    .filteredOn(message -> message.contains("start") || message.contains("stopped")).isEmpty();
         }
     }
 
