@@ -180,8 +180,7 @@ public final class RedisShareStore implements ShareStore {
             long senderTimestamp, String senderKeyHash, long nowMicros) {
         List<Object> reply = await("timeline", scripts.run(Script.TIMELINE, ScriptOutputType.MULTI,
                 keys(new RedisKeys(id).session()), args(sequenceNumber, durationMicros, senderTimestamp, nowMicros,
-                        orEmpty(senderKeyHash), SessionTimeline.DRIFT_LIMIT_MICROS, SessionTimeline.LATE_LIMIT_MICROS,
-                        SessionTimeline.EARLY_LIMIT_MICROS)));
+                        orEmpty(senderKeyHash), SessionTimeline.DRIFT_LIMIT_MICROS, SessionTimeline.LATE_LIMIT_MICROS)));
         WriteOutcome outcome = WriteOutcome.valueOf(text(reply.get(0)));
         return new TimelinePlacement(outcome, outcome == WriteOutcome.WRITTEN ? number(reply.get(1)) : 0);
     }
