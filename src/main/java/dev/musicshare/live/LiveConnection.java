@@ -28,6 +28,8 @@ public abstract class LiveConnection {
     private final SessionId observedSession;
     /** Live events that arrive while the backlog is being read; released after it, in order. */
     private List<LiveEvent> heldDuringCatchUp = new ArrayList<>();
+    /** An {@code ended} heard live during catch-up: queued after the backlog, which the listener must get first. */
+    private LiveEvent endedDuringCatchUp;
     private boolean draining;
     private boolean closed;
     private Runnable onClose = () -> {};
@@ -89,6 +91,11 @@ public abstract class LiveConnection {
             heldDuringCatchUp = null;
             backlog.forEach(this::enqueue);
             held.forEach(this::enqueue);
+            if (endedDuringCatchUp != null) {
+                LiveEvent ended = endedDuringCatchUp;
+                endedDuringCatchUp = null;
+                finish(ended);
+            }
         }
     }
 
@@ -111,7 +118,16 @@ public abstract class LiveConnection {
     public void finish(LiveEvent last) {
         synchronized (this) {
             if (closed) return;
-            if (heldDuringCatchUp != null) finishCatchUp(List.of());
+            if (heldDuringCatchUp != null) {
+                // The session ended while what was missed is still being read from the store: the backlog comes
+                // first (a pub/sub drop's chunks and metadata), then the end. Other endings (reconnect, shutdown)
+                // need no backlog: the listener comes back with since.
+                if (last.name().equals(LiveEvent.ENDED)) {
+                    endedDuringCatchUp = last;
+                    return;
+                }
+                finishCatchUp(List.of());
+            }
             enqueue(last);
             queue.end();
             scheduleDrain();
