@@ -1,7 +1,7 @@
 package dev.musicshare.bench;
 
 import dev.musicshare.config.DatabaseUrl;
-import dev.musicshare.history.HistorySettings;
+import dev.musicshare.config.HistorySettings;
 import dev.musicshare.history.SessionHistory;
 import dev.musicshare.history.SessionPage;
 import dev.musicshare.metrics.ShareMetrics;

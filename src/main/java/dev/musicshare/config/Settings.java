@@ -1,6 +1,5 @@
 package dev.musicshare.config;
 
-import dev.musicshare.history.HistorySettings;
 import dev.musicshare.live.LiveLimits;
 import dev.musicshare.store.RedisOptions;
 import dev.musicshare.store.StoreSettings;

@@ -1,5 +1,6 @@
 package dev.musicshare.history;
 
+import dev.musicshare.config.HistorySettings;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;

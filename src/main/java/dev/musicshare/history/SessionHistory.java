@@ -1,5 +1,6 @@
 package dev.musicshare.history;
 
+import dev.musicshare.config.HistorySettings;
 import dev.musicshare.metrics.ShareMetrics;
 import dev.musicshare.share.SessionObserver;
 import dev.musicshare.share.SessionStats;

@@ -1,6 +1,5 @@
-package dev.musicshare.history;
+package dev.musicshare.config;
 
-import dev.musicshare.config.DatabaseUrl;
 import java.nio.file.Path;
 import java.time.Duration;
 
