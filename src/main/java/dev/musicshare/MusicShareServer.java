@@ -2,25 +2,21 @@ package dev.musicshare;
 
 import dev.musicshare.api.HttpApi;
 import dev.musicshare.api.InFlightRequests;
+import dev.musicshare.backend.Backend;
+import dev.musicshare.backend.Backends;
 import dev.musicshare.config.Settings;
 import dev.musicshare.history.SessionHistory;
 import dev.musicshare.live.LiveEvent;
 import dev.musicshare.live.LiveHub;
 import dev.musicshare.live.LiveMaintenance;
 import dev.musicshare.live.LiveReconciler;
-import dev.musicshare.live.LocalShareEvents;
 import dev.musicshare.live.PushResources;
 import dev.musicshare.live.PushRoutes;
-import dev.musicshare.live.RedisShareEvents;
 import dev.musicshare.live.WriterThreads;
 import dev.musicshare.metrics.ShareMetrics;
 import dev.musicshare.share.ExpirySweep;
 import dev.musicshare.share.SessionStats;
-import dev.musicshare.share.ShareEvents;
 import dev.musicshare.share.ShareService;
-import dev.musicshare.store.MemoryShareStore;
-import dev.musicshare.store.RedisShareStore;
-import dev.musicshare.store.ShareStore;
 import dev.musicshare.store.StoreUnavailableException;
 import dev.musicshare.stream.OpusStreams;
 import dev.musicshare.stream.StreamRoutes;
@@ -35,8 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The composition root: opens the store, builds the domain, the live hub and the HTTP API, schedules their upkeep,
- * and shuts them down in order. The CLI and the HTTP tests both start the server through {@link #start}, so tests
+ * The composition root: opens the backend ({@link Backends}: the store, its events and the live hub), builds the
+ * domain and the HTTP API, schedules their upkeep, and shuts them down in order. The CLI and the HTTP tests both start the server through {@link #start}, so tests
  * exercise exactly the production wiring.
  */
 public final class MusicShareServer implements AutoCloseable {
@@ -54,9 +50,8 @@ public final class MusicShareServer implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
-    private ShareStore store;
-    private RedisShareEvents redisEvents;
-    private LiveHub hub = new LiveHub();
+    private Backend backend;
+    private LiveHub hub = new LiveHub(); // until the backend's is there: a failed start closes this one
     private SessionHistory history;
     private Javalin http;
 
@@ -75,12 +70,12 @@ public final class MusicShareServer implements AutoCloseable {
     }
 
     private void run(Settings settings, Clock clock) {
-        store = openStore(settings);
-        ShareEvents events = openEvents(settings);
+        backend = Backends.open(settings, metrics);
+        hub = backend.hub();
         // On the memory store a session lives and dies with this process; on Redis it outlives any one node.
         history = SessionHistory.open(settings.history(), clock, settings.redisUrl() == null, metrics);
-        ShareService shares = new ShareService(store, clock, settings.store().maxSessions(),
-                settings.requireSenderKey(), events, metrics, history.observer());
+        ShareService shares = new ShareService(backend.store(), clock, settings.store().maxSessions(),
+                settings.requireSenderKey(), backend.events(), metrics, history.observer());
         hub.reconcileWith(new LiveReconciler(shares, writers));
         PushResources pushResources = new PushResources(settings.push(), writers, metrics, history.observer());
         PushRoutes push = new PushRoutes(shares, hub, pushResources);
@@ -100,23 +95,8 @@ public final class MusicShareServer implements AutoCloseable {
         new ExpirySweep(shares).schedule(upkeep);
         shares.heldAudio().schedule(upkeep);
         new LiveMaintenance(hub, shares).schedule(upkeep, settings.push());
-        log.atInfo().addKeyValue("port", port()).addKeyValue("store", store.kind())
+        log.atInfo().addKeyValue("port", port()).addKeyValue("store", backend.kind())
                 .addKeyValue("maxSessions", settings.store().maxSessions()).log("music share listening");
-    }
-
-    /** The store the settings name: memory, or Redis (which then publishes released chunks itself). */
-    private ShareStore openStore(Settings settings) {
-        if (settings.redisUrl() == null) return new MemoryShareStore(settings.store());
-        return new RedisShareStore(settings.redisOptions().withReleasedAudioPublished(), settings.store(), metrics);
-    }
-
-    /** How session events reach push listeners: in-process, or over Redis pub/sub so every node hears them. */
-    private ShareEvents openEvents(Settings settings) {
-        if (settings.redisUrl() == null) return new LocalShareEvents(hub);
-        redisEvents = new RedisShareEvents(settings.redisUrl());
-        hub = new LiveHub(redisEvents);
-        redisEvents.deliverTo(hub);
-        return redisEvents;
     }
 
     public int port() {
@@ -154,8 +134,7 @@ public final class MusicShareServer implements AutoCloseable {
         if (http != null) http.stop();
         writers.shutdownNow();
         if (history != null) history.close(); // before the store: it reads the sessions that end with this server
-        if (redisEvents != null) redisEvents.close();
-        if (store != null) store.close();
+        if (backend != null) backend.close();
         if (http != null) log.info("music share stopped"); // a server that never listened did not stop
     }
 

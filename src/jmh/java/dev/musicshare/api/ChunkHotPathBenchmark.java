@@ -2,6 +2,8 @@ package dev.musicshare.api;
 
 import dev.musicshare.config.Settings;
 import dev.musicshare.metrics.ShareMetrics;
+import dev.musicshare.redis.RedisOptions;
+import dev.musicshare.redis.RedisShareStore;
 import dev.musicshare.share.AudioChunk;
 import dev.musicshare.share.ListenerId;
 import dev.musicshare.share.SessionId;
@@ -10,8 +12,6 @@ import dev.musicshare.share.ShareService;
 import dev.musicshare.share.Since;
 import dev.musicshare.store.BufferedChunk;
 import dev.musicshare.store.MemoryShareStore;
-import dev.musicshare.store.RedisOptions;
-import dev.musicshare.store.RedisShareStore;
 import dev.musicshare.store.ShareStore;
 import dev.musicshare.store.StoreSettings;
 import dev.musicshare.testing.RedisServer;

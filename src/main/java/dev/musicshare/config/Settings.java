@@ -1,7 +1,7 @@
 package dev.musicshare.config;
 
 import dev.musicshare.live.LiveLimits;
-import dev.musicshare.store.RedisOptions;
+import dev.musicshare.redis.RedisOptions;
 import dev.musicshare.store.StoreSettings;
 import java.nio.file.Path;
 import java.security.SecureRandom;

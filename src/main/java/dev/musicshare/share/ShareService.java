@@ -250,7 +250,6 @@ public final class ShareService {
     }
 
     private void publish(SessionId id, List<StoredChunk> released) {
-        if (store.publishesReleasedAudio()) return;
         for (StoredChunk chunk : released) events.audioReleased(id, chunk.sequenceNumber(), chunk.json());
     }
 

@@ -13,13 +13,13 @@ package dev.musicshare.store;
  *       without its clock showing it): it is placed at its arrival, and the offset is taken afresh.</li>
  * </ul>
  * Not thread-safe: the memory store's session monitor guards it. {@code resources/redis/timeline.lua} implements
- * the same rule for Redis; {@code TimelineContract} holds both to it.
+ * the same rule for Redis (with these limits); {@code TimelineContract} holds both to it.
  */
-final class SessionTimeline {
+public final class SessionTimeline {
     /** Sender clock against samples: beyond this, the sender's clock wins. */
-    static final long DRIFT_LIMIT_MICROS = 200_000;
+    public static final long DRIFT_LIMIT_MICROS = 200_000;
     /** A chunk this late for its own time starts a fresh anchor rather than being late for every listener. */
-    static final long LATE_LIMIT_MICROS = 500_000;
+    public static final long LATE_LIMIT_MICROS = 500_000;
 
     private boolean anchored;
     /** Server clock minus sender clock, microseconds. */
@@ -27,6 +27,8 @@ final class SessionTimeline {
     /** The sequence number after the newest placed chunk, and where it would start. */
     private long nextSequence;
     private long nextMicros;
+
+    SessionTimeline() {}
 
     /**
      * @param senderTimestamp the chunk's {@code timestamp}, the sender's clock in epoch millis

@@ -104,15 +104,6 @@ public interface ShareStore extends AutoCloseable {
     /** A short name for logs and health: "memory" or "redis". */
     String kind();
 
-    /**
-     * Whether the store itself tells push listeners about each chunk it releases, in the same step as the release
-     * (the Redis store publishes from its audio script, so a chunk's bytes cross the network once); then the domain
-     * must not announce released chunks again.
-     */
-    default boolean publishesReleasedAudio() {
-        return false;
-    }
-
     @Override
     void close();
 }

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The house rules on which part may use which (STYLE.md, "Layout shows the architecture"), checked on the compiled
  * main classes: the domain knows no transport or storage technology, the HTTP and push layers reach storage only
- * through the domain, only the command line wires in the load tool and the reference client, and no two packages
+ * through the domain, only the Redis package (and the backend factory choosing it) uses the Redis client, only the
+ * command line wires in the load tool and the reference client, and no two packages
  * depend on each other.
  */
 class LayeringTest {
@@ -39,11 +40,18 @@ class LayeringTest {
     @Test
     void the_http_api_and_push_layers_use_no_redis_class() {
         noClasses().that().resideInAnyPackage("dev.musicshare.api..", "dev.musicshare.live..")
-                // Until issue #16 moves it into the Redis package (under way): then this matches nothing.
-                .and().haveNameNotMatching("dev\\.musicshare\\.live\\.RedisShareEvents(\\$.*)?")
                 .should().dependOnClassesThat().resideInAnyPackage(REDIS)
                 .orShould().dependOnClassesThat().haveSimpleNameStartingWith("Redis")
                 .because("they reach storage only through the domain, whichever store is configured")
+                .check(main);
+    }
+
+    @Test
+    void only_the_redis_package_and_the_backend_factory_use_the_redis_client() {
+        noClasses().that().resideOutsideOfPackages("dev.musicshare.redis..", "dev.musicshare.backend..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.lettuce..")
+                .because("everything Redis (store, events, keys, scripts, connections) is one package, "
+                        + "and the backend factory is the one place that chooses it")
                 .check(main);
     }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.musicshare.live.LiveLimits;
-import dev.musicshare.store.RedisOptions;
+import dev.musicshare.redis.RedisOptions;
 import dev.musicshare.store.StoreSettings;
 import java.time.Duration;
 import java.util.Map;

@@ -14,20 +14,20 @@ import org.junit.jupiter.api.Test;
  * How a store releases audio to listeners: in sequence order, holes waited on for the reorder window, late chunks
  * refused, the buffer capped by count and by duration. Run against every store.
  */
-abstract class AudioReleaseContract {
-    static final String ID = "424242";
-    static final long WINDOW_MILLIS = 400;
-    static final StoreSettings SETTINGS = new StoreSettings(10, Duration.ofMinutes(15), Duration.ofSeconds(30), 6,
+public abstract class AudioReleaseContract {
+    protected static final String ID = "424242";
+    protected static final long WINDOW_MILLIS = 400;
+    protected static final StoreSettings SETTINGS = new StoreSettings(10, Duration.ofMinutes(15), Duration.ofSeconds(30), 6,
             Duration.ofSeconds(3), Duration.ofMillis(WINDOW_MILLIS), Duration.ofSeconds(1), Duration.ofMinutes(5),
             Duration.ofSeconds(15));
 
-    ShareStore store;
-    long now = 1_800_000_000_000L;
+    protected ShareStore store;
+    protected long now = 1_800_000_000_000L;
 
-    abstract ShareStore createStore(StoreSettings settings);
+    protected abstract ShareStore createStore(StoreSettings settings);
 
     /** Moves time forward (a real wait where the store keeps real time). */
-    abstract void advance(Duration duration);
+    protected abstract void advance(Duration duration);
 
     @BeforeEach
     void startSession() {
@@ -131,7 +131,7 @@ abstract class AudioReleaseContract {
         return store.appendChunk(ID, chunk(sequence, durationMillis, "x"), 8, null, now);
     }
 
-    static StoredChunk chunk(long sequence, long durationMillis, String marker) {
+    protected static StoredChunk chunk(long sequence, long durationMillis, String marker) {
         byte[] json = ("{\"marker\":\"" + marker + "\",\"sequenceNumber\":" + sequence + "}")
                 .getBytes(StandardCharsets.US_ASCII);
         return new StoredChunk(sequence, json, durationMillis * 1000);

@@ -4,12 +4,12 @@ import java.time.Duration;
 
 class MemoryAudioReleaseTest extends AudioReleaseContract {
     @Override
-    ShareStore createStore(StoreSettings settings) {
+    protected ShareStore createStore(StoreSettings settings) {
         return new MemoryShareStore(settings);
     }
 
     @Override
-    void advance(Duration duration) {
+    protected void advance(Duration duration) {
         now += duration.toMillis();
     }
 }

@@ -2,7 +2,7 @@ package dev.musicshare.store;
 
 class MemoryTimelineTest extends TimelineContract {
     @Override
-    ShareStore createStore(StoreSettings settings) {
+    protected ShareStore createStore(StoreSettings settings) {
         return new MemoryShareStore(settings);
     }
 }

@@ -20,18 +20,18 @@ import org.junit.jupiter.api.Test;
  * What every {@link ShareStore} must do: sessions, limits under concurrency, lifetimes, metadata, listeners. Short
  * lifetimes let the Redis run wait for real TTLs briefly; the memory run only moves its clock.
  */
-abstract class ShareStoreContract {
-    static final StoreSettings SETTINGS = new StoreSettings(50, Duration.ofMillis(1_500), Duration.ofMillis(600), 50,
+public abstract class ShareStoreContract {
+    protected static final StoreSettings SETTINGS = new StoreSettings(50, Duration.ofMillis(1_500), Duration.ofMillis(600), 50,
             Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMillis(800), Duration.ofMillis(900),
             Duration.ofMillis(700));
 
-    ShareStore store;
-    long now = 1_800_000_000_000L;
+    protected ShareStore store;
+    protected long now = 1_800_000_000_000L;
 
-    abstract ShareStore createStore(StoreSettings settings);
+    protected abstract ShareStore createStore(StoreSettings settings);
 
     /** Moves time forward (waiting for real where the store keeps real TTLs). */
-    abstract void advance(Duration duration);
+    protected abstract void advance(Duration duration);
 
     @BeforeEach
     void open() {
@@ -186,7 +186,7 @@ abstract class ShareStoreContract {
         assertThat(store.stop("100001", "digest-of-the-key", now).outcome()).isEqualTo(WriteOutcome.WRITTEN);
     }
 
-    static StoredChunk chunk(long sequence) {
+    protected static StoredChunk chunk(long sequence) {
         byte[] json = ("{\"sequenceNumber\":" + sequence + "}").getBytes(StandardCharsets.US_ASCII);
         return new StoredChunk(sequence, json, 1_000);
     }

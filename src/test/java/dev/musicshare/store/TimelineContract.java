@@ -13,20 +13,20 @@ import org.junit.jupiter.api.Test;
  * The session timeline ({@link SessionTimeline}) and listener names, the same on every store: presentation times
  * follow the chunks' own lengths to the microsecond and move only when the sender's clock or a stall says so.
  */
-abstract class TimelineContract {
-    static final String ID = "515151";
-    static final String KEY = "sender-key-digest";
-    static final StoreSettings SETTINGS = new StoreSettings(10, Duration.ofMinutes(15), Duration.ofSeconds(30), 50,
+public abstract class TimelineContract {
+    protected static final String ID = "515151";
+    protected static final String KEY = "sender-key-digest";
+    protected static final StoreSettings SETTINGS = new StoreSettings(10, Duration.ofMinutes(15), Duration.ofSeconds(30), 50,
             Duration.ofSeconds(5), Duration.ofMillis(400), Duration.ofSeconds(10), Duration.ofMinutes(5),
             Duration.ofSeconds(15));
     /** 4410 frames at 44.1 kHz. */
-    static final long TENTH = 100_000;
+    protected static final long TENTH = 100_000;
 
-    ShareStore store;
-    final long startMillis = 1_800_000_000_000L;
-    final long senderClock = 1_700_000_000_000L;
+    protected ShareStore store;
+    protected final long startMillis = 1_800_000_000_000L;
+    protected final long senderClock = 1_700_000_000_000L;
 
-    abstract ShareStore createStore(StoreSettings settings);
+    protected abstract ShareStore createStore(StoreSettings settings);
 
     @BeforeEach
     void startSession() {

@@ -1,8 +1,16 @@
-package dev.musicshare.store;
+package dev.musicshare.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.musicshare.metrics.ShareMetrics;
+import dev.musicshare.store.BufferedChunk;
+import dev.musicshare.store.ShareStore;
+import dev.musicshare.store.ShareStoreContract;
+import dev.musicshare.store.StartOutcome;
+import dev.musicshare.store.StoreSettings;
+import dev.musicshare.store.StoreUnavailableException;
+import dev.musicshare.store.StoredChunk;
+import dev.musicshare.store.WriteOutcome;
 import dev.musicshare.testing.RedisServer;
 import dev.musicshare.testing.SharedRedis;
 import io.lettuce.core.RedisClient;
@@ -20,12 +28,12 @@ import org.junit.jupiter.api.Test;
 
 class RedisShareStoreTest extends ShareStoreContract {
     @Override
-    ShareStore createStore(StoreSettings settings) {
+    protected ShareStore createStore(StoreSettings settings) {
         return RedisTestStores.create(settings);
     }
 
     @Override
-    void advance(Duration duration) {
+    protected void advance(Duration duration) {
         now += duration.toMillis();
         RedisTestStores.waitFor(duration);
     }
@@ -212,42 +220,35 @@ class RedisShareStoreTest extends ShareStoreContract {
         }
     }
 
-    /** Appends {@code count} 100 KB chunks from {@code first} on, each filled with its number and {@code fill}. */
     @Test
-    void the_audio_script_publishes_each_released_chunk_once_in_release_order_when_asked_to() throws Exception {
+    void the_audio_script_publishes_each_released_chunk_once_in_release_order() throws Exception {
         RedisClient client = RedisClient.create(SharedRedis.server().url());
         BlockingQueue<byte[]> heard = new LinkedBlockingQueue<>();
-        try (ShareStore publishing = new RedisShareStore(RedisTestStores.options(SharedRedis.server().url())
-                        .withReleasedAudioPublished(), SETTINGS, ShareMetrics.inMemory());
-                StatefulRedisPubSubConnection<byte[], byte[]> subscriber = client.connectPubSub(ByteArrayCodec.INSTANCE)) {
+        try (StatefulRedisPubSubConnection<byte[], byte[]> subscriber = client.connectPubSub(ByteArrayCodec.INSTANCE)) {
             subscriber.addListener(new RedisPubSubAdapter<>() {
                 @Override
                 public void message(byte[] channel, byte[] message) {
                     heard.add(message);
                 }
             });
-            subscriber.sync().subscribe(RedisShareStore.eventsChannel("900010").getBytes(StandardCharsets.UTF_8));
-            assertThat(publishing.publishesReleasedAudio()).isTrue();
-            assertThat(store.publishesReleasedAudio()).as("a store built without the option").isFalse();
+            subscriber.sync().subscribe(EventCodec.channel("900010").getBytes(StandardCharsets.UTF_8));
 
-            publishing.start("900010", null, now);
-            // The store without the option releases 0 and publishes nothing.
-            assertThat(store.appendChunk("900010", chunk(0), 8, null, now).released()).hasSize(1);
-            publishing.appendChunk("900010", chunk(2), 8, null, now); // held: 1 is missing
-            publishing.appendChunk("900010", chunk(1), 8, null, now); // releases 1 and 2
-            publishing.appendChunk("900010", chunk(4), 8, null, now); // held until the reorder window passes
-            assertThat(publishing.releaseDue("900010", now + SETTINGS.reorderWindow().toMillis()).chunks())
+            store.start("900010", null, now);
+            store.appendChunk("900010", chunk(0), 8, null, now); // released at once
+            store.appendChunk("900010", chunk(2), 8, null, now); // held: 1 is missing
+            store.appendChunk("900010", chunk(1), 8, null, now); // releases 1 and 2
+            store.appendChunk("900010", chunk(4), 8, null, now); // held until the reorder window passes
+            assertThat(store.releaseDue("900010", now + SETTINGS.reorderWindow().toMillis()).chunks())
                     .extracting(StoredChunk::sequenceNumber).containsExactly(4L);
 
             List<String> messages = new java.util.ArrayList<>();
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < 4; i++) {
                 byte[] message = heard.poll(5, TimeUnit.SECONDS);
                 assertThat(message).as("message " + i).isNotNull();
+                assertThat(EventCodec.decode(message).sequenceNumber()).isEqualTo(List.of(0L, 1L, 2L, 4L).get(i));
                 messages.add(new String(message, StandardCharsets.US_ASCII));
             }
-            assertThat(messages).containsExactly(new String(chunk(1).json(), StandardCharsets.US_ASCII),
-                    new String(chunk(2).json(), StandardCharsets.US_ASCII),
-                    new String(chunk(4).json(), StandardCharsets.US_ASCII));
+            assertThat(messages).containsExactly(text(chunk(0)), text(chunk(1)), text(chunk(2)), text(chunk(4)));
             assertThat(heard.poll(200, TimeUnit.MILLISECONDS)).as("no chunk published twice").isNull();
         } finally {
             client.shutdown();
@@ -306,6 +307,7 @@ class RedisShareStoreTest extends ShareStoreContract {
                 (long) Double.parseDouble(redis.sendBulk("ZSCORE sessions:live " + id))).isEqualTo(expected));
     }
 
+    /** Appends {@code count} 100 KB chunks from {@code first} on, each filled with {@code fill}. */
     private List<String> appendLargeChunks(ShareStore node, String id, int first, int count, char fill) {
         List<String> written = new java.util.ArrayList<>();
         for (int sequence = first; sequence < first + count; sequence++) {

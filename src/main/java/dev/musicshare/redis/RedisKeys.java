@@ -1,6 +1,5 @@
-package dev.musicshare.store;
+package dev.musicshare.redis;
 
-import io.lettuce.core.RedisURI;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -55,10 +54,5 @@ record RedisKeys(String id) {
 
     static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Host, port and database, never credentials: for logs and errors. */
-    static String describe(RedisURI uri) {
-        return uri.getHost() + ":" + uri.getPort() + "/" + uri.getDatabase();
     }
 }

@@ -1,4 +1,4 @@
-package dev.musicshare.store;
+package dev.musicshare.redis;
 
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;

@@ -1,7 +1,9 @@
-package dev.musicshare.store;
+package dev.musicshare.redis;
 
 import dev.musicshare.config.Settings;
 import dev.musicshare.metrics.ShareMetrics;
+import dev.musicshare.store.ShareStore;
+import dev.musicshare.store.StoreSettings;
 import dev.musicshare.testing.SharedRedis;
 import java.time.Duration;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.musicshare.store;
+package dev.musicshare.redis;
 
 import java.util.HashMap;
 import java.util.Iterator;

@@ -1,4 +1,4 @@
-package dev.musicshare.store;
+package dev.musicshare.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.musicshare.store;
+package dev.musicshare.redis;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;

@@ -1,13 +1,26 @@
-package dev.musicshare.store;
+package dev.musicshare.redis;
 
 import dev.musicshare.metrics.ShareMetrics;
-import dev.musicshare.store.RedisScripts.Script;
-import io.lettuce.core.ClientOptions;
+import dev.musicshare.redis.RedisScripts.Script;
+import dev.musicshare.store.AppendResult;
+import dev.musicshare.store.BufferedChunk;
+import dev.musicshare.store.CatchUpRead;
+import dev.musicshare.store.MetadataRead;
+import dev.musicshare.store.Released;
+import dev.musicshare.store.SessionRecord;
+import dev.musicshare.store.SessionTimeline;
+import dev.musicshare.store.ShareStore;
+import dev.musicshare.store.StartOutcome;
+import dev.musicshare.store.StopResult;
+import dev.musicshare.store.StoreFullException;
+import dev.musicshare.store.StoreSettings;
+import dev.musicshare.store.StoreUnavailableException;
+import dev.musicshare.store.StoredChunk;
+import dev.musicshare.store.TimelinePlacement;
+import dev.musicshare.store.WriteOutcome;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.ZAddArgs;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,7 +79,6 @@ public final class RedisShareStore implements ShareStore {
      */
     private final ConcurrentHashMap<String, Cover> coversRead = new ConcurrentHashMap<>();
     private final ChunkCache chunkCache;
-    private final boolean publishReleasedAudio;
     /** When this node last moved each session's registry deadline. */
     private final ConcurrentHashMap<String, Long> registryRefreshed = new ConcurrentHashMap<>();
 
@@ -78,25 +90,17 @@ public final class RedisShareStore implements ShareStore {
         this.metrics = metrics;
         this.timeout = options.timeout();
         this.chunkCache = new ChunkCache(options.chunkCacheBytes());
-        this.publishReleasedAudio = options.publishReleasedAudio();
         metrics.gauge("musicshare.store.chunk.cache.bytes", "Chunk JSON this node holds to spare Redis re-sending it",
                 chunkCache::bytes);
-        RedisURI uri = RedisURI.create(options.url());
-        uri.setTimeout(timeout);
-        client = RedisClient.create(uri);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(timeout))
-                .build());
+        client = RedisConnector.forCommands(options);
         try {
             connections = new RedisConnections(client, options.connections());
         } catch (RedisException e) {
             client.shutdown();
-            throw new StoreUnavailableException("Redis at " + RedisKeys.describe(uri) + " is unreachable", e);
+            throw new StoreUnavailableException("Redis at " + RedisConnector.describe(options) + " is unreachable", e);
         }
         scripts = new RedisScripts(connections::next);
-        log.atInfo().addKeyValue("redis", RedisKeys.describe(uri)).addKeyValue("connections", options.connections())
+        log.atInfo().addKeyValue("redis", RedisConnector.describe(options)).addKeyValue("connections", options.connections())
                 .log("connected to Redis");
     }
 
@@ -189,7 +193,7 @@ public final class RedisShareStore implements ShareStore {
     public AppendResult appendChunk(String id, StoredChunk chunk, long decodedBytes, String senderKeyHash, long now) {
         RedisKeys keys = new RedisKeys(id);
         byte[][] args = args("append", now, settings.reorderWindow().toMillis(), settings.audioTtl().toMillis(),
-                releasedAudioChannel(keys), chunk.sequenceNumber(), chunk.json(), chunk.durationMicros(), decodedBytes,
+                EventCodec.channel(id), chunk.sequenceNumber(), chunk.json(), chunk.durationMicros(), decodedBytes,
                 settings.audioBufferChunks(), settings.audioBufferDuration().toNanos() / 1000,
                 settings.sessionTimeout().toMillis(), orEmpty(senderKeyHash));
         List<Object> reply = await("audio", scripts.run(Script.AUDIO, ScriptOutputType.MULTI, keys.audioKeys(), args));
@@ -209,7 +213,7 @@ public final class RedisShareStore implements ShareStore {
         RedisKeys keys = new RedisKeys(id);
         List<Object> reply = await("audio", scripts.run(Script.AUDIO, ScriptOutputType.MULTI, keys.audioKeys(),
                 args("release", now, settings.reorderWindow().toMillis(), settings.audioTtl().toMillis(),
-                        releasedAudioChannel(keys))));
+                        EventCodec.channel(id))));
         return released(id, reply, null);
     }
 
@@ -469,20 +473,6 @@ public final class RedisShareStore implements ShareStore {
             }
         }
         return new Released(chunks, (Long) reply.get(2));
-    }
-
-    @Override
-    public boolean publishesReleasedAudio() {
-        return publishReleasedAudio;
-    }
-
-    /** The pub/sub channel of a session's push events; {@code RedisShareEvents} subscribes to it. */
-    public static String eventsChannel(String sessionId) {
-        return new RedisKeys(sessionId).events();
-    }
-
-    private String releasedAudioChannel(RedisKeys keys) {
-        return publishReleasedAudio ? keys.events() : "";
     }
 
     /** Forgets what this node holds of a session that ended or is gone. */

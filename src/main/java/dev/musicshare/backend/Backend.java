@@ -1,0 +1,41 @@
+package dev.musicshare.backend;
+
+import dev.musicshare.live.LiveHub;
+import dev.musicshare.live.SessionWatcher;
+import dev.musicshare.share.ShareEvents;
+import dev.musicshare.store.ShareStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where a server keeps its sessions and how their events reach push listeners, opened together by
+ * {@link Backends#open}: the store, the events the domain announces, what makes a session's events reach this node
+ * while it has listeners ({@code watcher}), and the node's hub those events are delivered to.
+ *
+ * @param store     sessions, metadata, audio and presence
+ * @param events    where the domain announces changes (in-process, or Redis pub/sub across nodes)
+ * @param watcher   subscribes this node to a session's events while it has listeners for it
+ * @param hub       this node's push connections, fed by {@code events}
+ * @param eventFeed what carries the events between nodes, closed before the store (nothing in one process)
+ */
+public record Backend(ShareStore store, ShareEvents events, SessionWatcher watcher, LiveHub hub,
+        AutoCloseable eventFeed) implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Backend.class);
+
+    /** "memory" or "redis", for logs and health. */
+    public String kind() {
+        return store.kind();
+    }
+
+    /** Closes the event feed, then the store; a failure of the first does not keep the second open. */
+    @Override
+    public void close() {
+        try {
+            eventFeed.close();
+        } catch (Exception e) {
+            log.warn("live events not closed cleanly: {}", e.getMessage());
+        } finally {
+            store.close();
+        }
+    }
+}

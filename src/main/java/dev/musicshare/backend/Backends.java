@@ -1,0 +1,41 @@
+package dev.musicshare.backend;
+
+import dev.musicshare.config.Settings;
+import dev.musicshare.live.LiveHub;
+import dev.musicshare.live.LocalShareEvents;
+import dev.musicshare.live.SessionWatcher;
+import dev.musicshare.metrics.ShareMetrics;
+import dev.musicshare.redis.RedisShareEvents;
+import dev.musicshare.redis.RedisShareStore;
+import dev.musicshare.store.MemoryShareStore;
+import dev.musicshare.store.StoreUnavailableException;
+
+/**
+ * Opens the backend the settings name: with no {@code REDIS_URL}, sessions in this process's memory and events
+ * handed straight to its hub (one node); with one, sessions in Redis and events over Redis pub/sub, so any number of
+ * nodes serve them. The only place that chooses between the two.
+ */
+public final class Backends {
+    private Backends() {}
+
+    /**
+     * @throws StoreUnavailableException when Redis is configured but unreachable (a configuration error at start-up)
+     */
+    public static Backend open(Settings settings, ShareMetrics metrics) {
+        if (settings.redisUrl() == null) {
+            LiveHub hub = new LiveHub();
+            return new Backend(new MemoryShareStore(settings.store()), new LocalShareEvents(hub),
+                    SessionWatcher.IN_PROCESS, hub, () -> { });
+        }
+        RedisShareStore store = new RedisShareStore(settings.redisOptions(), settings.store(), metrics);
+        try {
+            RedisShareEvents events = new RedisShareEvents(settings.redisOptions());
+            LiveHub hub = new LiveHub(events);
+            events.deliverTo(hub);
+            return new Backend(store, events, events, hub, events);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+}

@@ -1,8 +1,0 @@
-package dev.musicshare.store;
-
-class RedisTimelineTest extends TimelineContract {
-    @Override
-    ShareStore createStore(StoreSettings settings) {
-        return RedisTestStores.create(settings);
-    }
-}
