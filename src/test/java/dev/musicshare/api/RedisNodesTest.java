@@ -11,11 +11,6 @@ import dev.musicshare.testing.ApiClient.Reply;
 import dev.musicshare.testing.PushEvent;
 import dev.musicshare.testing.RedisServer;
 import dev.musicshare.testing.SseTestClient;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,29 +83,6 @@ class RedisNodesTest {
 
             a.postEmpty("/api/share/555555/stop");
             assertThat(pushOnB.next().name()).isEqualTo("ended");
-        }
-    }
-
-    @Test
-    void audio_events_framed_by_the_previous_version_still_reach_push_listeners() {
-        a.postJson("/api/share/start", "{\"sessionId\":\"666666\"}");
-        try (SseTestClient push = SseTestClient.open(nodeB.port(), "/api/share/666666/events",
-                "Authorization", "Bearer " + TOKEN)) {
-            // Before chunks were published by the audio script, a node framed them: 'A', 8-byte sequence, JSON.
-            byte[] json = "{\"data\":\"AAAA\",\"sampleRate\":44100,\"channels\":2,\"timestamp\":1,\"sequenceNumber\":7}"
-                    .getBytes(StandardCharsets.US_ASCII);
-            byte[] framed = ByteBuffer.allocate(1 + Long.BYTES + json.length).put((byte) 'A').putLong(7).put(json)
-                    .array();
-            RedisClient client = RedisClient.create(redis.url());
-            try (StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE)) {
-                assertThat(connection.sync().publish("session:{666666}:events".getBytes(StandardCharsets.UTF_8),
-                        framed)).as("subscribers: node B, where the listener is").isEqualTo(1);
-            } finally {
-                client.shutdown();
-            }
-            PushEvent event = push.next(1, "audio").get(0);
-            assertThat(event.sequenceNumber()).isEqualTo(7);
-            assertThat(event.data().get("data").asText()).isEqualTo("AAAA");
         }
     }
 
