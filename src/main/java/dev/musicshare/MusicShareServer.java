@@ -81,7 +81,7 @@ public final class MusicShareServer implements AutoCloseable {
         PushRoutes push = new PushRoutes(shares, hub, pushResources);
         OpusStreams opus = new OpusStreams(shares, hub, pushResources, settings.opus());
         http = HttpApi.create(shares, settings, clock, push, new StreamRoutes(shares, opus), inFlight, metrics,
-                history.queries()).start();
+                history.queries(), backend.rateLimits()).start();
         history.start(shares::liveSessionStats);
         metrics.gauge("musicshare.opus.listeners", "Listeners receiving Opus (stream.ogg, codec=opus) on this node",
                 opus::listenerCount);

@@ -2,6 +2,7 @@ package dev.musicshare.api;
 
 import dev.musicshare.config.Settings;
 import dev.musicshare.history.HistoryQueries;
+import dev.musicshare.limits.BucketStore;
 import dev.musicshare.live.PushRoutes;
 import dev.musicshare.metrics.ShareMetrics;
 import dev.musicshare.share.ListenerTokens;
@@ -18,12 +19,14 @@ import java.time.Clock;
 public final class HttpApi {
     private HttpApi() {}
 
+    /** @param buckets where the rate limits' buckets live (shared by all nodes on Redis) */
     public static Javalin create(ShareService shares, Settings settings, Clock clock, PushRoutes push,
-            StreamRoutes stream, InFlightRequests inFlight, ShareMetrics metrics, HistoryQueries history) {
+            StreamRoutes stream, InFlightRequests inFlight, ShareMetrics metrics, HistoryQueries history,
+            BucketStore buckets) {
         ListenerTokens listenerTokens = new ListenerTokens(settings.bearerToken());
         Access access = new Access(new BearerAuth(settings.bearerToken()), listenerTokens, shares,
                 settings.basePath());
-        RateLimits limits = new RateLimits(settings.rateLimits(), metrics);
+        RateLimits limits = new RateLimits(settings.rateLimits(), buckets, metrics);
         int largestBody = Math.max(settings.maxAudioBodyBytes(), settings.maxMetadataBodyBytes());
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;

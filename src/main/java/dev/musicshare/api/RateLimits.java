@@ -1,8 +1,9 @@
 package dev.musicshare.api;
 
 import dev.musicshare.config.RateLimitSettings;
+import dev.musicshare.limits.BucketStore;
+import dev.musicshare.limits.KeyedBuckets;
 import dev.musicshare.metrics.ShareMetrics;
-import io.github.bucket4j.ConsumptionProbe;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.time.Duration;
@@ -10,8 +11,9 @@ import java.time.Duration;
 /**
  * Throttles what a real client never does: many session starts from one address, walking the 6-digit id space
  * (lookups of sessions that do not exist), and sender requests far beyond real-time pace. The defaults leave a
- * real sender (10–50 chunks/s plus metadata) and pollers (4–10 polls/s) untouched. Limits are per node; behind a
- * load balancer each node grants its own budget.
+ * real sender (10–50 chunks/s plus metadata) and pollers (4–10 polls/s) untouched. Where the buckets live is the
+ * {@link BucketStore}'s: on Redis all nodes share them, so the limits hold in total behind a load balancer; on the
+ * memory store (one node) they are the node's own.
  */
 final class RateLimits {
     private final KeyedBuckets starts;
@@ -20,16 +22,18 @@ final class RateLimits {
     private final ShareMetrics metrics;
 
     /** Each figure 0 disables its limit. */
-    RateLimits(RateLimitSettings settings, ShareMetrics metrics) {
+    RateLimits(RateLimitSettings settings, BucketStore store, ShareMetrics metrics) {
         this.metrics = metrics;
         int startsPerMinute = settings.startsPerMinute();
         int missesPerMinute = settings.missesPerMinute();
         int senderRequestsPerSecond = settings.senderRequestsPerSecond();
-        starts = startsPerMinute == 0 ? null : new KeyedBuckets(startsPerMinute, startsPerMinute, Duration.ofMinutes(1));
-        misses = missesPerMinute == 0 ? null : new KeyedBuckets(missesPerMinute, missesPerMinute, Duration.ofMinutes(1));
+        starts = startsPerMinute == 0 ? null
+                : store.buckets("starts", startsPerMinute, startsPerMinute, Duration.ofMinutes(1));
+        misses = missesPerMinute == 0 ? null
+                : store.buckets("misses", missesPerMinute, missesPerMinute, Duration.ofMinutes(1));
         // Twice the rate as burst: the desktop app fires several requests at once after a stall.
         senderRequests = senderRequestsPerSecond == 0 ? null
-                : new KeyedBuckets(2L * senderRequestsPerSecond, senderRequestsPerSecond, Duration.ofSeconds(1));
+                : store.buckets("sender", 2L * senderRequestsPerSecond, senderRequestsPerSecond, Duration.ofSeconds(1));
     }
 
     /** Before every /api/share request (after auth). */
@@ -40,7 +44,7 @@ final class RateLimits {
             if (ctx.method() == HandlerType.POST && starts != null) take(starts, ctx.ip(), ctx, "session starts");
             return;
         }
-        if (misses != null && misses.bucket(ctx.ip()).getAvailableTokens() < 1) {
+        if (misses != null && misses.isEmpty(ctx.ip())) {
             take(misses, ctx.ip(), ctx, "lookups of unknown sessions");
         }
         if (parts.length == 5 && ctx.method() == HandlerType.POST && senderRequests != null) {
@@ -50,14 +54,14 @@ final class RateLimits {
 
     /** A lookup found no session: counts against the client's allowance of misses. */
     void recordMiss(Context ctx) {
-        if (misses != null) misses.bucket(ctx.ip()).tryConsume(1);
+        if (misses != null) misses.spend(ctx.ip());
     }
 
     private void take(KeyedBuckets buckets, String key, Context ctx, String what) {
-        ConsumptionProbe probe = buckets.bucket(key).tryConsumeAndReturnRemaining(1);
-        if (probe.isConsumed()) return;
+        long nanosToWait = buckets.take(key);
+        if (nanosToWait == 0) return;
         metrics.rateLimited(what);
-        long seconds = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
+        long seconds = Math.max(1, (nanosToWait + 999_999_999L) / 1_000_000_000L);
         ctx.header("Retry-After", Long.toString(seconds));
         throw new ApiException(429, "RATE_LIMITED", "Too many " + what + "; retry in " + seconds + " s");
     }

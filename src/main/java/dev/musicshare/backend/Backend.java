@@ -1,5 +1,6 @@
 package dev.musicshare.backend;
 
+import dev.musicshare.limits.BucketStore;
 import dev.musicshare.live.LiveHub;
 import dev.musicshare.live.SessionWatcher;
 import dev.musicshare.share.ShareEvents;
@@ -17,9 +18,10 @@ import org.slf4j.LoggerFactory;
  * @param watcher   subscribes this node to a session's events while it has listeners for it
  * @param hub       this node's push connections, fed by {@code events}
  * @param eventFeed what carries the events between nodes, closed before the store (nothing in one process)
+ * @param rateLimits where the rate limits' buckets live: the node's own, or in Redis shared by every node
  */
 public record Backend(ShareStore store, ShareEvents events, SessionWatcher watcher, LiveHub hub,
-        AutoCloseable eventFeed) implements AutoCloseable {
+        AutoCloseable eventFeed, BucketStore rateLimits) implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Backend.class);
 
     /** "memory" or "redis", for logs and health. */
@@ -27,7 +29,7 @@ public record Backend(ShareStore store, ShareEvents events, SessionWatcher watch
         return store.kind();
     }
 
-    /** Closes the event feed, then the store; a failure of the first does not keep the second open. */
+    /** Closes the event feed, the rate limits, then the store; a failure of one does not keep the next open. */
     @Override
     public void close() {
         try {
@@ -35,7 +37,11 @@ public record Backend(ShareStore store, ShareEvents events, SessionWatcher watch
         } catch (Exception e) {
             log.warn("live events not closed cleanly: {}", e.getMessage());
         } finally {
-            store.close();
+            try {
+                rateLimits.close();
+            } finally {
+                store.close();
+            }
         }
     }
 }

@@ -1,10 +1,13 @@
 package dev.musicshare.backend;
 
+import dev.musicshare.config.RedisUrl;
 import dev.musicshare.config.Settings;
+import dev.musicshare.limits.BucketStore;
 import dev.musicshare.live.LiveHub;
 import dev.musicshare.live.LocalShareEvents;
 import dev.musicshare.live.SessionWatcher;
 import dev.musicshare.metrics.ShareMetrics;
+import dev.musicshare.redis.RedisRateLimits;
 import dev.musicshare.redis.RedisShareEvents;
 import dev.musicshare.redis.RedisShareStore;
 import dev.musicshare.store.MemoryShareStore;
@@ -12,8 +15,9 @@ import dev.musicshare.store.StoreUnavailableException;
 
 /**
  * Opens the backend the settings name: with no {@code REDIS_URL}, sessions in this process's memory and events
- * handed straight to its hub (one node); with one, sessions in Redis and events over Redis pub/sub, so any number of
- * nodes serve them. The only place that chooses between the two.
+ * handed straight to its hub (one node) and the node's own rate-limit buckets; with one, sessions, rate-limit buckets
+ * in Redis and events over Redis pub/sub, so any number of nodes serve them. The only place that chooses between
+ * the two.
  */
 public final class Backends {
     private Backends() {}
@@ -25,15 +29,18 @@ public final class Backends {
         if (settings.redisUrl() == null) {
             LiveHub hub = new LiveHub();
             return new Backend(new MemoryShareStore(settings.store()), new LocalShareEvents(hub),
-                    SessionWatcher.IN_PROCESS, hub, () -> { });
+                    SessionWatcher.IN_PROCESS, hub, () -> { }, BucketStore.perNode());
         }
         RedisShareStore store = new RedisShareStore(settings.redisOptions(), settings.store(), metrics);
+        BucketStore rateLimits = null;
         try {
+            rateLimits = RedisRateLimits.open(RedisUrl.parse(settings.redisUrl()), settings.redisTimeout());
             RedisShareEvents events = new RedisShareEvents(settings.redisOptions());
             LiveHub hub = new LiveHub(events);
             events.deliverTo(hub);
-            return new Backend(store, events, events, hub, events);
+            return new Backend(store, events, events, hub, events, rateLimits);
         } catch (RuntimeException e) {
+            if (rateLimits != null) rateLimits.close();
             store.close();
             throw e;
         }

@@ -10,9 +10,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The default limits stop walking and start floods, and never touch a real sender or its listeners. */
+/**
+ * The default limits stop walking and start floods, and never touch a real sender or its listeners: on the memory
+ * store with the node's own buckets, on Redis with buckets in Redis ({@link SharedRateLimitTest} has several nodes).
+ */
 @ParameterizedClass(name = "{0} store")
-@ValueSource(strings = "memory")
+@ValueSource(strings = {"memory", "redis"})
 class RateLimitApiTest extends ApiTestBase {
 
     @Test

@@ -1,0 +1,95 @@
+package dev.musicshare.redis;
+
+import dev.musicshare.config.RedisUrl;
+import dev.musicshare.limits.BucketStore;
+import dev.musicshare.limits.SharedBucketStore;
+import dev.musicshare.store.StoreUnavailableException;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Rate-limit buckets in Redis (Bucket4j's Lettuce proxies, compare-and-swap on one key per bucket), on any of the
+ * three shapes of {@code REDIS_URL}. Each bucket is one key, so on a cluster the buckets spread over the slots like
+ * any key; a key expires once its bucket would be full again, so idle clients leave nothing behind.
+ */
+public final class RedisRateLimits {
+    /** Kept past the refill time, so a bucket is not dropped while a client that paused briefly comes back. */
+    private static final Duration KEEP_AFTER_REFILL = Duration.ofSeconds(10);
+
+    private RedisRateLimits() {}
+
+    /**
+     * Opens one connection for the limits (commands are a few bytes; they need no more) and returns the store.
+     *
+     * @param timeout how long one limit check may wait for Redis before the request is let through
+     * @throws StoreUnavailableException when Redis cannot be reached now
+     */
+    public static BucketStore open(RedisUrl url, Duration timeout) {
+        List<RedisURI> uris = RedisUris.of(url, timeout);
+        try {
+            if (url.kind() == RedisUrl.Kind.CLUSTER) return cluster(uris, timeout, url);
+            return single(uris.get(0), timeout, url);
+        } catch (RedisException e) {
+            throw new StoreUnavailableException("Redis at " + url.describe() + " is unreachable for rate limits", e);
+        }
+    }
+
+    private static BucketStore single(RedisURI uri, Duration timeout, RedisUrl url) {
+        RedisClient client = RedisClient.create(uri);
+        client.setOptions(ClientOptions.builder().autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(timeout)).build());
+        try {
+            StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
+            ProxyManager<byte[]> proxies = Bucket4jLettuce.casBasedBuilder(connection.async())
+                    .expirationAfterWrite(expiry()).requestTimeout(timeout).build();
+            return new SharedBucketStore(proxies, "Redis at " + url.describe(), () -> {
+                connection.close();
+                client.shutdown();
+            });
+        } catch (RuntimeException e) {
+            client.shutdown();
+            throw e;
+        }
+    }
+
+    private static BucketStore cluster(List<RedisURI> seeds, Duration timeout, RedisUrl url) {
+        RedisClusterClient client = RedisClusterClient.create(seeds);
+        client.setOptions(ClusterClientOptions.builder().autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(timeout))
+                .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                        .enableAllAdaptiveRefreshTriggers().enablePeriodicRefresh(Duration.ofSeconds(30)).build())
+                .build());
+        try {
+            StatefulRedisClusterConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
+            ProxyManager<byte[]> proxies = Bucket4jLettuce.casBasedBuilder(connection.async())
+                    .expirationAfterWrite(expiry()).requestTimeout(timeout).build();
+            return new SharedBucketStore(proxies, "Redis at " + url.describe(), () -> {
+                connection.close();
+                client.shutdown();
+            });
+        } catch (RuntimeException e) {
+            client.shutdown();
+            throw e;
+        }
+    }
+
+    private static ExpirationAfterWriteStrategy expiry() {
+        return ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(KEEP_AFTER_REFILL);
+    }
+}
