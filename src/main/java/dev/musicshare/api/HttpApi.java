@@ -26,7 +26,7 @@ public final class HttpApi {
         ListenerTokens listenerTokens = new ListenerTokens(settings.bearerToken());
         Access access = new Access(new BearerAuth(settings.bearerToken()), listenerTokens, shares,
                 settings.basePath());
-        RateLimits limits = new RateLimits(settings.rateLimits(), buckets, metrics);
+        RateLimits limits = new RateLimits(settings.rateLimits(), buckets, clock, metrics);
         int largestBody = Math.max(settings.maxAudioBodyBytes(), settings.maxMetadataBodyBytes());
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;

@@ -6,6 +6,7 @@ import dev.musicshare.limits.KeyedBuckets;
 import dev.musicshare.metrics.ShareMetrics;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -22,18 +23,18 @@ final class RateLimits {
     private final ShareMetrics metrics;
 
     /** Each figure 0 disables its limit. */
-    RateLimits(RateLimitSettings settings, BucketStore store, ShareMetrics metrics) {
+    RateLimits(RateLimitSettings settings, BucketStore store, Clock clock, ShareMetrics metrics) {
         this.metrics = metrics;
         int startsPerMinute = settings.startsPerMinute();
         int missesPerMinute = settings.missesPerMinute();
         int senderRequestsPerSecond = settings.senderRequestsPerSecond();
         starts = startsPerMinute == 0 ? null
-                : store.buckets("starts", startsPerMinute, startsPerMinute, Duration.ofMinutes(1));
+                : store.buckets("starts", startsPerMinute, startsPerMinute, Duration.ofMinutes(1), clock);
         misses = missesPerMinute == 0 ? null
-                : store.buckets("misses", missesPerMinute, missesPerMinute, Duration.ofMinutes(1));
+                : store.buckets("misses", missesPerMinute, missesPerMinute, Duration.ofMinutes(1), clock);
         // Twice the rate as burst: the desktop app fires several requests at once after a stall.
         senderRequests = senderRequestsPerSecond == 0 ? null
-                : store.buckets("sender", 2L * senderRequestsPerSecond, senderRequestsPerSecond, Duration.ofSeconds(1));
+                : store.buckets("sender", 2L * senderRequestsPerSecond, senderRequestsPerSecond, Duration.ofSeconds(1), clock);
     }
 
     /** Before every /api/share request (after auth). */

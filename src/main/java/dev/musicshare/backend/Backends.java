@@ -1,6 +1,5 @@
 package dev.musicshare.backend;
 
-import dev.musicshare.config.RedisUrl;
 import dev.musicshare.config.Settings;
 import dev.musicshare.limits.BucketStore;
 import dev.musicshare.live.LiveHub;
@@ -10,6 +9,7 @@ import dev.musicshare.metrics.ShareMetrics;
 import dev.musicshare.redis.RedisRateLimits;
 import dev.musicshare.redis.RedisShareEvents;
 import dev.musicshare.redis.RedisShareStore;
+import dev.musicshare.redis.RedisUrl;
 import dev.musicshare.store.MemoryShareStore;
 import dev.musicshare.store.StoreUnavailableException;
 

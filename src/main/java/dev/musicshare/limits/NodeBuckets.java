@@ -3,6 +3,8 @@ package dev.musicshare.limits;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -15,10 +17,12 @@ final class NodeBuckets implements KeyedBuckets {
     private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
     private final long capacity;
     private final Bandwidth bandwidth;
+    private final TimeMeter time;
 
-    NodeBuckets(String name, long capacity, long refill, Duration period) {
+    NodeBuckets(String name, long capacity, long refill, Duration period, Clock clock) {
         this.capacity = capacity;
         this.bandwidth = Bandwidth.builder().capacity(capacity).refillGreedy(refill, period).build();
+        this.time = ClockTime.of(clock);
     }
 
     @Override
@@ -41,6 +45,6 @@ final class NodeBuckets implements KeyedBuckets {
         Bucket bucket = buckets.get(key);
         if (bucket != null) return bucket;
         if (buckets.size() >= MAX_KEYS) buckets.values().removeIf(idle -> idle.getAvailableTokens() >= capacity);
-        return buckets.computeIfAbsent(key, k -> Bucket.builder().addLimit(bandwidth).build());
+        return buckets.computeIfAbsent(key, k -> Bucket.builder().withCustomTimePrecision(time).addLimit(bandwidth).build());
     }
 }

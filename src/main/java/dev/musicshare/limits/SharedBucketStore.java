@@ -3,12 +3,15 @@ package dev.musicshare.limits;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,22 +26,24 @@ public final class SharedBucketStore implements BucketStore {
     /** Bound on the node-local memory of which keys this node spent from (see {@link KeyedBuckets#isEmpty}). */
     private static final int MAX_REMEMBERED_KEYS = 50_000;
 
-    private final ProxyManager<byte[]> proxies;
+    private final Function<TimeMeter, ProxyManager<byte[]>> proxies;
     private final String where;
     private final AutoCloseable connection;
     private final LongSupplier nanoTime;
     private final AtomicBoolean failing = new AtomicBoolean();
 
     /**
-     * @param proxies    Bucket4j's proxies over the shared store
+     * @param proxies    Bucket4j's proxies over the shared store, refilling by the given time
      * @param where      the store, as an operator reads it in a log line ("Redis")
      * @param connection closed with this store
      */
-    public SharedBucketStore(ProxyManager<byte[]> proxies, String where, AutoCloseable connection) {
+    public SharedBucketStore(Function<TimeMeter, ProxyManager<byte[]>> proxies, String where,
+            AutoCloseable connection) {
         this(proxies, where, connection, System::nanoTime);
     }
 
-    SharedBucketStore(ProxyManager<byte[]> proxies, String where, AutoCloseable connection, LongSupplier nanoTime) {
+    SharedBucketStore(Function<TimeMeter, ProxyManager<byte[]>> proxies, String where, AutoCloseable connection,
+            LongSupplier nanoTime) {
         this.proxies = proxies;
         this.where = where;
         this.connection = connection;
@@ -46,13 +51,13 @@ public final class SharedBucketStore implements BucketStore {
     }
 
     @Override
-    public KeyedBuckets buckets(String name, long capacity, long refill, Duration period) {
+    public KeyedBuckets buckets(String name, long capacity, long refill, Duration period, Clock clock) {
         BucketConfiguration configuration = BucketConfiguration.builder()
                 .addLimit(Bandwidth.builder().capacity(capacity).refillGreedy(refill, period).build()).build();
         // An empty bucket is full again after capacity/refill periods: a key spent from longer ago than that
         // cannot be empty, so this node need not ask.
         long refillNanos = (long) Math.ceil((double) capacity / refill * period.toNanos());
-        return new Shared("ratelimit:" + name + ":", configuration, refillNanos);
+        return new Shared(proxies.apply(ClockTime.of(clock)), "ratelimit:" + name + ":", configuration, refillNanos);
     }
 
     @Override
@@ -65,12 +70,14 @@ public final class SharedBucketStore implements BucketStore {
     }
 
     private final class Shared implements KeyedBuckets {
+        private final ProxyManager<byte[]> bucketProxies;
         private final String prefix;
         private final BucketConfiguration configuration;
         private final long refillNanos;
         private final ConcurrentHashMap<String, Long> spentAt = new ConcurrentHashMap<>();
 
-        Shared(String prefix, BucketConfiguration configuration, long refillNanos) {
+        Shared(ProxyManager<byte[]> bucketProxies, String prefix, BucketConfiguration configuration, long refillNanos) {
+            this.bucketProxies = bucketProxies;
             this.prefix = prefix;
             this.configuration = configuration;
             this.refillNanos = refillNanos;
@@ -116,7 +123,7 @@ public final class SharedBucketStore implements BucketStore {
         }
 
         private BucketProxy bucket(String key) {
-            return proxies.builder().build((prefix + key).getBytes(StandardCharsets.UTF_8), configuration);
+            return bucketProxies.builder().build((prefix + key).getBytes(StandardCharsets.UTF_8), configuration);
         }
     }
 

@@ -1,9 +1,9 @@
 package dev.musicshare.redis;
 
-import dev.musicshare.config.RedisUrl;
 import dev.musicshare.limits.BucketStore;
 import dev.musicshare.limits.SharedBucketStore;
 import dev.musicshare.store.StoreUnavailableException;
+import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
@@ -20,6 +20,7 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Rate-limit buckets in Redis (Bucket4j's Lettuce proxies, compare-and-swap on one key per bucket), on any of the
@@ -55,8 +56,9 @@ public final class RedisRateLimits {
                 .timeoutOptions(TimeoutOptions.enabled(timeout)).build());
         try {
             StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
-            ProxyManager<byte[]> proxies = Bucket4jLettuce.casBasedBuilder(connection.async())
-                    .expirationAfterWrite(expiry()).requestTimeout(timeout).build();
+            Function<TimeMeter, ProxyManager<byte[]>> proxies = time -> Bucket4jLettuce
+                    .casBasedBuilder(connection.async()).clientClock(time).expirationAfterWrite(expiry())
+                    .requestTimeout(timeout).build();
             return new SharedBucketStore(proxies, "Redis at " + url.describe(), () -> {
                 connection.close();
                 client.shutdown();
@@ -77,8 +79,9 @@ public final class RedisRateLimits {
                 .build());
         try {
             StatefulRedisClusterConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
-            ProxyManager<byte[]> proxies = Bucket4jLettuce.casBasedBuilder(connection.async())
-                    .expirationAfterWrite(expiry()).requestTimeout(timeout).build();
+            Function<TimeMeter, ProxyManager<byte[]>> proxies = time -> Bucket4jLettuce
+                    .casBasedBuilder(connection.async()).clientClock(time).expirationAfterWrite(expiry())
+                    .requestTimeout(timeout).build();
             return new SharedBucketStore(proxies, "Redis at " + url.describe(), () -> {
                 connection.close();
                 client.shutdown();

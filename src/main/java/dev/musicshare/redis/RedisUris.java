@@ -1,7 +1,6 @@
 package dev.musicshare.redis;
 
-import dev.musicshare.config.RedisUrl;
-import dev.musicshare.config.RedisUrl.Node;
+import dev.musicshare.redis.RedisUrl.Node;
 import io.lettuce.core.RedisURI;
 import java.time.Duration;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.musicshare.config;
+package dev.musicshare.redis;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +54,8 @@ public record RedisUrl(Kind kind, List<Node> nodes, String username, String pass
     /**
      * Parses {@code REDIS_URL}.
      *
-     * @throws InvalidSettingException naming what is wrong (never the value itself)
+     * @throws IllegalArgumentException naming what is wrong (never the value itself); the settings report it as an
+     *     invalid {@code REDIS_URL}
      */
     public static RedisUrl parse(String value) {
         int schemeEnd = value.indexOf("://");
@@ -225,7 +226,7 @@ public record RedisUrl(Kind kind, List<Node> nodes, String username, String pass
         }
     }
 
-    private static InvalidSettingException invalid(String message) {
-        return new InvalidSettingException(message);
+    private static IllegalArgumentException invalid(String message) {
+        return new IllegalArgumentException(message);
     }
 }

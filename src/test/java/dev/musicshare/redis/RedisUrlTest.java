@@ -1,10 +1,10 @@
-package dev.musicshare.config;
+package dev.musicshare.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.musicshare.config.RedisUrl.Kind;
-import dev.musicshare.config.RedisUrl.Node;
+import dev.musicshare.redis.RedisUrl.Kind;
+import dev.musicshare.redis.RedisUrl.Node;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -82,7 +82,7 @@ class RedisUrlTest {
                 new Refusal("redis://:sec?ret@h:x", "port"))
                 .forEach(refusal -> assertThatThrownBy(() -> RedisUrl.parse(refusal.url()))
                         .as(refusal.url())
-                        .isInstanceOf(InvalidSettingException.class)
+                        .isInstanceOf(IllegalArgumentException.class)
                         .hasMessageStartingWith("REDIS_URL")
                         .hasMessageContaining(refusal.saying())
                         .hasMessageNotContaining("secret").hasMessageNotContaining("sec"));
