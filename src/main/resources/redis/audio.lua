@@ -12,9 +12,9 @@
 -- session's events channel, to which each released chunk is published ('' publishes nothing).
 -- append also: ARGV[6] seq, ARGV[7] chunk JSON, ARGV[8] durationMicros, ARGV[9] decodedBytes, ARGV[10] maxChunks,
 -- ARGV[11] maxMicros, ARGV[12] sessionTimeoutMs, ARGV[13] senderKeyHash ('' when none was presented).
--- Returns {outcome, buffered (0/1), holdUntil, epoch, appended chunk's generation (0 when not buffered), then
--- seq, generation, json for each chunk released, in order}; the appended chunk's own JSON is returned empty (the
--- caller has it).
+-- Returns {outcome} when refused (NOT_FOUND, FORBIDDEN, NOT_ACTIVE), else {'WRITTEN', buffered (0/1), holdUntil,
+-- epoch, the appended chunk's generation (0 when not buffered), {seq, generation, json, ...} for each chunk
+-- released, in order}; the appended chunk's own JSON is returned empty (the caller has it).
 --
 -- Publishing here, not from the node after the reply, sends each chunk's bytes to Redis once instead of twice, and
 -- puts the events in release order whichever node released them. The message is the chunk JSON itself (nodes read
@@ -23,14 +23,14 @@ local session, audio, index = KEYS[1], KEYS[2], KEYS[3]
 local mode, now, window, channel = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[5]
 
 local state = redis.call('HMGET', session, 'active', 'released', 'holdingSince', 'audioMicros', 'senderKey', 'epoch')
-if not state[1] then return {'NOT_FOUND', 0, 0} end
-local epoch = state[6] or ''
-if mode == 'append' and ARGV[13] ~= '' and ARGV[13] ~= state[5] then return {'FORBIDDEN', 0, 0} end
-if mode == 'append' and state[1] ~= 'true' then return {'NOT_ACTIVE', 0, 0} end
+if not state[1] then return {'NOT_FOUND'} end
+local epoch = state[6]
+if mode == 'append' and ARGV[13] ~= '' and ARGV[13] ~= state[5] then return {'FORBIDDEN'} end
+if mode == 'append' and state[1] ~= 'true' then return {'NOT_ACTIVE'} end
 local released, holding, micros = tonumber(state[2]), tonumber(state[3]), tonumber(state[4])
 if redis.call('EXISTS', index) == 0 then
   -- The buffer's TTL ran out: it starts afresh, but the frontier stays (a paused sender resumes its numbering).
-  if mode == 'release' then return {'WRITTEN', 0, 0, epoch, 0} end
+  if mode == 'release' then return {'WRITTEN', 0, 0, epoch, 0, {}} end
   micros, holding = 0, 0
   redis.call('DEL', audio)
 end
@@ -39,10 +39,10 @@ local function fmt(n) return string.format('%d', n) end
 local appended = mode == 'append' and tonumber(ARGV[6]) or nil
 local out = {}
 
--- An index member's duration and generation ("seq:micros" from before generations reads as generation 0).
+-- An index member's duration and generation.
 local function parts(member)
-  local us, gen = string.match(member, '^%d+:(%d+):?(%d*)$')
-  return tonumber(us), tonumber(gen) or 0
+  local us, gen = string.match(member, '^%d+:(%d+):(%d+)$')
+  return tonumber(us), tonumber(gen)
 end
 local function present(n) return redis.call('ZCOUNT', index, n, n) > 0 end
 local function advance()
@@ -133,6 +133,4 @@ if mode == 'append' then
 end
 local holdUntil = 0
 if holding > 0 then holdUntil = holding + window end
-local reply = {'WRITTEN', buffered, holdUntil, epoch, generation}
-for i = 1, #out do reply[#reply + 1] = out[i] end
-return reply
+return {'WRITTEN', buffered, holdUntil, epoch, generation, out}

@@ -3,10 +3,16 @@ package dev.musicshare.redis;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One session's Redis keys. The id in braces is a Redis Cluster hash tag: all of a session's keys live in one slot,
- * so a Lua script may touch them together.
+ * Redis key names. A session's keys all carry its id in braces, a Redis Cluster hash tag: they live in one slot, so
+ * one Lua script may touch them together, and sessions spread over a cluster's shards by id. One key spans
+ * sessions: the live-session {@link #REGISTRY}, which lives in a slot of its own and is only ever touched alone
+ * (see {@link SessionRegistry}).
  */
 record RedisKeys(String id) {
+    /** Sorted set: live session ids scored by their expiry deadline (epoch ms). Spans sessions. */
+    static final String REGISTRY = "sessions:live";
+
+    /** Hash: the session's state (see the README's key table). */
     String session() {
         return "session:{" + id + "}";
     }
@@ -15,15 +21,17 @@ record RedisKeys(String id) {
         return session() + ":metadata";
     }
 
+    /** Sorted set: each chunk's JSON by sequence number. */
     String audio() {
         return session() + ":audio";
     }
 
-    /** Sequence numbers with each chunk's duration: ranges over the buffer without fetching the chunks. */
+    /** Sequence numbers with each chunk's duration and generation: ranges over the buffer without the chunks. */
     String audioIndex() {
         return session() + ":audio:index";
     }
 
+    /** Sorted set: listener ids by when they were last seen. */
     String listeners() {
         return session() + ":listeners";
     }
@@ -33,7 +41,7 @@ record RedisKeys(String id) {
         return session() + ":names";
     }
 
-    /** A pub/sub channel, not a key; named with the same hash tag so sharded pub/sub would keep it in the slot. */
+    /** A pub/sub channel, not a key; named with the session's hash tag so sharded pub/sub keeps it in the slot. */
     String events() {
         return session() + ":events";
     }
@@ -46,7 +54,7 @@ record RedisKeys(String id) {
         return of(session(), audio(), audioIndex());
     }
 
-    byte[][] of(String... names) {
+    static byte[][] of(String... names) {
         byte[][] keys = new byte[names.length][];
         for (int i = 0; i < names.length; i++) keys[i] = bytes(names[i]);
         return keys;

@@ -6,21 +6,30 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The store's Lua scripts (resources under {@code /redis}), run by digest. A restarted Redis has forgotten them;
  * {@link #run} then loads the script again and retries once, so the store recovers without a restart of ours.
+ *
+ * <p>A line {@code --#include NAME} is replaced by {@code /redis/lib/NAME.lua} when the script is read: EVAL
+ * scripts cannot call one another, and a rule several scripts apply (recording listeners, listing chunks, the
+ * metadata a reader gets) is written once. Each script Redis runs is still whole and self-contained, so it can run
+ * on any node of a cluster without a Redis Function library being loaded everywhere first.
  */
 final class RedisScripts {
     enum Script {
+        START, CREATE, METADATA, AUDIO, READ_METADATA, READ_AUDIO, CATCHUP, LISTENERS, STOP, TIMELINE, NAMES;
 
-        START, CREATE, METADATA, AUDIO, READ, CATCHUP, LISTENERS, STOP, TIMELINE, NAMES;
-
-        final String source = read("/redis/" + name().toLowerCase() + ".lua");
+        final String source = withIncludes(read("/redis/" + name().toLowerCase(Locale.ROOT).replace('_', '-') + ".lua"));
     }
+
+    private static final Pattern INCLUDE = Pattern.compile("(?m)^--#include ([a-z-]+)$");
 
     private final Supplier<RedisAsyncCommands<byte[], byte[]>> connections;
     private final ConcurrentHashMap<Script, String> digests = new ConcurrentHashMap<>();
@@ -47,6 +56,16 @@ final class RedisScripts {
             if (cause.getMessage() != null && cause.getMessage().startsWith("NOSCRIPT")) return true;
         }
         return false;
+    }
+
+    /** The script with each include replaced by the library file it names (libraries include nothing). */
+    static String withIncludes(String source) {
+        Matcher include = INCLUDE.matcher(source);
+        StringBuilder out = new StringBuilder();
+        while (include.find()) {
+            include.appendReplacement(out, Matcher.quoteReplacement(read("/redis/lib/" + include.group(1) + ".lua")));
+        }
+        return include.appendTail(out).toString();
     }
 
     private static String read(String resource) {

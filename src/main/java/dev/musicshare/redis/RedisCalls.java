@@ -1,0 +1,101 @@
+package dev.musicshare.redis;
+
+import dev.musicshare.metrics.ShareMetrics;
+import dev.musicshare.redis.RedisScripts.Script;
+import dev.musicshare.store.StoreFullException;
+import dev.musicshare.store.StoreUnavailableException;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * How the store's parts call Redis: over a few connections taken in turn ({@link RedisConnections}), each call
+ * timed (the {@code musicshare.store.operation} metric) and waited for at most the command timeout, and every
+ * failure turned into the store's own exceptions — {@link StoreFullException} for a write a full Redis refused,
+ * {@link StoreUnavailableException} for anything else.
+ */
+final class RedisCalls implements AutoCloseable {
+    private final RedisClient client;
+    private final RedisConnections connections;
+    private final RedisScripts scripts;
+    private final Duration timeout;
+    private final ShareMetrics metrics;
+
+    /** Connects at once: an unreachable Redis at start-up is a configuration error, reported as such. */
+    RedisCalls(RedisOptions options, ShareMetrics metrics) {
+        this.timeout = options.timeout();
+        this.metrics = metrics;
+        this.client = RedisConnector.forCommands(options);
+        try {
+            connections = new RedisConnections(client, options.connections());
+        } catch (RedisException e) {
+            client.shutdown();
+            throw new StoreUnavailableException("Redis at " + RedisConnector.describe(options) + " is unreachable", e);
+        }
+        scripts = new RedisScripts(connections::next);
+    }
+
+    /** The next connection's commands, for a plain command; wait for its reply with {@link #await}. */
+    RedisAsyncCommands<byte[], byte[]> next() {
+        return connections.next();
+    }
+
+    /** Runs one of the store's scripts and waits for its reply. */
+    <T> T script(String operation, Script script, ScriptOutputType type, byte[][] keys, Object... args) {
+        return await(operation, scripts.run(script, type, keys, args(args)));
+    }
+
+    /** Waits for a reply, at most the command timeout. */
+    <T> T await(String operation, CompletionStage<T> reply) {
+        long began = System.nanoTime();
+        var future = reply.toCompletableFuture();
+        try {
+            T result = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            metrics.storeOperation(operation).record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
+            return result;
+        } catch (ExecutionException e) {
+            if (isOutOfMemory(e.getCause())) {
+                throw new StoreFullException("Redis refused the " + operation + " write: it is out of memory ("
+                        + e.getCause().getMessage() + ")", e.getCause());
+            }
+            throw new StoreUnavailableException("Redis " + operation + " failed: " + e.getCause().getMessage(),
+                    e.getCause());
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new StoreUnavailableException("Redis " + operation + " timed out after " + timeout.toMillis()
+                    + " ms", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while waiting for Redis " + operation, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        connections.close();
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+
+    /** Redis's answer to a write while used memory is over maxmemory and nothing may be evicted. */
+    private static boolean isOutOfMemory(Throwable error) {
+        return error instanceof RedisCommandExecutionException && error.getMessage() != null
+                && error.getMessage().startsWith("OOM");
+    }
+
+    /** Script arguments as Redis takes them: bytes as they are, anything else as its decimal or text form. */
+    private static byte[][] args(Object... values) {
+        byte[][] args = new byte[values.length][];
+        for (int i = 0; i < values.length; i++) {
+            args[i] = values[i] instanceof byte[] raw ? raw : String.valueOf(values[i]).getBytes(StandardCharsets.UTF_8);
+        }
+        return args;
+    }
+}

@@ -1,0 +1,114 @@
+package dev.musicshare.redis;
+
+import dev.musicshare.redis.RedisScripts.Script;
+import dev.musicshare.store.StartOutcome;
+import dev.musicshare.store.StoreSettings;
+import io.lettuce.core.Range;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.ZAddArgs;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live-session registry, {@link RedisKeys#REGISTRY}: a sorted set of the active session ids scored by their
+ * expiry deadline (epoch ms). It answers what must be counted across every session — {@code MAX_SESSIONS}, the
+ * active count, the expiry sweep — without KEYS or SCAN.
+ *
+ * <p>It is the one key that spans sessions, so it cannot share a slot with them: on a cluster it lives on one
+ * shard, and a start is two steps (reserve here, then create the session's keys) with an undo when the second fails.
+ * Every start, stop and expiry is one command on that shard, and a busy session moves its deadline at most once a
+ * second per node ({@link #REFRESH_MILLIS}); chunks and reads never touch it.
+ */
+final class SessionRegistry {
+    private static final Logger log = LoggerFactory.getLogger(SessionRegistry.class);
+    private static final byte[] KEY = RedisKeys.bytes(RedisKeys.REGISTRY);
+    /**
+     * How often a node moves a session's deadline while its sender is active. The deadline is a session timeout
+     * (minutes) after the last refresh, so a session may expire at most this much early; refreshing on every chunk
+     * was one more Redis command per chunk.
+     */
+    static final long REFRESH_MILLIS = 1_000;
+    private static final int MAX_REMEMBERED_SESSIONS = 10_000;
+
+    private final RedisCalls redis;
+    private final StoreSettings settings;
+    /** When this node last moved each session's deadline. */
+    private final ConcurrentHashMap<String, Long> refreshed = new ConcurrentHashMap<>();
+
+    SessionRegistry(RedisCalls redis, StoreSettings settings) {
+        this.redis = redis;
+        this.settings = settings;
+    }
+
+    /** Takes a live-session slot for {@code id} unless an active session holds it or the limit is reached. */
+    StartOutcome reserve(String id, long now) {
+        long deadline = now + settings.sessionTimeout().toMillis();
+        String outcome = ScriptReplies.text(redis.<Object>script("start", Script.START, ScriptOutputType.STATUS,
+                RedisKeys.of(RedisKeys.REGISTRY), id, now, deadline, settings.maxSessions()));
+        return StartOutcome.valueOf(outcome);
+    }
+
+    /** Gives a slot back (a start whose second step failed), without waiting: the refused start changed nothing. */
+    void undoReserve(String id) {
+        redis.next().zrem(KEY, RedisKeys.bytes(id));
+    }
+
+    /** Removes a stopped session. */
+    void remove(String id) {
+        refreshed.remove(id);
+        redis.await("stop", redis.next().zrem(KEY, RedisKeys.bytes(id)));
+    }
+
+    /** Keeps the deadline in step with the session's TTL; sent alongside, not waited for. */
+    void refresh(String id, long now) {
+        Long last = refreshed.get(id);
+        if (last != null && now >= last && now - last < REFRESH_MILLIS) return;
+        if (refreshed.size() >= MAX_REMEMBERED_SESSIONS) refreshed.clear(); // only an optimisation
+        refreshed.put(id, now);
+        redis.next().zadd(KEY, ZAddArgs.Builder.xx(), now + settings.sessionTimeout().toMillis(), RedisKeys.bytes(id))
+                .whenComplete((changed, error) -> {
+                    if (error != null) log.atWarn().addKeyValue("sessionId", id).log("registry not refreshed: {}",
+                            error.getMessage());
+                });
+    }
+
+    int count(long now) {
+        return (int) (long) redis.await("count", redis.next().zcount(KEY, Range.create((double) now,
+                Double.POSITIVE_INFINITY)));
+    }
+
+    /** The ids whose deadline has not passed. */
+    List<String> liveIds(long now) {
+        List<byte[]> ids = redis.await("sessions", redis.next().zrangebyscore(KEY,
+                Range.create((double) now, Double.POSITIVE_INFINITY)));
+        return ids.stream().map(ScriptReplies::text).toList();
+    }
+
+    /**
+     * The sessions whose deadline passed ({@code idle}), removed from the registry; {@code removedHere} are those
+     * this node's removal took out, so that each expiry is reported by one node only.
+     */
+    record Expiry(List<String> idle, List<String> removedHere) {}
+
+    Expiry expire(long now) {
+        List<byte[]> idle = redis.await("expiry", redis.next().zrangebyscore(KEY,
+                Range.create(Double.NEGATIVE_INFINITY, (double) now)));
+        List<String> ids = new ArrayList<>();
+        List<String> removedHere = new ArrayList<>();
+        for (byte[] id : idle) {
+            String text = ScriptReplies.text(id);
+            ids.add(text);
+            refreshed.remove(text);
+            if (redis.await("expiry", redis.next().zrem(KEY, id)) == 1) removedHere.add(text);
+        }
+        return new Expiry(ids, removedHere);
+    }
+
+    /** Forgets what this node remembers of a session that ended or is gone. */
+    void forget(String id) {
+        refreshed.remove(id);
+    }
+}
