@@ -14,6 +14,7 @@ import dev.musicshare.live.PushResources;
 import dev.musicshare.live.PushRoutes;
 import dev.musicshare.live.WriterThreads;
 import dev.musicshare.metrics.ShareMetrics;
+import dev.musicshare.opuspush.OpusPushService;
 import dev.musicshare.share.ExpirySweep;
 import dev.musicshare.share.SessionStats;
 import dev.musicshare.share.ShareService;
@@ -21,6 +22,7 @@ import dev.musicshare.store.StoreUnavailableException;
 import dev.musicshare.stream.OpusStreams;
 import dev.musicshare.stream.StreamRoutes;
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.Tags;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -80,11 +82,15 @@ public final class MusicShareServer implements AutoCloseable {
         PushResources pushResources = new PushResources(settings.push(), writers, metrics, history.observer());
         PushRoutes push = new PushRoutes(shares, hub, pushResources);
         OpusStreams opus = new OpusStreams(shares, hub, pushResources, settings.opus());
+        OpusPushService opusPush = new OpusPushService(opus);
+        push.serveOpusWith(opusPush);
         http = HttpApi.create(shares, settings, clock, push, new StreamRoutes(shares, opus), inFlight, metrics,
                 history.queries(), backend.rateLimits()).start();
         history.start(shares::liveSessionStats);
-        metrics.gauge("musicshare.opus.listeners", "Listeners receiving Opus (stream.ogg, codec=opus) on this node",
-                opus::listenerCount);
+        metrics.gauge("musicshare.opus.listeners", "Listeners receiving Opus on this node, by how (stream.ogg, push)",
+                Tags.of("transport", "stream"), opus::streamListenerCount);
+        metrics.gauge("musicshare.opus.listeners", "Listeners receiving Opus on this node, by how (stream.ogg, push)",
+                Tags.of("transport", "push"), opusPush::listenerCount);
         metrics.gauge("musicshare.opus.sessions.encoding", "Sessions this node encodes to Opus now",
                 opus::encodingSessions);
         opus.schedule(upkeep);

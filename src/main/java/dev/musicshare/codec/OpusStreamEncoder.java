@@ -42,6 +42,9 @@ public final class OpusStreamEncoder {
     /** Frames per channel of the chunk before, at its own rate: the length a missing chunk is assumed to have. */
     private int lastChunkFrames;
     private long samplesEncoded;
+    /** The input's duration so far in samples at 48 kHz (fractional: 44.1 kHz chunks rarely map to whole samples). */
+    private double inputPosition;
+    private double lastChunkStart;
 
     /**
      * @param channels Opus channels, 1 or 2 (from the session's first chunk: 1 for mono, 2 otherwise)
@@ -86,6 +89,14 @@ public final class OpusStreamEncoder {
         return samplesEncoded;
     }
 
+    /**
+     * Where the last chunk taken begins in the stream, samples per channel at 48 kHz (the resampler keeps output
+     * time-aligned with input, so this is the input's duration before it, holes and silence included).
+     */
+    public long lastChunkStart() {
+        return Math.round(lastChunkStart);
+    }
+
     /** The sequence number of the last chunk taken, -1 before the first. */
     public long lastSequenceNumber() {
         return lastSequenceNumber;
@@ -113,7 +124,10 @@ public final class OpusStreamEncoder {
             // Bounded: a hole wider than a minute is a restart of the sender, not audio to fill.
             long holeFrames = Math.min(missing * lastChunkFrames, 60L * sampleRate);
             append(resampler.process(new float[(int) holeFrames * channels], (int) holeFrames));
+            inputPosition += holeFrames * (double) PcmResampler.OUTPUT_RATE / sampleRate;
         }
+        lastChunkStart = inputPosition;
+        inputPosition += frames * (double) PcmResampler.OUTPUT_RATE / sampleRate;
         lastSequenceNumber = sequenceNumber;
         lastChunkFrames = frames;
         append(resampler.process(mix(pcm, frames, sourceChannels), frames));
@@ -126,7 +140,10 @@ public final class OpusStreamEncoder {
      */
     public List<OpusFrame> encodeSilence(int frameCount) {
         int wanted = frameCount * FRAME_SAMPLES - pendingFrames;
-        if (wanted > 0) append(new float[wanted * channels]);
+        if (wanted > 0) {
+            append(new float[wanted * channels]);
+            inputPosition += wanted;
+        }
         return drainFrames();
     }
 

@@ -7,6 +7,7 @@ import dev.musicshare.share.SessionObserver;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +16,10 @@ import org.slf4j.LoggerFactory;
  * One push listener's connection (SSE or WebSocket): its outgoing queue ({@link PushQueue}: order, no repeats,
  * bounds, {@code gap} on overflow) drained by one writer task at a time, so a slow socket blocks only its own
  * writer; live events that arrive during catch-up are held until the backlog is queued.
+ *
+ * <p>An Opus connection ({@link PushCodec#OPUS}) takes only metadata, heartbeats and farewells from the hub: its
+ * audio, gaps and end come from the session's encoder ({@link #offerEncoded}, {@link #finishEncoded}), in the
+ * encoder's order. The hub's would run ahead of it: an {@code ended} from the hub would cut off the last frames.
  */
 public abstract class LiveConnection {
     private static final Logger log = LoggerFactory.getLogger(LiveConnection.class);
@@ -26,15 +31,24 @@ public abstract class LiveConnection {
     private final PushQueue queue;
     private final SessionObserver observer;
     private final SessionId observedSession;
+    private final PushCodec codec;
+    /** An Opus connection's {@code ended} from the hub, kept for when the encoder ends the stream. */
+    private LiveEvent endedFromHub;
     /** Live events that arrive while the backlog is being read; released after it, in order. */
     private List<LiveEvent> heldDuringCatchUp = new ArrayList<>();
     /** An {@code ended} heard live during catch-up: queued after the backlog, which the listener must get first. */
     private LiveEvent endedDuringCatchUp;
     private boolean draining;
     private boolean closed;
-    private Runnable onClose = () -> {};
+    private final List<Runnable> onClose = new CopyOnWriteArrayList<>();
 
     protected LiveConnection(String sessionId, ListenerId listenerId, long since, PushResources resources) {
+        this(sessionId, listenerId, since, resources, PushCodec.PCM);
+    }
+
+    protected LiveConnection(String sessionId, ListenerId listenerId, long since, PushResources resources,
+            PushCodec codec) {
+        this.codec = codec;
         this.sessionId = sessionId;
         this.listenerId = listenerId;
         this.queue = new PushQueue(resources.limits(), since);
@@ -53,6 +67,10 @@ public abstract class LiveConnection {
         return listenerId;
     }
 
+    public PushCodec codec() {
+        return codec;
+    }
+
     /**
      * Whether this connection is a person listening (counted in the session's listeners); false for a node's own
      * consumers of the event stream, such as the Opus encoder's feed.
@@ -67,12 +85,21 @@ public abstract class LiveConnection {
     /** Closes the socket; {@code reason} is shown to the listener where the transport can carry it. */
     protected abstract void closeTransport(String reason);
 
-    void onClose(Runnable action) {
-        this.onClose = action;
+    /** Runs {@code action} once the connection closes, whatever the reason. */
+    public void onClose(Runnable action) {
+        onClose.add(action);
     }
 
     /** Queues a live event; during catch-up it is held until the backlog has been queued. */
     public void offer(LiveEvent event) {
+        synchronized (this) {
+            if (takesFromEncoder(event)) return;
+            offerEncoded(event);
+        }
+    }
+
+    /** Queues an event of the session's Opus encoder (an Opus connection's audio and gaps). */
+    public void offerEncoded(LiveEvent event) {
         synchronized (this) {
             if (closed) return;
             if (heldDuringCatchUp != null) {
@@ -86,6 +113,13 @@ public abstract class LiveConnection {
     /** Ends catch-up: queues what was read from the store first, then what arrived meanwhile. */
     public void finishCatchUp(List<LiveEvent> backlog) {
         synchronized (this) {
+            finishEncodedCatchUp(backlog.stream().filter(event -> !takesFromEncoder(event)).toList());
+        }
+    }
+
+    /** Ends catch-up with a backlog that holds the encoder's events too (an Opus connection's first backlog). */
+    public void finishEncodedCatchUp(List<LiveEvent> backlog) {
+        synchronized (this) {
             if (closed) return;
             List<LiveEvent> held = heldDuringCatchUp == null ? List.of() : heldDuringCatchUp;
             heldDuringCatchUp = null;
@@ -94,7 +128,7 @@ public abstract class LiveConnection {
             if (endedDuringCatchUp != null) {
                 LiveEvent ended = endedDuringCatchUp;
                 endedDuringCatchUp = null;
-                finish(ended);
+                finishEncoded(ended);
             }
         }
     }
@@ -117,6 +151,22 @@ public abstract class LiveConnection {
     /** Sends what is queued, then closes with {@code reason}. */
     public void finish(LiveEvent last) {
         synchronized (this) {
+            if (takesFromEncoder(last)) {
+                if (last.name().equals(LiveEvent.ENDED)) endedFromHub = last;
+                return;
+            }
+            finishEncoded(last);
+        }
+    }
+
+    /** The {@code ended} the hub delivered to an Opus connection (null if none): why the session's stream ends. */
+    public synchronized LiveEvent endedFromHub() {
+        return endedFromHub;
+    }
+
+    /** Sends what is queued, then {@code last} from the session's encoder (or a farewell), then closes. */
+    public void finishEncoded(LiveEvent last) {
+        synchronized (this) {
             if (closed) return;
             if (heldDuringCatchUp != null) {
                 // The session ended while what was missed is still being read from the store: the backlog comes
@@ -126,7 +176,7 @@ public abstract class LiveConnection {
                     endedDuringCatchUp = last;
                     return;
                 }
-                finishCatchUp(List.of());
+                finishEncodedCatchUp(List.of());
             }
             enqueue(last);
             queue.end();
@@ -148,7 +198,7 @@ public abstract class LiveConnection {
         try {
             closeTransport(reason);
         } finally {
-            onClose.run();
+            onClose.forEach(Runnable::run);
         }
     }
 
@@ -158,6 +208,20 @@ public abstract class LiveConnection {
 
     public synchronized boolean isClosed() {
         return closed;
+    }
+
+    /** True for what an Opus connection takes from its encoder and so ignores from the hub. */
+    private boolean takesFromEncoder(LiveEvent event) {
+        if (codec != PushCodec.OPUS) return false;
+        return switch (event.name()) {
+            case LiveEvent.AUDIO, LiveEvent.GAP, LiveEvent.ENDED -> true;
+            default -> false;
+        };
+    }
+
+    /** Bytes {@code event} took on the wire; a transport that sends another form (binary frames) says so. */
+    protected int bytesOnWire(LiveEvent event) {
+        return event.size();
     }
 
     private void enqueue(LiveEvent event) {
@@ -194,10 +258,12 @@ public abstract class LiveConnection {
             }
             try {
                 write(next);
-                metrics.pushed(next.size());
+                int bytes = bytesOnWire(next);
+                if (codec == PushCodec.OPUS) metrics.opusPushed(bytes);
+                else metrics.pushed(bytes);
                 if (next.isAudio()) {
                     metrics.audioDelivered(System.nanoTime() - next.createdNanos());
-                    observer.audioSent(observedSession, SessionObserver.CODEC_PCM, next.size());
+                    observer.audioSent(observedSession, codec.wireName(), bytes);
                 }
             } catch (IOException | RuntimeException e) {
                 close("write failed");

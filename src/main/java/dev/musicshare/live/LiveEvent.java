@@ -20,6 +20,8 @@ public final class LiveEvent {
     private final byte[] json;
     private final byte[] sseFrame;
     private volatile String webSocketText;
+    /** An Opus audio event's WebSocket form (header and raw packets); null for events sent as text. */
+    private byte[] webSocketBinary;
     /** When the event came to exist on this node, for the delivery-delay metric. */
     private final long createdNanos = System.nanoTime();
 
@@ -42,6 +44,17 @@ public final class LiveEvent {
 
     public static LiveEvent audio(long sequenceNumber, byte[] chunkJson) {
         return new LiveEvent(AUDIO, sequenceNumber, chunkJson);
+    }
+
+    /**
+     * An Opus audio event, serialised once for every listener: {@code json} (frames in base64) for SSE and
+     * {@code webSocketBinary} for WebSocket. A {@code sequenceNumber} of -1 marks the stream's last frames, which
+     * follow the last chunk's and carry no id of their own.
+     */
+    public static LiveEvent encodedAudio(long sequenceNumber, byte[] json, byte[] webSocketBinary) {
+        LiveEvent event = new LiveEvent(AUDIO, sequenceNumber, json);
+        event.webSocketBinary = webSocketBinary;
+        return event;
     }
 
     public static LiveEvent of(String name, byte[] json) {
@@ -91,6 +104,11 @@ public final class LiveEvent {
     /** {@code event:}, {@code id:} (audio: the sequence number, for Last-Event-ID) and {@code data:} lines. */
     public byte[] sseFrame() {
         return sseFrame;
+    }
+
+    /** The binary WebSocket message of an Opus audio event (shared: never modify it); null for text events. */
+    public byte[] webSocketBinary() {
+        return webSocketBinary;
     }
 
     /** {@code {"event": name, "data": payload}}, built on first use and shared. */

@@ -17,7 +17,9 @@ import java.util.List;
  * Push endpoints for listeners: {@code GET /api/share/{id}/events} (Server-Sent Events) and
  * {@code /api/share/{id}/ws} (WebSocket). Both send the current metadata, the buffered audio newer than
  * {@code since}, then live events, and {@code ended} when the session ends. On SSE a usable {@code Last-Event-ID}
- * wins over {@code since} (see {@link Since#forEventStream}).
+ * wins over {@code since} (see {@link Since#forEventStream}). With {@code codec=opus} the audio events carry Opus
+ * frames from this node's encoder for the session instead of the PCM chunks ({@link OpusPush}); another codec is a
+ * 400.
  *
  * <pre>
  * curl -N "localhost:5000/api/share/123456/events?since=-1" -H "Authorization: Bearer $TOKEN"
@@ -27,6 +29,7 @@ public final class PushRoutes {
     private final ShareService shares;
     private final LiveHub hub;
     private final PushResources resources;
+    private volatile OpusPush opus;
 
     public PushRoutes(ShareService shares, LiveHub hub, PushResources resources) {
         this.shares = shares;
@@ -34,17 +37,26 @@ public final class PushRoutes {
         this.resources = resources;
     }
 
+    /** Where {@code codec=opus} connections get their audio; without it they are refused (400). */
+    public void serveOpusWith(OpusPush opus) {
+        this.opus = opus;
+    }
+
     public void register(RoutesConfig routes) {
         routes.get("/api/share/{sessionId}/events", this::events);
-        routes.wsBeforeUpgrade("/api/share/{sessionId}/ws", ctx -> requireSession(ctx.pathParam("sessionId")));
+        routes.wsBeforeUpgrade("/api/share/{sessionId}/ws", ctx -> {
+            requireSession(ctx.pathParam("sessionId"));
+            requireCodec(ctx.queryParam("codec"));
+        });
         routes.ws("/api/share/{sessionId}/ws", this::webSocket);
     }
 
     private void events(Context ctx) throws Exception {
         SessionId id = requireSession(ctx.pathParam("sessionId"));
+        PushCodec codec = requireCodec(ctx.queryParam("codec"));
         Since since = Since.forEventStream(ctx.queryParam("since"), ctx.header("Last-Event-ID"));
         ListenerId listener = ListenerId.fromRequest(ctx::header, ctx::queryParam, ctx.ip());
-        SseConnection connection = new SseConnection(ctx, id.value(), listener, since.value(), resources);
+        SseConnection connection = new SseConnection(ctx, id.value(), listener, since.value(), resources, codec);
         ctx.future(connection::done);
         attach(connection, id, since);
     }
@@ -52,9 +64,10 @@ public final class PushRoutes {
     private void webSocket(WsConfig ws) {
         ws.onConnect(ctx -> {
             SessionId id = new SessionId(ctx.pathParam("sessionId"));
+            PushCodec codec = PushCodec.parse(ctx.queryParam("codec")); // checked before the upgrade
             Since since = Since.parse(ctx.queryParam("since"));
             ListenerId listener = ListenerId.fromRequest(ctx::header, ctx::queryParam, remoteAddress(ctx));
-            WsConnection connection = new WsConnection(ctx, id.value(), listener, since.value(), resources);
+            WsConnection connection = new WsConnection(ctx, id.value(), listener, since.value(), resources, codec);
             ctx.attribute("connection", connection);
             attach(connection, id, since);
         });
@@ -68,6 +81,10 @@ public final class PushRoutes {
      */
     private void attach(LiveConnection connection, SessionId id, Since since) {
         hub.join(connection);
+        if (connection.codec() == PushCodec.OPUS) {
+            attachOpus(connection, id, since);
+            return;
+        }
         List<LiveEvent> backlog = new ArrayList<>();
         boolean ended;
         try {
@@ -87,6 +104,31 @@ public final class PushRoutes {
         }
         connection.finishCatchUp(backlog);
         if (ended) connection.finish(LiveEvent.ended("stopped"));
+    }
+
+    /**
+     * An Opus connection's audio and end come from the session's encoder on this node; from the store it needs only
+     * the metadata. The encoder (started for it if need be) ends the stream when the session has ended.
+     */
+    private void attachOpus(LiveConnection connection, SessionId id, Since since) {
+        List<LiveEvent> backlog = new ArrayList<>();
+        try {
+            try {
+                shares.currentMetadata(id).ifPresent(metadata -> backlog.add(LiveEvents.metadata(id, metadata)));
+            } catch (ShareException e) {
+                // it ended between the check and the read: the encoder tells the listener so
+            }
+            opus.subscribe(connection, id, since.value(), backlog);
+        } catch (RuntimeException e) {
+            connection.close("server error");
+            throw e;
+        }
+    }
+
+    private PushCodec requireCodec(String raw) {
+        PushCodec codec = PushCodec.parse(raw);
+        if (codec == PushCodec.OPUS && opus == null) throw ShareException.invalid("codec=opus is not served here");
+        return codec;
     }
 
     private SessionId requireSession(String rawId) {

@@ -11,9 +11,9 @@ final class SseConnection extends LiveConnection {
     private final OutputStream out;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
 
-    SseConnection(Context ctx, String sessionId, ListenerId listenerId, long since, PushResources resources)
-            throws IOException {
-        super(sessionId, listenerId, since, resources);
+    SseConnection(Context ctx, String sessionId, ListenerId listenerId, long since, PushResources resources,
+            PushCodec codec) throws IOException {
+        super(sessionId, listenerId, since, resources, codec);
         ctx.status(200);
         ctx.res().setContentType("text/event-stream; charset=utf-8");
         ctx.header("Cache-Control", "no-cache");

@@ -187,13 +187,19 @@ public final class ShareMetrics {
 
     /** A gauge read at scrape time; NaN while its source cannot answer (Redis down), rather than a failed scrape. */
     public void gauge(String name, String description, Supplier<Number> value) {
+        gauge(name, description, io.micrometer.core.instrument.Tags.empty(), value);
+    }
+
+    /** {@link #gauge(String, String, Supplier)} for one of several series of a name, told apart by {@code tags}. */
+    public void gauge(String name, String description, io.micrometer.core.instrument.Tags tags,
+            Supplier<Number> value) {
         io.micrometer.core.instrument.Gauge.builder(name, () -> {
             try {
                 return value.get();
             } catch (RuntimeException e) {
                 return Double.NaN;
             }
-        }).description(description).register(registry);
+        }).description(description).tags(tags).register(registry);
     }
 
     /** One batch of session history written: its steps, and how long the transaction took. */

@@ -18,8 +18,11 @@ import java.util.Base64;
  * @param sampleRate     frames per second
  * @param channels       interleaved channels
  * @param samples        the interleaved samples
+ * @param presentationTime when the chunk's first sample is to be heard, epoch milliseconds; NaN when the chunk
+ *                       carries none
  */
-record ChunkPcm(long sequenceNumber, long timestamp, int sampleRate, int channels, float[] samples) {
+record ChunkPcm(long sequenceNumber, long timestamp, int sampleRate, int channels, float[] samples,
+        double presentationTime) {
     private static final JsonFactory JSON = new JsonFactory();
 
     long frames() {
@@ -40,6 +43,7 @@ record ChunkPcm(long sequenceNumber, long timestamp, int sampleRate, int channel
         long timestamp = 0;
         int sampleRate = 0;
         int channels = 0;
+        double presentationTime = Double.NaN;
         byte[] data = null;
         try (JsonParser parser = JSON.createParser(json)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) throw new IllegalArgumentException("not a chunk object");
@@ -52,6 +56,7 @@ record ChunkPcm(long sequenceNumber, long timestamp, int sampleRate, int channel
                     case "channels" -> channels = parser.getIntValue();
                     case "timestamp" -> timestamp = parser.getLongValue();
                     case "sequenceNumber" -> sequenceNumber = parser.getLongValue();
+                    case "presentationTime" -> presentationTime = parser.getDoubleValue();
                     default -> parser.skipChildren();
                 }
             }
@@ -64,6 +69,6 @@ record ChunkPcm(long sequenceNumber, long timestamp, int sampleRate, int channel
         FloatBuffer floats = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
         float[] samples = new float[floats.remaining() / channels * channels];
         floats.get(samples);
-        return new ChunkPcm(sequenceNumber, timestamp, sampleRate, channels, samples);
+        return new ChunkPcm(sequenceNumber, timestamp, sampleRate, channels, samples, presentationTime);
     }
 }

@@ -96,6 +96,7 @@ final class OpusSession {
         try {
             sinks.add(sink);
             if (encoder != null) sink.started(encoder.channels(), encoder.preSkip());
+            if (ended) sink.ended(null); // joined between the end and the feed's close: it learns at once
         } finally {
             lock.unlock();
         }
@@ -121,11 +122,12 @@ final class OpusSession {
         try {
             if (encoder == null || ended) return;
             long cpuBefore = cpuNanos();
+            long firstFrame = encoder.samplesEncoded();
             List<OpusFrame> frames = encoder.encodeChunk(chunk.sequenceNumber(), chunk.samples(), chunk.sampleRate(),
                     chunk.channels());
             metrics.encoderCpu(cpuNanos() - cpuBefore);
             fanOut(frames, new OpusSink.Origin(chunk.sequenceNumber(), chunk.timestamp(), chunk.sampleRate(),
-                    chunk.channels()));
+                    chunk.channels(), chunk.presentationTime(), encoder.lastChunkStart() - firstFrame, firstFrame));
             pacer.encoded(encoder.samplesEncoded(), System.nanoTime());
         } finally {
             lock.unlock();

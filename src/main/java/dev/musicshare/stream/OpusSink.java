@@ -28,6 +28,12 @@ public interface OpusSink {
      * @param timestamp      the sender's capture time, epoch millis
      * @param sampleRate     the chunk's own rate (the frames are 48 kHz)
      * @param channels       the chunk's own channel count
+     * @param presentationTime when the chunk's first sample is to be heard, epoch milliseconds (NaN: unknown)
+     * @param leadSamples    how many samples (48 kHz) the first frame starts before the chunk's first sample: the
+     *                       remainder carried from earlier chunks (and any silence filling a hole before this one)
+     * @param firstSample    the first frame's position in the encoder's stream, samples at 48 kHz (0: the stream's
+     *                       start, where a decoder drops the pre-skip)
      */
-    record Origin(long sequenceNumber, long timestamp, int sampleRate, int channels) {}
+    record Origin(long sequenceNumber, long timestamp, int sampleRate, int channels, double presentationTime,
+            long leadSamples, long firstSample) {}
 }

@@ -78,6 +78,11 @@ public final class OpusStreams {
         return count;
     }
 
+    /** Listeners of stream.ogg on this node (the other Opus listeners are the sinks' own). */
+    public int streamListenerCount() {
+        return streamListeners.size();
+    }
+
     /** Sessions this node encodes now. */
     public synchronized int encodingSessions() {
         return sessions.size();

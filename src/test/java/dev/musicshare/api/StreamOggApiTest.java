@@ -3,6 +3,7 @@ package dev.musicshare.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.musicshare.testing.ApiClient;
 import dev.musicshare.testing.ApiClient.Reply;
 import dev.musicshare.testing.AudioSamples;
 import dev.musicshare.testing.Ffmpeg;
@@ -107,8 +108,12 @@ class StreamOggApiTest extends ApiTestBase {
         assertThat(ended.json().get("code").asText()).isEqualTo("SESSION_NOT_ACTIVE");
     }
 
-    /** Posts {@code source} in chunks of {@code frames}; {@code swapped}: each pair in reverse (the desktop app's order). */
     void postSignal(float[] source, int channels, int frames, boolean swapped) {
+        postSignal(api, ID, source, channels, frames, swapped);
+    }
+
+    /** Posts {@code source} in chunks of {@code frames}; {@code swapped}: each pair in reverse (the desktop app's order). */
+    static void postSignal(ApiClient api, String id, float[] source, int channels, int frames, boolean swapped) {
         List<String> bodies = new ArrayList<>();
         int total = source.length / channels;
         for (int from = 0, sequence = 0; from < total; from += frames, sequence++) {
@@ -119,7 +124,7 @@ class StreamOggApiTest extends ApiTestBase {
         for (int i = 0; i < bodies.size(); i++) {
             int index = swapped ? (i % 2 == 0 ? Math.min(i + 1, bodies.size() - 1) : i - 1) : i;
             if (swapped && i % 2 == 0 && i + 1 >= bodies.size()) index = i;
-            expect(200, api.postJson("/api/share/" + ID + "/audio", bodies.get(index)));
+            expect(200, api.postJson("/api/share/" + id + "/audio", bodies.get(index)));
         }
     }
 

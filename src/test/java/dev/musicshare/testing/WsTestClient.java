@@ -9,10 +9,16 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
-/** A WebSocket client over a real socket; each text message {"event", "data"} becomes a {@link PushEvent}. */
+/**
+ * A WebSocket client over a real socket; each text message {"event", "data"} becomes a {@link PushEvent}, and so does
+ * each binary message (Opus push: header length, header {"event", "data"}, packets), its packets put back under
+ * {@code data.frames} in base64 as SSE carries them, so tests read both transports alike.
+ */
 public final class WsTestClient extends PushClient implements WebSocket.Listener {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final StringBuilder partial = new StringBuilder();
+    private final java.io.ByteArrayOutputStream partialBinary = new java.io.ByteArrayOutputStream();
+    private volatile int binaryMessages;
     private WebSocket socket;
     private volatile String closeReason;
 
@@ -27,6 +33,46 @@ public final class WsTestClient extends PushClient implements WebSocket.Listener
             throw new CompletionException("websocket refused: " + e.getMessage(), e);
         }
         return client;
+    }
+
+    /** How many binary messages arrived. */
+    public int binaryMessages() {
+        return binaryMessages;
+    }
+
+    @Override
+    public CompletionStage<?> onBinary(WebSocket webSocket, java.nio.ByteBuffer data, boolean last) {
+        byte[] bytes = new byte[data.remaining()];
+        data.get(bytes);
+        partialBinary.writeBytes(bytes);
+        if (last) {
+            try {
+                events.add(opusMessage(java.nio.ByteBuffer.wrap(partialBinary.toByteArray())));
+                binaryMessages++;
+            } catch (Exception e) {
+                events.add(new PushEvent("unparseable", null, null));
+            }
+            partialBinary.reset();
+        }
+        webSocket.request(1);
+        return null;
+    }
+
+    private static PushEvent opusMessage(java.nio.ByteBuffer message) throws java.io.IOException {
+        int headerLength = message.getInt();
+        byte[] header = new byte[headerLength];
+        message.get(header);
+        JsonNode parsed = JSON.readTree(header);
+        com.fasterxml.jackson.databind.node.ObjectNode data = (com.fasterxml.jackson.databind.node.ObjectNode)
+                parsed.get("data");
+        com.fasterxml.jackson.databind.node.ArrayNode frames = data.putArray("frames");
+        for (JsonNode size : data.get("frameSizes")) {
+            byte[] packet = new byte[size.asInt()];
+            message.get(packet);
+            frames.add(java.util.Base64.getEncoder().encodeToString(packet));
+        }
+        if (message.hasRemaining()) throw new IllegalStateException(message.remaining() + " bytes after the frames");
+        return new PushEvent(parsed.get("event").asText(), null, data);
     }
 
     public String closeReason() {

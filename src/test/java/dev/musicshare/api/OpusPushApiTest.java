@@ -1,0 +1,158 @@
+package dev.musicshare.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.musicshare.testing.ApiClient.Reply;
+import dev.musicshare.testing.Ffmpeg;
+import dev.musicshare.testing.OpusPushStream;
+import dev.musicshare.testing.PushClient;
+import dev.musicshare.testing.PushEvent;
+import dev.musicshare.testing.RawHttp;
+import dev.musicshare.testing.Signals;
+import dev.musicshare.testing.SseTestClient;
+import dev.musicshare.testing.WsTestClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Push with {@code codec=opus}: a known signal shared through the server comes back from SSE and WebSocket as Opus
+ * frames that ffmpeg decodes to the source, one encoder serving every listener.
+ */
+@ParameterizedClass(name = "{0} store")
+@ValueSource(strings = {"memory", "redis"})
+class OpusPushApiTest extends ApiTestBase {
+    static final String ID = "434343";
+    static final String EVENTS = "/api/share/" + ID + "/events?codec=opus&access_token=" + TOKEN;
+    static final String WS = "/api/share/" + ID + "/ws?codec=opus&access_token=" + TOKEN;
+
+    @Override
+    Map<String, String> extraEnvironment() {
+        return Map.of("MAX_AUDIO_BODY_BYTES", "1048576", "AUDIO_BUFFER_CHUNKS", "50", "STREAM_SILENCE_AFTER_MS", "10000");
+    }
+
+    @BeforeEach
+    void needsFfmpegAndASession() {
+        Ffmpeg.require();
+        expect(200, start(ID));
+    }
+
+    @Test
+    void a_sweep_comes_back_from_sse_and_websocket_as_the_same_opus_frames_and_decodes_to_the_source() {
+        float[] source = Signals.sweep(StreamOggApiTest.RATE, 2, 2.0);
+        try (SseTestClient sse = SseTestClient.open(server.port(), EVENTS);
+                WsTestClient ws = WsTestClient.open(server.port(), WS);
+                SseTestClient pcm = SseTestClient.open(server.port(), EVENTS.replace("codec=opus", "codec=pcm"))) {
+            assertThat(sse.status()).isEqualTo(200);
+            StreamOggApiTest.postSignal(api, ID, source, 2, 4_410, false);
+            api.postEmpty("/api/share/" + ID + "/stop");
+
+            List<PushEvent> fromSse = audioUntilEnded(sse);
+            List<PushEvent> fromWs = audioUntilEnded(ws);
+            assertThat(ws.binaryMessages()).as("WebSocket audio comes as binary messages").isEqualTo(fromWs.size());
+            assertThat(fromSse.get(0).data().get("sampleRate").asInt()).isEqualTo(48_000);
+            assertThat(fromSse.get(0).data().get("channels").asInt()).isEqualTo(2);
+            assertThat(fromSse.get(0).data().get("frameDurationMicros").asLong()).isEqualTo(20_000);
+            assertThat(fromSse.get(0).id()).isEqualTo("0");
+            assertThat(fromSse.stream().filter(e -> !e.data().has("last")).map(PushEvent::sequenceNumber))
+                    .as("one event per chunk, in order").containsExactlyElementsOf(range(0, 20));
+            List<PushEvent> chunks = pcm.next(20, "audio");
+            for (int i = 0; i < 20; i++) {
+                double chunkStart = chunks.get(i).data().get("presentationTime").asDouble();
+                assertThat(fromSse.get(i).data().get("presentationTime").asDouble())
+                        .as("event %d's frames start with the chunk, or up to a frame before (the remainder)", i)
+                        .isBetween(chunkStart - 20.001, chunkStart + 0.001);
+            }
+            assertThat(packets(fromWs)).as("one encoder: the same packets on both transports")
+                    .containsExactlyElementsOf(packets(fromSse));
+            StreamOggApiTest.assertDecodesTo(OpusPushStream.toOgg(fromSse), source, 2);
+        }
+    }
+
+    @Test
+    void a_listener_that_resumes_with_last_event_id_gets_the_rest_without_repeats_or_holes() {
+        float[] source = Signals.sweep(StreamOggApiTest.RATE, 2, 2.0);
+        try (SseTestClient whole = SseTestClient.open(server.port(), EVENTS)) {
+            List<PushEvent> firstPart;
+            try (SseTestClient dropped = SseTestClient.open(server.port(), EVENTS)) {
+                StreamOggApiTest.postSignal(api, ID, slice(source, 0, 10 * 4_410), 2, 4_410, false);
+                firstPart = new ArrayList<>();
+                for (int i = 0; i < 10; i++) { PushEvent e = dropped.next(); System.err.println("DEBUG " + e.name() + " " + e.id()); if (e.name().equals("audio")) firstPart.add(e); else i--; }
+            }
+            String lastId = firstPart.get(firstPart.size() - 1).id();
+            assertThat(lastId).isEqualTo("9");
+            try (SseTestClient resumed = SseTestClient.open(server.port(), EVENTS, "Last-Event-ID", lastId)) {
+                postRest(source, 10);
+                api.postEmpty("/api/share/" + ID + "/stop");
+                List<PushEvent> rest = audioUntilEnded(resumed);
+                assertThat(rest.get(0).sequenceNumber()).isEqualTo(10);
+                assertThat(rest.get(0).data().has("preSkip")).as("pre-skip only at the stream's start").isFalse();
+                List<PushEvent> joined = new ArrayList<>(firstPart);
+                joined.addAll(rest);
+                assertThat(packets(joined)).as("the first part and the resumed rest are the whole stream")
+                        .containsExactlyElementsOf(packets(audioUntilEnded(whole)));
+            }
+        }
+    }
+
+    @Test
+    void an_unknown_codec_is_refused_with_a_json_400_on_both_transports() throws java.io.IOException {
+        Reply events = api.get("/api/share/" + ID + "/events?codec=mp3");
+        assertThat(events.status()).isEqualTo(400);
+        assertThat(events.json().get("code").asText()).isEqualTo("INVALID_REQUEST");
+        assertThat(events.json().get("error").asText()).contains("codec").contains("mp3");
+        RawHttp exchange = RawHttp.send(server.port(), "GET /api/share/" + ID + "/ws?codec=flac HTTP/1.1\r\nHost: x\r\n"
+                + "Authorization: Bearer " + TOKEN + "\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==");
+        try {
+            RawHttp.Response ws = exchange.read();
+            assertThat(ws.status()).isEqualTo(400);
+            assertThat(ws.body()).contains("\"code\":\"INVALID_REQUEST\"").contains("flac");
+        } finally {
+            exchange.close();
+        }
+    }
+
+    /** The audio events up to {@code ended} (the stream's last frames included), checked to be Opus. */
+    static List<PushEvent> audioUntilEnded(PushClient client) {
+        List<PushEvent> audio = new ArrayList<>();
+        while (true) {
+            PushEvent event = client.next();
+            if (event.name().equals("ended")) return audio;
+            if (!event.name().equals("audio")) continue;
+            assertThat(event.data().get("codec").asText()).isEqualTo("opus");
+            audio.add(event);
+        }
+    }
+
+    private void postRest(float[] source, int fromChunk) {
+        float[] rest = slice(source, fromChunk * 4_410, source.length / 2);
+        List<String> bodies = new ArrayList<>();
+        for (int from = 0, sequence = fromChunk; from < rest.length / 2; from += 4_410, sequence++) {
+            int to = Math.min(from + 4_410, rest.length / 2);
+            bodies.add(dev.musicshare.testing.AudioSamples.chunkJson(sequence, Signals.base64(rest, 2 * from, 2 * to),
+                    StreamOggApiTest.RATE, 2));
+        }
+        bodies.forEach(body -> expect(200, api.postJson("/api/share/" + ID + "/audio", body)));
+    }
+
+    private static float[] slice(float[] stereo, int fromFrame, int toFrame) {
+        return java.util.Arrays.copyOfRange(stereo, fromFrame * 2, toFrame * 2);
+    }
+
+    private static List<String> packets(List<PushEvent> audio) {
+        List<String> packets = new ArrayList<>();
+        audio.forEach(event -> event.data().get("frames").forEach(frame -> packets.add(frame.asText())));
+        return packets;
+    }
+
+    private static List<Long> range(long from, long to) {
+        List<Long> values = new ArrayList<>();
+        for (long i = from; i < to; i++) values.add(i);
+        return values;
+    }
+}
