@@ -115,6 +115,7 @@ public final class PushRoutes {
         try {
             try {
                 shares.currentMetadata(id).ifPresent(metadata -> backlog.add(LiveEvents.metadata(id, metadata)));
+                shares.recordListening(id, List.of(connection.listenerId())); // counted at once, as PCM's read does
             } catch (ShareException e) {
                 // it ended between the check and the read: the encoder tells the listener so
             }

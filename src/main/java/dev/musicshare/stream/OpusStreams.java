@@ -97,10 +97,15 @@ public final class OpusStreams {
         recordListening(id, List.of(who));
     }
 
-    /** Subscribes a sink (push in Opus, a recorder) to the session's frames, starting its encoder if needed. */
+    /**
+     * Subscribes a sink (push in Opus, a recorder) to the session's frames, starting its encoder if needed: a new
+     * encoder gets the sink before its burst is fed, so the sink has every frame from the stream's first.
+     */
     public void addSink(SessionId id, OpusSink sink, ListenerId who) {
         synchronized (this) {
-            running(id, who).session().addSink(sink);
+            Running running = sessions.get(id.value());
+            if (running != null) running.session().addSink(sink);
+            else start(id, who, session -> session.addSink(sink));
         }
     }
 
@@ -131,7 +136,11 @@ public final class OpusStreams {
      */
     private Running running(SessionId id, ListenerId who) {
         Running running = sessions.get(id.value());
-        if (running != null) return running;
+        return running != null ? running : start(id, who, session -> { });
+    }
+
+    /** Starts the session's encoder; {@code beforeFeeding} runs once it exists, before any chunk is encoded. */
+    private Running start(SessionId id, ListenerId who, java.util.function.Consumer<OpusSession> beforeFeeding) {
         OpusSession session = new OpusSession(id.value(), settings, metrics);
         EncoderFeed feed = new EncoderFeed(session, resources, url -> tagsWithCover(id), () -> feedStopped(id.value(),
                 session));
@@ -153,8 +162,9 @@ public final class OpusStreams {
             feed.close("no opus listeners");
             throw e;
         }
-        running = new Running(session, feed);
+        Running running = new Running(session, feed);
         sessions.put(id.value(), running);
+        beforeFeeding.accept(session);
         feed.finishCatchUp(backlog);
         if (ended) feed.finish(LiveEvent.ended("stopped"));
         log.atInfo().addKeyValue("sessionId", id).addKeyValue("bitrate", settings.bitrate())

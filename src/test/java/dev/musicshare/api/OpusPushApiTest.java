@@ -80,8 +80,7 @@ class OpusPushApiTest extends ApiTestBase {
             List<PushEvent> firstPart;
             try (SseTestClient dropped = SseTestClient.open(server.port(), EVENTS)) {
                 StreamOggApiTest.postSignal(api, ID, slice(source, 0, 10 * 4_410), 2, 4_410, false);
-                firstPart = new ArrayList<>();
-                for (int i = 0; i < 10; i++) { PushEvent e = dropped.next(); System.err.println("DEBUG " + e.name() + " " + e.id()); if (e.name().equals("audio")) firstPart.add(e); else i--; }
+                firstPart = dropped.next(10, "audio");
             }
             String lastId = firstPart.get(firstPart.size() - 1).id();
             assertThat(lastId).isEqualTo("9");

@@ -8,8 +8,10 @@ import dev.musicshare.config.Settings;
 import dev.musicshare.testing.ApiClient;
 import dev.musicshare.testing.AudioSamples;
 import dev.musicshare.testing.Ffmpeg;
+import dev.musicshare.testing.OpusPushStream;
 import dev.musicshare.testing.RedisServer;
 import dev.musicshare.testing.Signals;
+import dev.musicshare.testing.SseTestClient;
 import dev.musicshare.testing.StreamClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,7 +19,10 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** A player on node B of a sender on node A hears the same audio: B encodes the chunks Redis already brings it. */
+/**
+ * A player (stream.ogg) or an Opus push listener on node B of a sender on node A hears the same audio: B encodes the
+ * chunks Redis already brings it.
+ */
 class StreamTwoNodesTest {
     private static final String TOKEN = "two-nodes-token";
     private RedisServer redis;
@@ -51,6 +56,25 @@ class StreamTwoNodesTest {
             a.postEmpty("/api/share/717171/stop");
             await().atMost(Duration.ofSeconds(10)).until(player::ended);
             StreamOggApiTest.assertDecodesTo(player.body(), source, 2);
+        }
+    }
+
+    @Test
+    void a_sweep_sent_to_node_a_comes_back_intact_from_node_b_opus_push() {
+        Ffmpeg.require();
+        redis = RedisServer.start();
+        nodeA = node();
+        nodeB = node();
+        ApiClient a = new ApiClient(nodeA.port(), TOKEN);
+        assertThat(a.postJson("/api/share/start", "{\"sessionId\":\"727272\"}").status()).isEqualTo(200);
+        float[] source = Signals.sweep(44_100, 2, 2.0);
+        try (SseTestClient listener = SseTestClient.open(nodeB.port(),
+                "/api/share/727272/events?codec=opus&access_token=" + TOKEN)) {
+            assertThat(listener.status()).isEqualTo(200);
+            StreamOggApiTest.postSignal(a, "727272", source, 2, 4_410, false);
+            a.postEmpty("/api/share/727272/stop");
+            StreamOggApiTest.assertDecodesTo(OpusPushStream.toOgg(OpusPushApiTest.audioUntilEnded(listener)), source,
+                    2);
         }
     }
 
