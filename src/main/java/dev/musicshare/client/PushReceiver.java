@@ -16,19 +16,23 @@ final class PushReceiver {
     private final ShareApi api;
     private final Reception reception;
     private final Consumer<String> log;
+    private final String codec;
 
-    PushReceiver(ShareApi api, Reception reception, Consumer<String> log) {
+    /** @param codec "pcm" or "opus": how audio events carry the audio */
+    PushReceiver(ShareApi api, Reception reception, Consumer<String> log, String codec) {
         this.api = api;
         this.reception = reception;
         this.log = log;
+        this.codec = codec;
     }
 
     /** Listens until the session ends or {@code deadlineNanos} passes; returns why it stopped. */
     String run(long deadlineNanos) throws IOException, InterruptedException {
         int failures = 0;
         while (System.nanoTime() < deadlineNanos) {
-            try (InputStream events = api.events(reception.lastSequence())) {
+            try (InputStream events = reception.counted(api.events(reception.lastSequence(), codec))) {
                 failures = 0;
+                reception.onConnected();
                 String ended = read(events, deadlineNanos);
                 if (ended != null) return ended;
             } catch (ShareApi.ApiError e) {

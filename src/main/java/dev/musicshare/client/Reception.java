@@ -19,4 +19,12 @@ interface Reception {
 
     /** Whether anything arrived: a 404 then means the session ended, not that it never existed. */
     boolean heardAnything();
+
+    /** A (re)connection was made: what follows is a new stream (an Opus decoder starts afresh). */
+    default void onConnected() {}
+
+    /** {@code in}, with its bytes counted as received from the network. */
+    default java.io.InputStream counted(java.io.InputStream in) {
+        return in;
+    }
 }

@@ -97,8 +97,32 @@ public final class ShareApi {
 
     /** The push stream (Server-Sent Events) from {@code since}, as bytes; the caller closes the stream. */
     public InputStream events(long since) throws IOException {
-        HttpRequest request = get("/api/share/" + sessionId + "/events?since=" + since)
-                .header("Accept", "text/event-stream").timeout(Duration.ofDays(1)).build();
+        return events(since, "pcm");
+    }
+
+    /** The push stream from {@code since} with audio in {@code codec} ("pcm" or "opus"); the caller closes it. */
+    public InputStream events(long since, String codec) throws IOException {
+        return openStream("/api/share/" + sessionId + "/events?since=" + since + "&codec=" + codec,
+                "text/event-stream", "events");
+    }
+
+    /** The live Ogg Opus stream ({@code stream.ogg}), as bytes; the caller closes it. */
+    public InputStream oggStream() throws IOException {
+        return openStream("/api/share/" + sessionId + "/stream.ogg", "audio/ogg", "stream.ogg");
+    }
+
+    /**
+     * The one-line playlist media players open ({@code stream.m3u}). A listener token (read-only, made to be shared in
+     * links) is included as {@code access_token}; the master token never is, as it must not end up in logs.
+     */
+    public String playlistUrl() {
+        String token = authorization.substring("Bearer ".length());
+        String url = baseUrl + "/api/share/" + sessionId + "/stream.m3u";
+        return token.startsWith("lt_") ? url + "?access_token=" + token : url + "?access_token=<token>";
+    }
+
+    private InputStream openStream(String path, String accept, String what) throws IOException {
+        HttpRequest request = get(path).header("Accept", accept).timeout(Duration.ofDays(1)).build();
         try {
             HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
             if (response.statusCode() != 200) {
@@ -106,7 +130,7 @@ public final class ShareApi {
                 try (InputStream refusal = response.body()) {
                     body = new String(refusal.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
                 }
-                throw new ApiError(response.statusCode(), "events: HTTP " + response.statusCode() + " " + body);
+                throw new ApiError(response.statusCode(), what + ": HTTP " + response.statusCode() + " " + body);
             }
             return response.body();
         } catch (InterruptedException e) {
