@@ -17,6 +17,7 @@ import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.time.Duration;
 import java.util.List;
@@ -79,6 +80,12 @@ public final class RedisRateLimits {
                 .build());
         try {
             StatefulRedisClusterConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
+            // Node connections open lazily, and one still opening rejects its first command: open the masters' now.
+            for (RedisClusterNode node : connection.getPartitions()) {
+                if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+                    connection.getConnection(node.getUri().getHost(), node.getUri().getPort());
+                }
+            }
             Function<TimeMeter, ProxyManager<byte[]>> proxies = time -> Bucket4jLettuce
                     .casBasedBuilder(connection.async()).clientClock(time).expirationAfterWrite(expiry())
                     .requestTimeout(timeout).build();

@@ -22,12 +22,14 @@ public final class RedisServer implements AutoCloseable {
     private static final String INSTALL = "apt-get install -y redis-server";
     private final int port;
     private final Path dir;
-    private final List<String> extraArgs;
+    private final Path configFile;
+    private volatile List<String> extraArgs;
     private Process process;
 
-    private RedisServer(int port, Path dir, List<String> extraArgs) {
+    private RedisServer(int port, Path dir, Path configFile, List<String> extraArgs) {
         this.port = port;
         this.dir = dir;
+        this.configFile = configFile;
         this.extraArgs = extraArgs;
     }
 
@@ -35,21 +37,42 @@ public final class RedisServer implements AutoCloseable {
      * Starts a server on a free port. Without the binary: fails under CI (CI=true), else skips the test loudly.
      */
     public static RedisServer start(String... extraArgs) {
-        String binary = binary();
-        if (binary == null) {
-            String message = "redis-server not found: the Redis tests need it (" + INSTALL + ")";
-            if ("true".equals(System.getenv("CI"))) throw new IllegalStateException(message);
-            System.err.println("SKIPPING: " + message);
-            Assumptions.abort(message);
-        }
+        requireBinary("redis-server", binary(), INSTALL);
         try {
             Path dir = Files.createTempDirectory(Path.of("target"), "redis-");
-            RedisServer server = new RedisServer(freePort(), dir, List.of(extraArgs));
+            RedisServer server = new RedisServer(freePort(), dir, null, List.of(extraArgs));
             server.launch();
             return server;
         } catch (IOException e) {
             throw new IllegalStateException("cannot start redis-server", e);
         }
+    }
+
+    /**
+     * Starts a sentinel ({@code redis-server sentinel.conf --sentinel}) on a free port, watching what
+     * {@code configuration} names; the sentinel rewrites that file as it learns the topology, so each has its own.
+     */
+    public static RedisServer startSentinel(String configuration) {
+        requireBinary("redis-server", binary(), INSTALL);
+        try {
+            Path dir = Files.createTempDirectory(Path.of("target"), "redis-sentinel-");
+            Path config = dir.resolve("sentinel.conf");
+            Files.writeString(config, configuration);
+            RedisServer server = new RedisServer(freePort(), dir, config, List.of("--sentinel"));
+            server.launch();
+            return server;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start a sentinel", e);
+        }
+    }
+
+    /** Without the binary: fails under CI (CI=true), else skips the test loudly, naming the package to install. */
+    static void requireBinary(String name, String path, String install) {
+        if (path != null) return;
+        String message = name + " not found: the Redis tests need it (" + install + ")";
+        if ("true".equals(System.getenv("CI"))) throw new IllegalStateException(message);
+        System.err.println("SKIPPING: " + message);
+        Assumptions.abort(message);
     }
 
     public int port() {
@@ -76,6 +99,23 @@ public final class RedisServer implements AutoCloseable {
     public void restart() {
         kill();
         launch();
+    }
+
+    /** Starts the server again on the same port and in the same directory, with other extra arguments. */
+    public void restart(String... newExtraArgs) {
+        kill();
+        extraArgs = List.of(newExtraArgs);
+        launch();
+    }
+
+    /** Whether the process is running (not killed, not exited). */
+    public boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** The directory it runs in (its log, a cluster node's nodes.conf). */
+    public Path dir() {
+        return dir;
     }
 
     /** Deletes every key: a clean slate between tests. */
@@ -122,8 +162,10 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private void launch() {
-        List<String> command = new ArrayList<>(List.of(binary(), "--port", "" + port, "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toAbsolutePath().toString()));
+        List<String> command = new ArrayList<>(List.of(binary()));
+        if (configFile != null) command.add(configFile.toAbsolutePath().toString());
+        command.addAll(List.of("--port", "" + port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                "--dir", dir.toAbsolutePath().toString()));
         command.addAll(extraArgs);
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true)
@@ -143,17 +185,22 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private static String binary() {
-        for (String candidate : List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server")) {
+        return executable("redis-server");
+    }
+
+    /** Where {@code name} is installed ({@code /usr/bin}, {@code /usr/local/bin} or on PATH), or null. */
+    static String executable(String name) {
+        for (String candidate : List.of("/usr/bin/" + name, "/usr/local/bin/" + name)) {
             if (new File(candidate).canExecute()) return candidate;
         }
         for (String path : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            File candidate = new File(path, "redis-server");
+            File candidate = new File(path, name);
             if (candidate.canExecute()) return candidate.getAbsolutePath();
         }
         return null;
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
