@@ -1,48 +1,52 @@
 package dev.musicshare.stream;
 
 import dev.musicshare.metrics.ShareMetrics;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
+import org.eclipse.jetty.ee10.servlet.HttpOutput;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One media player's {@code stream.ogg} connection: a bounded queue of shared page arrays, drained by one writer
- * task at a time, so a slow socket blocks only its own writer. Like Icecast's {@code queue-size}, a listener whose
- * queue outgrows its bound is disconnected: a live stream cannot wait for it, and nobody else is slowed.
+ * One media player's {@code stream.ogg} connection: a bounded queue of shared page batches, written with the
+ * servlet's non-blocking output ({@link WriteListener}). No thread is held per listener: a batch is written on the
+ * thread that offers it when the socket takes it at once (the usual case), else Jetty calls
+ * {@link #onWritePossible()} once the socket drains and the queue is written from there. Like Icecast's
+ * {@code queue-size}, a listener whose queue outgrows its bound is disconnected: a live stream cannot wait for it,
+ * and nobody else is slowed.
+ *
+ * <p>One monitor orders offers (the session's thread), Jetty's callbacks and completion; the servlet output is only
+ * used under it, as the servlet API requires (one writer at a time).
  */
-final class OggListener {
+final class OggListener implements WriteListener {
     private static final Logger log = LoggerFactory.getLogger(OggListener.class);
-    private static final byte[] END = new byte[0];
 
     private final String sessionId;
-    private final OutputStream out;
     private final IcyMetadata icy;
-    private final Executor writers;
     private final long maxQueuedBytes;
     private final ShareMetrics metrics;
     private final Runnable abortConnection;
-    private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
+    private final ArrayDeque<PageBatch> queue = new ArrayDeque<>();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private HttpOutput out;
     private long queuedBytes;
-    private boolean draining;
     private boolean closed;
 
     /**
-     * @param icy            in-band titles for a player that asked for them, else null (pure Ogg)
+     * @param icy             in-band titles for a player that asked for them, else null (pure Ogg)
      * @param maxQueuedBytes  bytes waiting to be written before the listener is dropped as too slow
-     * @param abortConnection closes the connection at once: a dropped listener's writer may be stuck in a write
+     * @param abortConnection closes the connection at once: a dropped listener's write may be pending on a socket
      *                        that its player will never read, and the response could not complete normally
      */
-    OggListener(String sessionId, OutputStream out, IcyMetadata icy, Executor writers, long maxQueuedBytes,
-            ShareMetrics metrics, Runnable abortConnection) {
+    OggListener(String sessionId, IcyMetadata icy, long maxQueuedBytes, ShareMetrics metrics,
+            Runnable abortConnection) {
         this.sessionId = sessionId;
-        this.out = out;
         this.icy = icy;
-        this.writers = writers;
         this.maxQueuedBytes = maxQueuedBytes;
         this.metrics = metrics;
         this.abortConnection = abortConnection;
@@ -50,6 +54,25 @@ final class OggListener {
 
     String sessionId() {
         return sessionId;
+    }
+
+    /**
+     * Starts writing to {@code output}, which must belong to a response in async mode: what was queued before goes out
+     * first.
+     *
+     * @return completes when the response is over (stream ended, listener dropped or gone)
+     */
+    CompletableFuture<Void> start(ServletOutputStream output) {
+        if (!(output instanceof HttpOutput jetty)) {
+            throw new IllegalStateException("stream.ogg needs Jetty's servlet output, got " + output.getClass());
+        }
+        synchronized (this) {
+            if (!closed && this.out == null) {
+                this.out = jetty;
+                jetty.setWriteListener(this); // Jetty calls onWritePossible() next, which writes the queue
+            }
+        }
+        return done;
     }
 
     /** Completes when the response is over (stream ended, listener dropped or gone). */
@@ -62,32 +85,30 @@ final class OggListener {
         if (icy != null) icy.title(title);
     }
 
-    /** Queues pages; never blocks. */
-    synchronized void offer(byte[] pages) {
+    /** Queues pages and writes what the socket takes now; never blocks. */
+    synchronized void offer(PageBatch pages) {
         if (closed) return;
-        if (queuedBytes > 0 && queuedBytes + pages.length > maxQueuedBytes) { // one batch always fits
+        if (queuedBytes > 0 && queuedBytes + pages.length() > maxQueuedBytes) { // one batch always fits
             log.atInfo().addKeyValue("sessionId", sessionId).addKeyValue("queuedBytes", queuedBytes)
                     .log("stream listener disconnected: too slow to keep up with the live stream");
             metrics.streamListenerDropped();
             closed = true;
             queue.clear();
             queuedBytes = 0;
-            writers.execute(() -> {
-                abortConnection.run();
-                done.complete(null);
-            });
+            abortConnection.run(); // fails a pending write; nothing else waits for this connection
+            done.complete(null);
             return;
         }
         queue.add(pages);
-        queuedBytes += pages.length;
-        scheduleDrain();
+        queuedBytes += pages.length();
+        pump();
     }
 
     /** Writes what is queued, then completes the response. */
     synchronized void finish() {
         if (closed) return;
-        queue.add(END);
-        scheduleDrain();
+        queue.add(PageBatch.END);
+        pump();
     }
 
     /** Ends the response now, dropping what is queued. */
@@ -105,51 +126,55 @@ final class OggListener {
         return closed;
     }
 
-    private void scheduleDrain() {
-        if (draining) return;
-        draining = true;
-        writers.execute(this::drain);
+    @Override
+    public synchronized void onWritePossible() {
+        pump();
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+        close(); // the player went away, or the connection was aborted
     }
 
     /**
-     * Writes everything queued, then flushes once: one flush per batch, not per page. Socket calls happen outside
-     * the lock, so offering to a listener whose socket is stuck never blocks the session.
+     * Hands queued batches to the output while it is ready. A write the socket cannot take at once stays pending;
+     * {@code isReady()} then answers false and Jetty calls {@link #onWritePossible()} when it completes. The end
+     * marker completes the response only once every write before it has completed.
      */
-    private void drain() {
-        boolean unflushed = false;
-        while (true) {
-            byte[] next;
-            synchronized (this) {
-                if (closed) {
-                    draining = false;
+    private void pump() {
+        if (out == null) return; // the response is not in async mode yet: start() writes the queue
+        try {
+            while (!closed && !queue.isEmpty() && out.isReady()) {
+                PageBatch next = queue.poll();
+                if (next == PageBatch.END) {
+                    closed = true;
+                    done.complete(null);
                     return;
                 }
-                next = queue.poll();
-                if (next == null && !unflushed) {
-                    draining = false;
-                    return;
-                }
-                if (next != null && next != END) queuedBytes -= next.length;
+                queuedBytes -= next.length();
+                write(next);
+                metrics.streamBytesSent(next.length());
             }
-            try {
-                if (next == null || next == END) {
-                    out.flush();
-                    unflushed = false;
-                    if (next == END) {
-                        close();
-                        return;
-                    }
-                    continue;
-                }
-                if (icy != null) icy.write(out, next);
-                else out.write(next);
-                unflushed = true;
-                metrics.streamBytesSent(next.length);
-            } catch (IOException | RuntimeException e) {
-                close(); // the player went away
-                return;
-            }
+        } catch (IOException | RuntimeException e) {
+            closed = true; // the player went away
+            queue.clear();
+            queuedBytes = 0;
+            done.complete(null);
         }
     }
 
+    /**
+     * Jetty's {@code write(ByteBuffer)} goes straight to the connection: an array write smaller than the output
+     * aggregation size would sit in the response buffer until a flush, which in async mode is one more pending
+     * operation per batch.
+     */
+    private void write(PageBatch pages) throws IOException {
+        if (icy != null) {
+            ByteArrayOutputStream withBlocks = new ByteArrayOutputStream(pages.length() + 64);
+            icy.write(withBlocks, pages.bytes());
+            out.write(ByteBuffer.wrap(withBlocks.toByteArray()));
+        } else {
+            out.write(pages.view()); // no copy: the batch's shared direct buffer goes to the socket as it is
+        }
+    }
 }

@@ -14,7 +14,7 @@ import java.util.Set;
 
 /**
  * One session's Ogg Opus stream in one of its two shapes, with the listeners that read it. Every page is written
- * once and the same array is queued to every listener. A listener that joins gets the current stream's headers,
+ * once and the same {@link PageBatch} is queued to every listener. A listener that joins gets the current stream's headers,
  * then the last few seconds of pages (the burst, so its player starts at once), then pages as they are written.
  * <ul>
  *   <li><b>continuous</b> (the default): one logical stream for as long as the session is encoded on this node;
@@ -48,7 +48,7 @@ final class OggStreamMux {
     private final Set<OggListener> listeners = new LinkedHashSet<>();
     private long burstTotal;
     private OggOpusWriter writer;
-    private byte[] headers;
+    private PageBatch headers;
     private int channels;
     private int inputRate;
     private StreamTags tags = StreamTags.NONE;
@@ -85,7 +85,7 @@ final class OggStreamMux {
         listeners.add(listener);
         if (headers == null) return;
         listener.offer(headers);
-        for (StreamPage page : burst) listener.offer(page.bytes());
+        for (StreamPage page : burst) listener.offer(page.pages());
     }
 
     void detach(OggListener listener) {
@@ -147,7 +147,7 @@ final class OggStreamMux {
         sendBatch(false); // what the previous link left goes out before the new headers
         writer = new OggOpusWriter(written, SERIALS.nextInt(), channels, preSkip, inputRate,
                 chained ? tagsFittingHeader() : StreamTags.NONE);
-        headers = drainWritten();
+        headers = PageBatch.of(drainWritten());
         burst.clear(); // a joiner's burst must start inside the link whose headers it got
         burstTotal = 0;
         List.copyOf(listeners).forEach(listener -> listener.offer(headers));
@@ -171,7 +171,7 @@ final class OggStreamMux {
 
     private void sendBatch(boolean keepForBurst) {
         if (batch.size() == 0) return;
-        byte[] pages = batch.toByteArray();
+        PageBatch pages = PageBatch.of(batch.toByteArray());
         long samples = batchSamples;
         batch.reset();
         batchSamples = 0;

@@ -1,9 +1,9 @@
 package dev.musicshare.stream;
 
 /**
- * Ogg pages as written once for every listener of a stream: the same array goes to each listener's queue.
+ * A batch of Ogg pages kept for the burst a joining listener gets: the same batch every live listener was sent.
  *
- * @param bytes   whole Ogg pages
- * @param samples audio they carry, samples per channel at 48 kHz (0 for header pages)
+ * @param pages   whole Ogg pages
+ * @param samples audio they carry, samples per channel at 48 kHz
  */
-record StreamPage(byte[] bytes, long samples) {}
+record StreamPage(PageBatch pages, long samples) {}

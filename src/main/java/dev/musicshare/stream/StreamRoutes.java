@@ -7,8 +7,9 @@ import dev.musicshare.share.ShareException;
 import dev.musicshare.share.ShareService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import jakarta.servlet.ServletOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.net.StandardSocketOptions;
@@ -61,11 +62,12 @@ public final class StreamRoutes {
         ListenerId who = ListenerId.of(ctx.header("X-Listener-Id"), ctx.ip(), ctx.header("User-Agent"));
         streamHeaders(ctx, icy);
         limitSendBuffer(ctx);
-        OutputStream out = ctx.res().getOutputStream();
-        OggListener listener = new OggListener(id.value(), out, icy ? new IcyMetadata(null) : null,
-                streams.resources().writers(), streams.settings().listenerQueueBytes(), streams.resources().metrics(), () -> abort(ctx));
-        ctx.future(listener::done);
+        OggListener listener = new OggListener(id.value(), icy ? new IcyMetadata(null) : null,
+                streams.settings().listenerQueueBytes(), streams.resources().metrics(), () -> abort(ctx));
+        // Headers and the burst are queued now; Javalin puts the response in async mode before it asks for the
+        // future, and only then can the listener write without blocking (servlet non-blocking output).
         streams.attach(id, listener, who, chained, icy);
+        ctx.future(() -> listener.start(outputOf(ctx)));
     }
 
     private void playlist(Context ctx) {
@@ -116,6 +118,14 @@ public final class StreamRoutes {
             } catch (IOException e) {
                 // the connection is going away; the writer will notice
             }
+        }
+    }
+
+    private static ServletOutputStream outputOf(Context ctx) {
+        try {
+            return ctx.res().getOutputStream();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
