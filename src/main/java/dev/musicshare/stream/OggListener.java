@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.eclipse.jetty.ee10.servlet.HttpOutput;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * {@code queue-size}, a listener whose queue outgrows its bound is disconnected: a live stream cannot wait for it,
  * and nobody else is slowed.
  *
- * <p>One monitor orders offers (the session's thread), Jetty's callbacks and completion; the servlet output is only
- * used under it, as the servlet API requires (one writer at a time).
+ * <p>One monitor orders offers (the session's thread) and Jetty's callbacks; the servlet output is only used under
+ * it, as the servlet API requires (one writer at a time). The response is completed outside it, and off the
+ * session's thread, because completing runs the session's detach and Javalin's completion.
  */
 final class OggListener implements WriteListener {
     private static final Logger log = LoggerFactory.getLogger(OggListener.class);
@@ -31,6 +33,7 @@ final class OggListener implements WriteListener {
     private final long maxQueuedBytes;
     private final ShareMetrics metrics;
     private final Runnable abortConnection;
+    private final Executor completions;
     private final ArrayDeque<PageBatch> queue = new ArrayDeque<>();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private HttpOutput out;
@@ -42,14 +45,16 @@ final class OggListener implements WriteListener {
      * @param maxQueuedBytes  bytes waiting to be written before the listener is dropped as too slow
      * @param abortConnection closes the connection at once: a dropped listener's write may be pending on a socket
      *                        that its player will never read, and the response could not complete normally
+     * @param completions     where the response is completed when the session's thread ends it
      */
     OggListener(String sessionId, IcyMetadata icy, long maxQueuedBytes, ShareMetrics metrics,
-            Runnable abortConnection) {
+            Runnable abortConnection, Executor completions) {
         this.sessionId = sessionId;
         this.icy = icy;
         this.maxQueuedBytes = maxQueuedBytes;
         this.metrics = metrics;
         this.abortConnection = abortConnection;
+        this.completions = completions;
     }
 
     String sessionId() {
@@ -67,8 +72,8 @@ final class OggListener implements WriteListener {
             throw new IllegalStateException("stream.ogg needs Jetty's servlet output, got " + output.getClass());
         }
         synchronized (this) {
-            if (!closed && this.out == null) {
-                this.out = jetty;
+            if (!closed && out == null) {
+                out = jetty;
                 jetty.setWriteListener(this); // Jetty calls onWritePossible() next, which writes the queue
             }
         }
@@ -85,41 +90,48 @@ final class OggListener implements WriteListener {
         if (icy != null) icy.title(title);
     }
 
-    /** Queues pages and writes what the socket takes now; never blocks. */
-    synchronized void offer(PageBatch pages) {
-        if (closed) return;
-        if (queuedBytes > 0 && queuedBytes + pages.length() > maxQueuedBytes) { // one batch always fits
-            log.atInfo().addKeyValue("sessionId", sessionId).addKeyValue("queuedBytes", queuedBytes)
-                    .log("stream listener disconnected: too slow to keep up with the live stream");
-            metrics.streamListenerDropped();
-            closed = true;
-            queue.clear();
-            queuedBytes = 0;
-            abortConnection.run(); // fails a pending write; nothing else waits for this connection
-            done.complete(null);
-            return;
-        }
-        queue.add(pages);
-        queuedBytes += pages.length();
-        pump();
-    }
-
-    /** Writes what is queued, then completes the response. */
-    synchronized void finish() {
-        if (closed) return;
-        queue.add(PageBatch.END);
-        pump();
-    }
-
-    /** Ends the response now, dropping what is queued. */
-    void close() {
+    /** Queues pages and writes what the socket takes now; never blocks. Called under the session's lock. */
+    void offer(PageBatch pages) {
+        long dropped = -1;
+        boolean ended;
         synchronized (this) {
             if (closed) return;
-            closed = true;
-            queue.clear();
-            queuedBytes = 0;
+            if (queuedBytes > 0 && queuedBytes + pages.length() > maxQueuedBytes) { // one batch always fits
+                dropped = queuedBytes;
+                ended = endLocked();
+            } else {
+                queue.add(pages);
+                queuedBytes += pages.length();
+                ended = pump();
+            }
         }
-        done.complete(null);
+        if (dropped >= 0) {
+            log.atInfo().addKeyValue("sessionId", sessionId).addKeyValue("queuedBytes", dropped)
+                    .log("stream listener disconnected: too slow to keep up with the live stream");
+            metrics.streamListenerDropped();
+            abortConnection.run(); // fails a pending write; nothing else waits for this connection
+        }
+        if (ended) completeElsewhere();
+    }
+
+    /** Writes what is queued, then completes the response. Called under the session's lock. */
+    void finish() {
+        boolean ended;
+        synchronized (this) {
+            if (closed) return;
+            queue.add(PageBatch.END);
+            ended = pump();
+        }
+        if (ended) completeElsewhere();
+    }
+
+    /** Ends the response now, dropping what is queued. Called under the session's lock. */
+    void close() {
+        boolean ended;
+        synchronized (this) {
+            ended = endLocked();
+        }
+        if (ended) completeElsewhere();
     }
 
     synchronized boolean isClosed() {
@@ -127,39 +139,60 @@ final class OggListener implements WriteListener {
     }
 
     @Override
-    public synchronized void onWritePossible() {
-        pump();
+    public void onWritePossible() {
+        boolean ended;
+        synchronized (this) {
+            ended = pump();
+        }
+        if (ended) done.complete(null); // a Jetty thread, holding none of our locks
     }
 
     @Override
     public void onError(Throwable failure) {
-        close(); // the player went away, or the connection was aborted
+        boolean ended;
+        synchronized (this) { // the player went away, or the connection was aborted
+            ended = endLocked();
+        }
+        if (ended) done.complete(null);
+    }
+
+    /**
+     * Completing the response runs its listeners (the session's detach, Javalin's completion), which take the
+     * streams' and the session's locks: never on a thread that may hold the session's lock.
+     */
+    private void completeElsewhere() {
+        completions.execute(() -> done.complete(null));
+    }
+
+    /** Marks the listener over; true if this call did it (the caller completes {@link #done}). */
+    private boolean endLocked() {
+        if (closed) return false;
+        closed = true;
+        queue.clear();
+        queuedBytes = 0;
+        return true;
     }
 
     /**
      * Hands queued batches to the output while it is ready. A write the socket cannot take at once stays pending;
      * {@code isReady()} then answers false and Jetty calls {@link #onWritePossible()} when it completes. The end
-     * marker completes the response only once every write before it has completed.
+     * marker ends the listener only once every write before it has completed.
+     *
+     * @return true if the listener ended here (the caller completes {@link #done}, outside this monitor)
      */
-    private void pump() {
-        if (out == null) return; // the response is not in async mode yet: start() writes the queue
+    private boolean pump() {
+        if (out == null) return false; // the response is not in async mode yet: start() writes the queue
         try {
             while (!closed && !queue.isEmpty() && out.isReady()) {
                 PageBatch next = queue.poll();
-                if (next == PageBatch.END) {
-                    closed = true;
-                    done.complete(null);
-                    return;
-                }
+                if (next == PageBatch.END) return endLocked();
                 queuedBytes -= next.length();
                 write(next);
                 metrics.streamBytesSent(next.length());
             }
+            return false;
         } catch (IOException | RuntimeException e) {
-            closed = true; // the player went away
-            queue.clear();
-            queuedBytes = 0;
-            done.complete(null);
+            return endLocked(); // the player went away
         }
     }
 

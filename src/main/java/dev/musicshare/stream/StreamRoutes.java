@@ -63,7 +63,8 @@ public final class StreamRoutes {
         streamHeaders(ctx, icy);
         limitSendBuffer(ctx);
         OggListener listener = new OggListener(id.value(), icy ? new IcyMetadata(null) : null,
-                streams.settings().listenerQueueBytes(), streams.resources().metrics(), () -> abort(ctx));
+                streams.settings().listenerQueueBytes(), streams.resources().metrics(), () -> abort(ctx),
+                streams.resources().writers());
         // Headers and the burst are queued now; Javalin puts the response in async mode before it asks for the
         // future, and only then can the listener write without blocking (servlet non-blocking output).
         streams.attach(id, listener, who, chained, icy);
