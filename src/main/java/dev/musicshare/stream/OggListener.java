@@ -90,36 +90,41 @@ final class OggListener implements WriteListener {
         if (icy != null) icy.title(title);
     }
 
-    /** Queues pages and writes what the socket takes now; never blocks. Called under the session's lock. */
+    /**
+     * Queues pages; {@link #writeQueued()} writes them. Called under the session's lock, so it only queues: a
+     * listener whose queue would outgrow its bound is dropped here.
+     */
     void offer(PageBatch pages) {
-        long dropped = -1;
-        boolean ended;
+        long dropped;
         synchronized (this) {
             if (closed) return;
-            if (queuedBytes > 0 && queuedBytes + pages.length() > maxQueuedBytes) { // one batch always fits
-                dropped = queuedBytes;
-                ended = endLocked();
-            } else {
+            if (queuedBytes == 0 || queuedBytes + pages.length() <= maxQueuedBytes) { // one batch always fits
                 queue.add(pages);
                 queuedBytes += pages.length();
-                ended = pump();
+                return;
             }
+            dropped = queuedBytes;
+            endLocked();
         }
-        if (dropped >= 0) {
-            log.atInfo().addKeyValue("sessionId", sessionId).addKeyValue("queuedBytes", dropped)
-                    .log("stream listener disconnected: too slow to keep up with the live stream");
-            metrics.streamListenerDropped();
-            abortConnection.run(); // fails a pending write; nothing else waits for this connection
-        }
-        if (ended) completeElsewhere();
+        log.atInfo().addKeyValue("sessionId", sessionId).addKeyValue("queuedBytes", dropped)
+                .log("stream listener disconnected: too slow to keep up with the live stream");
+        metrics.streamListenerDropped();
+        abortConnection.run(); // fails a pending write; nothing else waits for this connection
+        completeElsewhere();
     }
 
-    /** Writes what is queued, then completes the response. Called under the session's lock. */
-    void finish() {
+    /** Queues the end: once what is queued is written, the response completes. Called under the session's lock. */
+    synchronized void finish() {
+        if (!closed) queue.add(PageBatch.END);
+    }
+
+    /**
+     * Writes what is queued as far as the socket takes it now, on the calling thread; Jetty's callback writes the
+     * rest. Called by the session after it released its lock, so socket writes never hold it.
+     */
+    void writeQueued() {
         boolean ended;
         synchronized (this) {
-            if (closed) return;
-            queue.add(PageBatch.END);
             ended = pump();
         }
         if (ended) completeElsewhere();

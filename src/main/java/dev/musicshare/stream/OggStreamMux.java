@@ -53,6 +53,8 @@ final class OggStreamMux {
     private int inputRate;
     private StreamTags tags = StreamTags.NONE;
     private boolean retagPending;
+    /** Listeners offered pages since the session last took them: it writes to them once its lock is released. */
+    private List<OggListener> toWrite = List.of();
     private boolean ended;
 
     OggStreamMux(boolean chained, long burstSamples) {
@@ -132,7 +134,8 @@ final class OggStreamMux {
             writer.finish(ending.frames(), ending.padding());
             publish(drainWritten(), 0, false);
         }
-        List.copyOf(listeners).forEach(OggListener::finish); // a copy: finishing may detach
+        toWrite = List.copyOf(listeners);
+        toWrite.forEach(OggListener::finish);
         listeners.clear();
     }
 
@@ -150,7 +153,7 @@ final class OggStreamMux {
         headers = PageBatch.of(drainWritten());
         burst.clear(); // a joiner's burst must start inside the link whose headers it got
         burstTotal = 0;
-        List.copyOf(listeners).forEach(listener -> listener.offer(headers));
+        offerToAll(headers);
     }
 
     private StreamTags tagsFittingHeader() {
@@ -182,7 +185,22 @@ final class OggStreamMux {
                 burstTotal -= burst.pollFirst().samples();
             }
         }
-        for (OggListener listener : List.copyOf(listeners)) listener.offer(pages);
+        offerToAll(pages);
+    }
+
+    /**
+     * The listeners that were offered pages since the last call: the session writes to them after releasing its
+     * lock (a listener that joins gets its first pages written when its response goes async).
+     */
+    List<OggListener> takeListenersToWrite() {
+        List<OggListener> taken = toWrite;
+        toWrite = List.of();
+        return taken;
+    }
+
+    private void offerToAll(PageBatch pages) {
+        toWrite = List.copyOf(listeners); // a copy: a dropped listener detaches
+        for (OggListener listener : toWrite) listener.offer(pages);
     }
 
     private byte[] drainWritten() {

@@ -26,7 +26,8 @@ final class OpusSession {
     private final String sessionId;
     private final OpusSettings settings;
     private final ShareMetrics metrics;
-    private final ReentrantLock lock = new ReentrantLock();
+    /** Fair: a joining listener waits for the chunk being encoded, not for the encoder to run out of backlog. */
+    private final ReentrantLock lock = new ReentrantLock(true);
     private final OggStreamMux continuous;
     private final OggStreamMux chained;
     private final List<OggListener> icyListeners = new CopyOnWriteArrayList<>();
@@ -52,6 +53,7 @@ final class OpusSession {
 
     /** Creates the encoder: {@code sourceChannels} from the session's first chunk (2 when none is buffered). */
     void initialize(int sourceChannels, int inputRate, StreamTags initialTags) {
+        List<OggListener> toWrite;
         lock.lock();
         try {
             encoder = new OpusStreamEncoder(OpusStreamEncoder.opusChannelsFor(sourceChannels), settings.bitrate());
@@ -61,8 +63,10 @@ final class OpusSession {
             icyListeners.forEach(listener -> listener.title(initialTags.displayTitle()));
             sinks.forEach(sink -> sink.started(encoder.channels(), encoder.preSkip()));
         } finally {
+            toWrite = listenersToWrite();
             lock.unlock();
         }
+        writeQueued(toWrite);
     }
 
     void attach(OggListener listener, boolean chainedStream, boolean icy) {
@@ -118,6 +122,7 @@ final class OpusSession {
 
     /** A released chunk, in sequence order: encoded and fanned out. */
     void audio(ChunkPcm chunk) {
+        List<OggListener> toWrite;
         lock.lock();
         try {
             if (encoder == null || ended) return;
@@ -130,12 +135,15 @@ final class OpusSession {
                     chunk.channels(), chunk.presentationTime(), encoder.lastChunkStart() - firstFrame, firstFrame));
             pacer.encoded(encoder.samplesEncoded(), System.nanoTime());
         } finally {
+            toWrite = listenersToWrite();
             lock.unlock();
         }
+        writeQueued(toWrite);
     }
 
     /** New title/artist/cover, in order with the audio. */
     void metadata(StreamTags next) {
+        List<OggListener> toWrite;
         lock.lock();
         try {
             tags = next;
@@ -144,13 +152,16 @@ final class OpusSession {
             String title = next.displayTitle();
             icyListeners.forEach(listener -> listener.title(title));
         } finally {
+            toWrite = listenersToWrite();
             lock.unlock();
         }
+        writeQueued(toWrite);
     }
 
     /** Adds silence when the stream has fallen behind the wall clock (the sender pauses); called by a timer. */
     void tick(long nowNanos) {
         if (!lock.tryLock()) return;
+        List<OggListener> toWrite;
         try {
             if (encoder == null || ended) return;
             long silence = pacer.silenceNeeded(encoder.samplesEncoded(), nowNanos);
@@ -161,12 +172,15 @@ final class OpusSession {
             metrics.encoderCpu(cpuNanos() - cpuBefore);
             fanOut(encoded, null);
         } finally {
+            toWrite = listenersToWrite();
             lock.unlock();
         }
+        writeQueued(toWrite);
     }
 
     /** The session ended: end-of-stream pages, then every listener completes. */
     void end() {
+        List<OggListener> toWrite;
         lock.lock();
         try {
             if (ended) return;
@@ -183,8 +197,10 @@ final class OpusSession {
             }
             icyListeners.clear();
         } finally {
+            toWrite = listenersToWrite();
             lock.unlock();
         }
+        writeQueued(toWrite);
     }
 
     /** Encoding on this node stopped for another reason (overload, shutdown): listeners are dropped. */
@@ -209,6 +225,26 @@ final class OpusSession {
             List<OpusFrame> shared = List.copyOf(new ArrayList<>(frames));
             sinks.forEach(sink -> sink.frames(shared, origin));
         }
+    }
+
+    /** Listeners the streams offered pages to under the lock; taken before it is released. */
+    private List<OggListener> listenersToWrite() {
+        List<OggListener> first = continuous.takeListenersToWrite();
+        List<OggListener> second = chained.takeListenersToWrite();
+        if (second.isEmpty()) return first;
+        if (first.isEmpty()) return second;
+        List<OggListener> both = new ArrayList<>(first.size() + second.size());
+        both.addAll(first);
+        both.addAll(second);
+        return both;
+    }
+
+    /**
+     * Socket writes happen here, after the lock is released: a fan-out to thousands of listeners would otherwise
+     * hold up joining listeners and the pacer. Each listener's queue keeps the order its pages were offered in.
+     */
+    private static void writeQueued(List<OggListener> listeners) {
+        for (OggListener listener : listeners) listener.writeQueued();
     }
 
     private static long cpuNanos() {
