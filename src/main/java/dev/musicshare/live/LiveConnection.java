@@ -258,6 +258,7 @@ public abstract class LiveConnection {
             }
             try {
                 write(next);
+                if (!countsAsListener()) continue; // the node's own consumer (the Opus encoder's feed): nothing sent
                 int bytes = bytesOnWire(next);
                 if (codec == PushCodec.OPUS) metrics.opusPushed(bytes);
                 else metrics.pushed(bytes);

@@ -1,6 +1,7 @@
 package dev.musicshare.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.musicshare.testing.ApiClient.Reply;
 import dev.musicshare.testing.Ffmpeg;
@@ -10,7 +11,9 @@ import dev.musicshare.testing.PushEvent;
 import dev.musicshare.testing.RawHttp;
 import dev.musicshare.testing.Signals;
 import dev.musicshare.testing.SseTestClient;
+import dev.musicshare.testing.StreamClient;
 import dev.musicshare.testing.WsTestClient;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -99,6 +102,33 @@ class OpusPushApiTest extends ApiTestBase {
     }
 
     @Test
+    void one_encoder_serves_push_and_stream_listeners_and_the_metrics_count_them_by_transport() {
+        try (SseTestClient sse = SseTestClient.open(server.port(), EVENTS);
+                WsTestClient ws = WsTestClient.open(server.port(), WS);
+                StreamClient player = StreamClient.open(server.port(), "GET", "/api/share/" + ID
+                        + "/stream.ogg?access_token=" + TOKEN, "1.1", 0).readAll()) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> metric("musicshare_opus_listeners{transport=\"push\"") == 2
+                    && metric("musicshare_opus_listeners{transport=\"stream\"") == 1);
+            assertThat(metric("musicshare_opus_sessions_encoding")).as("one encoder for the session").isEqualTo(1);
+            double opusBytes = metric("musicshare_listener_bytes_sent_total{codec=\"opus\"");
+            double pcmBytes = metric("musicshare_listener_bytes_sent_total{codec=\"pcm\"");
+            StreamOggApiTest.postSignal(api, ID, Signals.sweep(StreamOggApiTest.RATE, 2, 0.5), 2, 4_410, false);
+            sse.next(5, "audio");
+            ws.next(5, "audio");
+            await().atMost(Duration.ofSeconds(20)).until(() -> metric("musicshare_listener_bytes_sent_total{codec=\"opus\"")
+                    > opusBytes + 2 * 5 * 5 * 100);
+            assertThat(metric("musicshare_listener_bytes_sent_total{codec=\"pcm\"")).as("no PCM listener here")
+                    .isEqualTo(pcmBytes);
+            assertThat(metric("musicshare_opus_encoder_cpu_seconds_total")).isPositive();
+
+            api.postEmpty("/api/share/" + ID + "/stop");
+            await().atMost(Duration.ofSeconds(20)).until(() -> metric("musicshare_opus_listeners{transport=\"push\"")
+                    + metric("musicshare_opus_listeners{transport=\"stream\"") == 0
+                    && metric("musicshare_opus_sessions_encoding") == 0);
+        }
+    }
+
+    @Test
     void an_unknown_codec_is_refused_with_a_json_400_on_both_transports() throws java.io.IOException {
         Reply events = api.get("/api/share/" + ID + "/events?codec=mp3");
         assertThat(events.status()).isEqualTo(400);
@@ -114,6 +144,15 @@ class OpusPushApiTest extends ApiTestBase {
         } finally {
             exchange.close();
         }
+    }
+
+    /** A series' value from /metrics, the series named up to its first label (or whole); 0 when absent. */
+    private double metric(String series) {
+        String scrape = api.withAuthorization(null).get("/metrics").text();
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith(series)) return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+        return 0;
     }
 
     /** The audio events up to {@code ended} (the stream's last frames included), checked to be Opus. */

@@ -165,6 +165,30 @@ class ClientCommandsTest {
     }
 
     @Test
+    void listen_in_opus_prints_the_playlist_url_and_the_bytes_received_per_second_and_writes_a_48_khz_wav()
+            throws Exception {
+        String url = startServer();
+        ApiClient api = new ApiClient(server.port(), TOKEN);
+        api.postJson("/api/share/start", "{\"sessionId\":\"646464\"}");
+        for (int sequence = 0; sequence < 10; sequence++) api.postJson("/api/share/646464/audio", chunkJson(sequence, 4_410));
+        api.postEmpty("/api/share/646464/stop");
+        Path wav = folder.resolve("opus.wav");
+        assertThat(Main.run("listen", url, "646464", "--token", TOKEN, "--codec", "opus", "--out", wav.toString(),
+                "--seconds", "30")).isZero();
+        String printed = stdout();
+        assertThat(printed).contains("Media players (VLC, mpv, a browser) can open " + url
+                + "/api/share/646464/stream.m3u?access_token=<token>").doesNotContain(TOKEN);
+        assertThat(printed).contains("Received 10 chunks (1.0 s, ").contains(" of Opus packets)")
+                .containsPattern("Bytes received: \\d+, \\d+ per second of audio");
+        try (dev.musicshare.client.AudioSource decoded = dev.musicshare.client.WavFile.open(wav)) {
+            assertThat(decoded.sampleRate()).isEqualTo(48_000);
+            assertThat(decoded.durationSeconds()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(0.021));
+        }
+        assertThat(Main.run("listen", url, "646464", "--token", TOKEN, "--codec", "mp3")).isEqualTo(2);
+        assertThat(stderr()).contains("--codec must be pcm or opus, was mp3");
+    }
+
+    @Test
     void the_buffer_sent_on_joining_is_not_counted_as_late() throws Exception {
         String url = startServer();
         ApiClient api = new ApiClient(server.port(), TOKEN);
