@@ -14,7 +14,7 @@ public enum Setting {
     BEARER_TOKEN(null, "Token every /api/share request must carry. Unset: a random one is generated and printed once."),
     REQUIRE_SENDER_KEY("false", "When true, metadata/audio/stop must carry the X-Sender-Key that start returned (403 otherwise)."),
     CORS_ORIGINS(null, "Origins allowed to call the API from a browser, comma-separated (e.g. https://music.example.org); empty: none."),
-    REDIS_URL(null, "redis://[user:password@]host:port[/db]. Unset: the embedded in-memory store (one node)."),
+    REDIS_URL(null, "redis://[user:password@]host:port[/db], or a Sentinel setup: redis-sentinel://host:port[,host:port…]/?sentinelMasterId=NAME. Unset: the embedded in-memory store (one node)."),
     REDIS_TIMEOUT_MS("2000", "How long a Redis command may take before the request fails with 503."),
     REDIS_CONNECTIONS("4", "Connections each node opens to Redis, taken in turn, so a large reply does not hold up the rest."),
     // Every session's whole buffer at the default limits: 50 sessions x 5 s of 44.1 kHz stereo float32 as base64

@@ -1,6 +1,6 @@
 package dev.musicshare.config;
 
-import java.net.URI;
+import dev.musicshare.redis.RedisUrl;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -72,16 +72,15 @@ final class SettingReader {
     String redisUrl() {
         String url = string(Setting.REDIS_URL);
         if (url == null) return null;
-        URI uri;
+        RedisUrl parsed;
         try {
-            uri = URI.create(url);
+            parsed = RedisUrl.parse(url);
         } catch (IllegalArgumentException e) {
-            throw new InvalidSettingException("REDIS_URL is not a valid URL (expected redis://host:port)");
+            throw new InvalidSettingException(e.getMessage()); // names the fault, never the value (a password)
         }
-        String scheme = uri.getScheme();
-        if (!"redis".equals(scheme) && !"rediss".equals(scheme) || uri.getHost() == null) {
-            // The value may hold a password, so it is not echoed.
-            throw new InvalidSettingException("REDIS_URL must look like redis://host:port[/db] or rediss://…");
+        if (parsed.kind() == RedisUrl.Kind.CLUSTER) {
+            throw new InvalidSettingException("REDIS_URL redis-cluster://… is not supported by this version; "
+                    + "use redis://… or redis-sentinel://…");
         }
         return url;
     }

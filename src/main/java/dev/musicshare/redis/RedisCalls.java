@@ -37,7 +37,7 @@ final class RedisCalls implements AutoCloseable {
         try {
             connections = new RedisConnections(client, options.connections());
         } catch (RedisException e) {
-            client.shutdown();
+            RedisConnector.shutdown(client);
             throw new StoreUnavailableException("Redis at " + RedisConnector.describe(options) + " is unreachable", e);
         }
         scripts = new RedisScripts(connections::next);
@@ -81,7 +81,7 @@ final class RedisCalls implements AutoCloseable {
     @Override
     public void close() {
         connections.close();
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        RedisConnector.shutdown(client);
     }
 
     /** Redis's answer to a write while used memory is over maxmemory and nothing may be evicted. */

@@ -51,7 +51,7 @@ public final class RedisRateLimits {
     }
 
     private static BucketStore single(RedisURI uri, Duration timeout, RedisUrl url) {
-        RedisClient client = RedisClient.create(uri);
+        RedisClient client = RedisClient.create(RedisConnector.resources(), uri);
         client.setOptions(ClientOptions.builder().autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(timeout)).build());
@@ -62,16 +62,16 @@ public final class RedisRateLimits {
                     .requestTimeout(timeout).build();
             return new SharedBucketStore(proxies, "Redis at " + url.describe(), () -> {
                 connection.close();
-                client.shutdown();
+                RedisConnector.shutdown(client);
             });
         } catch (RuntimeException e) {
-            client.shutdown();
+            RedisConnector.shutdown(client);
             throw e;
         }
     }
 
     private static BucketStore cluster(List<RedisURI> seeds, Duration timeout, RedisUrl url) {
-        RedisClusterClient client = RedisClusterClient.create(seeds);
+        RedisClusterClient client = RedisClusterClient.create(RedisConnector.resources(), seeds);
         client.setOptions(ClusterClientOptions.builder().autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(timeout))
@@ -91,10 +91,10 @@ public final class RedisRateLimits {
                     .requestTimeout(timeout).build();
             return new SharedBucketStore(proxies, "Redis at " + url.describe(), () -> {
                 connection.close();
-                client.shutdown();
+                RedisConnector.shutdown(client);
             });
         } catch (RuntimeException e) {
-            client.shutdown();
+            RedisConnector.shutdown(client);
             throw e;
         }
     }

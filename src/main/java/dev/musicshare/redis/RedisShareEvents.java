@@ -57,7 +57,7 @@ public final class RedisShareEvents implements ShareEvents, SessionWatcher, Auto
             publisher = client.connect(CODEC);
             subscriber = client.connectPubSub(CODEC);
         } catch (RedisException e) {
-            client.shutdown();
+            RedisConnector.shutdown(client);
             throw new StoreUnavailableException("Redis at " + RedisConnector.describe(options)
                     + " is unreachable for live events", e);
         }
@@ -130,7 +130,7 @@ public final class RedisShareEvents implements ShareEvents, SessionWatcher, Auto
     public void close() {
         subscriber.close();
         publisher.close();
-        client.shutdown();
+        RedisConnector.shutdown(client);
     }
 
     /**

@@ -71,7 +71,7 @@ public record RedisUrl(Kind kind, List<Node> nodes, String username, String pass
             }
             case "redis-sentinel" -> kind = Kind.SENTINEL;
             case "redis-cluster" -> kind = Kind.CLUSTER;
-            default -> throw invalid("REDIS_URL has an unknown scheme; it must look like " + SHAPES);
+            default -> throw invalid("REDIS_URL must look like " + SHAPES);
         }
         String rest = value.substring(schemeEnd + 3);
         // The credentials go first, up to the last '@': a password with a stray '/', '?' or '#' must not end up

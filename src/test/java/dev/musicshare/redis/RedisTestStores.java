@@ -5,6 +5,7 @@ import dev.musicshare.metrics.ShareMetrics;
 import dev.musicshare.store.ShareStore;
 import dev.musicshare.store.StoreSettings;
 import dev.musicshare.testing.SharedRedis;
+import dev.musicshare.testing.TestStores;
 import java.time.Duration;
 import java.util.Map;
 
@@ -14,6 +15,11 @@ final class RedisTestStores {
 
     static ShareStore create(StoreSettings settings) {
         return open(SharedRedis.freshUrl(), settings, Duration.ofSeconds(2));
+    }
+
+    /** The store on the JVM's Sentinel setup (master, replica, three sentinels), emptied first. */
+    static ShareStore onSentinel(StoreSettings settings) {
+        return open(TestStores.freshSentinelUrl(), settings, Duration.ofSeconds(2));
     }
 
     /** A store on {@code url} with the production defaults but the given command timeout. */

@@ -62,7 +62,7 @@ class RedisUrlTest {
     @Test
     void bad_urls_are_refused_with_what_is_wrong_and_without_the_password() {
         List.of(
-                new Refusal("http://h:1", "unknown scheme"),
+                new Refusal("http://h:1", "must look like redis://host:port"),
                 new Refusal("h:6379", "must look like redis://host:port"),
                 new Refusal("redis://", "names no host"),
                 new Refusal("redis://:secret@h1:1,h2:2", "redis:// names one host"),

@@ -2,7 +2,10 @@ package dev.musicshare.testing;
 
 import java.util.Map;
 
-/** The store a test runs on, by name: "memory" (nothing to start) or "redis" (a redis-server this JVM owns). */
+/**
+ * The store a test runs on, by name: "memory" (nothing to start), "redis" (a redis-server this JVM owns) or
+ * "sentinel" (the JVM's {@link RedisSentinel} setup: master, replica, three sentinels).
+ */
 public final class TestStores {
     private TestStores() {}
 
@@ -11,7 +14,15 @@ public final class TestStores {
         return switch (kind) {
             case "memory" -> Map.of();
             case "redis" -> Map.of("REDIS_URL", SharedRedis.freshUrl());
+            case "sentinel" -> Map.of("REDIS_URL", freshSentinelUrl());
             default -> throw new IllegalArgumentException("unknown store kind: " + kind);
         };
+    }
+
+    /** The shared Sentinel setup's URL, with every key deleted. */
+    public static String freshSentinelUrl() {
+        RedisSentinel sentinel = RedisSentinel.shared();
+        sentinel.flush();
+        return sentinel.url();
     }
 }
