@@ -7,16 +7,16 @@ import java.util.Map;
 
 /** Runs one scenario against one server and formats results, side by side when there are two. */
 public final class LoadTest {
-    public enum Scenario { ingest, poll, push }
+    public enum Scenario { ingest, poll, push, connect }
 
     /**
      * What a scenario is asked to do. {@code metadataMillis} > 0 makes poll senders also post metadata (with a cover
      * of {@code thumbnailBytes}) at that interval and pollers also read it every {@code metadataPollMillis}, as the
-     * desktop app and its receiver do.
+     * desktop app and its receiver do. {@code backlog} is the connect scenario's buffer: chunks each connect reads.
      */
     public record Options(Scenario scenario, int seconds, int connections, int sessions, int listeners, int pollMillis,
             int chunkMillis, int sampleRate, int channels, int metadataMillis, int metadataPollMillis,
-            int thumbnailBytes) {}
+            int thumbnailBytes, int backlog) {}
 
     private LoadTest() {}
 
@@ -26,6 +26,7 @@ public final class LoadTest {
             case ingest -> options.connections() + 4;
             case poll -> 64;
             case push -> 16;
+            case connect -> options.listeners() + 4;
         };
         BenchTarget target = new BenchTarget(url, token, threads);
         ProcessUsage before = pids == null ? null : ProcessUsage.ofAll(pids);
@@ -34,6 +35,7 @@ public final class LoadTest {
             case ingest -> IngestBench.run(target, options.connections(), options.seconds(), chunks);
             case poll -> PollBench.run(target, options, chunks);
             case push -> PushBench.run(target, options.listeners(), options.chunkMillis(), options.seconds(), chunks);
+            case connect -> ConnectBench.run(target, options.listeners(), options.backlog(), options.seconds(), chunks);
         };
         if (pids != null) result.addUsage(before, ProcessUsage.ofAll(pids), (System.nanoTime() - began) / 1e9);
         result.put("chunk_json_bytes", chunks.size());

@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
  * {@code --compare-url} the same scenario runs against a second server right after, and the ratios are printed.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Load-tests a Music Share server: ingest (flat out), poll (real-time senders and pollers) or push (SSE listeners).")
+        description = "Load-tests a Music Share server: ingest (flat out), poll (real-time senders and pollers), push (SSE listeners) or connect (SSE listeners joining over and over).")
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--url", required = true, description = "Base URL of the server, e.g. http://127.0.0.1:5000")
     String url;
@@ -31,7 +31,7 @@ final class BenchCommand implements Callable<Integer> {
     String compareUrl;
     @Option(names = "--compare-pid", split = ",", description = "PID(s) of the second server.")
     long[] comparePids;
-    @Option(names = "--scenario", required = true, description = "ingest, poll or push.")
+    @Option(names = "--scenario", required = true, description = "ingest, poll, push or connect.")
     Scenario scenario;
     @Option(names = "--seconds", defaultValue = "10", description = "How long the load runs (default ${DEFAULT-VALUE}).")
     int seconds;
@@ -39,7 +39,8 @@ final class BenchCommand implements Callable<Integer> {
     int connections;
     @Option(names = "--sessions", defaultValue = "1", description = "poll: sessions, each with a real-time sender.")
     int sessions;
-    @Option(names = "--listeners", defaultValue = "10", description = "poll: pollers per session; push: SSE listeners.")
+    @Option(names = "--listeners", defaultValue = "10",
+            description = "poll: pollers per session; push: SSE listeners; connect: listeners connecting in a loop.")
     int listeners;
     @Option(names = "--poll-ms", defaultValue = "250", description = "poll: interval between a poller's polls.")
     int pollMillis;
@@ -57,6 +58,9 @@ final class BenchCommand implements Callable<Integer> {
     int metadataPollMillis;
     @Option(names = "--thumbnail-kb", defaultValue = "30", description = "Cover art size in metadata posts (KB).")
     int thumbnailKb;
+    @Option(names = "--backlog", defaultValue = "5",
+            description = "connect: buffered chunks each connect reads before it counts (default ${DEFAULT-VALUE}).")
+    int backlog;
     @Option(names = "--json", description = "Also write the results to this file as JSON.")
     File json;
 
@@ -66,7 +70,7 @@ final class BenchCommand implements Callable<Integer> {
         TokenCheck.require(url, token);
         if (compareUrl != null) TokenCheck.require(compareUrl, token);
         LoadTest.Options options = new LoadTest.Options(scenario, seconds, connections, sessions, listeners, pollMillis,
-                chunkMillis, sampleRate, channels, metadataMillis, metadataPollMillis, thumbnailKb * 1024);
+                chunkMillis, sampleRate, channels, metadataMillis, metadataPollMillis, thumbnailKb * 1024, backlog);
         List<Map<String, Double>> results = new ArrayList<>();
         results.add(LoadTest.run(url, token, pids, options));
         if (compareUrl != null) results.add(LoadTest.run(compareUrl, token, comparePids, options));

@@ -1,10 +1,10 @@
 package dev.musicshare.live;
 
+import dev.musicshare.share.CatchUp;
 import dev.musicshare.share.ListenerId;
 import dev.musicshare.share.SessionId;
 import dev.musicshare.share.ShareException;
 import dev.musicshare.share.ShareService;
-import dev.musicshare.store.BufferedChunk;
 import dev.musicshare.share.Since;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -19,7 +19,8 @@ import java.util.List;
  * {@code since}, then live events, and {@code ended} when the session ends. On SSE a usable {@code Last-Event-ID}
  * wins over {@code since} (see {@link Since#forEventStream}). With {@code codec=opus} the audio events carry Opus
  * frames from this node's encoder for the session instead of the PCM chunks ({@link OpusPush}); another codec is a
- * 400.
+ * 400. A PCM connect reads the store once: the catch-up ({@link ShareService#catchUp}) gives the state, the metadata
+ * and the chunks together.
  *
  * <pre>
  * curl -N "localhost:5000/api/share/123456/events?since=-1" -H "Authorization: Bearer $TOKEN"
@@ -52,13 +53,27 @@ public final class PushRoutes {
     }
 
     private void events(Context ctx) throws Exception {
-        SessionId id = requireSession(ctx.pathParam("sessionId"));
+        SessionId id = new SessionId(ctx.pathParam("sessionId"));
         PushCodec codec = requireCodec(ctx.queryParam("codec"));
         Since since = Since.forEventStream(ctx.queryParam("since"), ctx.header("Last-Event-ID"));
         ListenerId listener = ListenerId.fromRequest(ctx::header, ctx::queryParam, ctx.ip());
         SseConnection connection = new SseConnection(ctx, id.value(), listener, since.value(), resources, codec);
+        if (codec == PushCodec.OPUS) {
+            requireSession(id.value());
+            connection.open();
+            ctx.future(connection::done);
+            hub.join(connection);
+            attachOpus(connection, id, since);
+            return;
+        }
+        CatchUp catchUp = catchUp(connection, id, since);
+        if (catchUp.state() == CatchUp.State.GONE) {
+            connection.close("session not found");
+            throw notFound();
+        }
+        connection.open(); // only now: a session that is gone gets a 404, not an empty event stream
         ctx.future(connection::done);
-        attach(connection, id, since);
+        deliver(connection, id, since, catchUp);
     }
 
     private void webSocket(WsConfig ws) {
@@ -69,41 +84,36 @@ public final class PushRoutes {
             ListenerId listener = ListenerId.fromRequest(ctx::header, ctx::queryParam, remoteAddress(ctx));
             WsConnection connection = new WsConnection(ctx, id.value(), listener, since.value(), resources, codec);
             ctx.attribute("connection", connection);
-            attach(connection, id, since);
+            if (codec == PushCodec.OPUS) {
+                hub.join(connection);
+                attachOpus(connection, id, since);
+            } else {
+                deliver(connection, id, since, catchUp(connection, id, since));
+            }
         });
         ws.onClose(ctx -> closeAttached(ctx, "listener left"));
         ws.onError(ctx -> closeAttached(ctx, "connection error"));
     }
 
     /**
-     * Joins the hub first, then reads the store: live events that arrive meanwhile are held by the connection and
-     * released after the backlog, deduplicated by sequence number, so the seam has no gap and no duplicate.
+     * Joins the hub first, then reads the store in one step (state, metadata and the chunks after {@code since}):
+     * live events that arrive meanwhile are held by the connection and released after the backlog, deduplicated
+     * by sequence number, so the seam has no gap and no duplicate.
      */
-    private void attach(LiveConnection connection, SessionId id, Since since) {
+    private CatchUp catchUp(LiveConnection connection, SessionId id, Since since) {
         hub.join(connection);
-        if (connection.codec() == PushCodec.OPUS) {
-            attachOpus(connection, id, since);
-            return;
-        }
-        List<LiveEvent> backlog = new ArrayList<>();
-        boolean ended;
         try {
-            shares.currentMetadata(id).ifPresent(metadata -> backlog.add(LiveEvents.metadata(id, metadata)));
-            List<BufferedChunk> chunks = shares.audioSince(id, since, connection.listenerId());
-            long after = since.value();
-            if (!chunks.isEmpty() && after >= 0 && chunks.get(0).sequenceNumber() > after + 1) {
-                backlog.add(LiveEvent.gap(after + 1, chunks.get(0).sequenceNumber() - 1));
-            }
-            for (BufferedChunk chunk : chunks) backlog.add(LiveEvent.audio(chunk.sequenceNumber(), chunk.json()));
-            ended = !shares.status(id).isActive();
-        } catch (ShareException e) {
-            ended = true; // it ended between the check and the read
+            return shares.catchUp(id, since.value(), connection.listenerId());
         } catch (RuntimeException e) {
             connection.close("server error");
             throw e;
         }
-        connection.finishCatchUp(backlog);
-        if (ended) connection.finish(LiveEvent.ended("stopped"));
+    }
+
+    /** Queues the backlog, then {@code ended} if the session is no longer active. */
+    private static void deliver(LiveConnection connection, SessionId id, Since since, CatchUp catchUp) {
+        connection.finishCatchUp(CatchUpEvents.backlog(id, catchUp, since.value()));
+        CatchUpEvents.ending(catchUp).ifPresent(connection::finish);
     }
 
     /**
@@ -132,10 +142,13 @@ public final class PushRoutes {
         return codec;
     }
 
-    private SessionId requireSession(String rawId) {
-        SessionId id = new SessionId(rawId);
-        shares.status(id); // a 404 before any stream is opened
-        return id;
+    /** A 404 before any stream is opened: one read of the session's state, no listener recorded. */
+    private void requireSession(String rawId) {
+        if (shares.identity(new SessionId(rawId)).isEmpty()) throw notFound();
+    }
+
+    private static ShareException notFound() {
+        return new ShareException(ShareException.Reason.SESSION_NOT_FOUND, "Session not found");
     }
 
     private static void closeAttached(WsContext ctx, String reason) {

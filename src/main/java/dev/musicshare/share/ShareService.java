@@ -182,15 +182,22 @@ public final class ShareService {
 
     /**
      * A push listener's catch-up in one read of the store: state, metadata and the released chunks after
-     * {@code since} (-1: the whole buffer). Records {@code listenerId} as listening unless it is null, best effort.
+     * {@code since} (-1: the whole buffer). Records {@code listenerId} as listening unless it is null (a node
+     * bringing its own connections up to date), best effort; a listener's display name is written as
+     * {@link #audioSince} writes it. The chunks are counted as served; as bytes sent they are counted where they are
+     * written to the listener.
      */
     public CatchUp catchUp(SessionId id, long since, ListenerId listenerId) {
         if (since < -1) throw ShareException.invalid("since must be -1 or a sequence number, was " + since);
-        CatchUpRead read = store.catchUp(id.value(), since, listenerId == null ? null : listenerId.value(),
-                clock.millis());
+        long now = clock.millis();
+        CatchUpRead read = store.catchUp(id.value(), since, listenerId == null ? null : listenerId.value(), now);
         if (!read.found()) return new CatchUp(CatchUp.State.GONE, Optional.empty(), List.of(), -1);
         List<CatchUp.ReleasedChunk> chunks = read.chunks().stream()
                 .map(chunk -> new CatchUp.ReleasedChunk(chunk.sequenceNumber(), chunk.json())).toList();
+        if (listenerId != null) {
+            displayNames.record(id, List.of(listenerId), now);
+            metrics.chunksServed(chunks.size(), chunks.stream().mapToLong(chunk -> chunk.json().length).sum());
+        }
         Optional<Metadata> metadata = read.metadata().isEmpty() ? Optional.empty()
                 : Optional.of(Metadata.fromFields(read.metadata()));
         return new CatchUp(read.active() ? CatchUp.State.ACTIVE : CatchUp.State.STOPPED, metadata, chunks,
