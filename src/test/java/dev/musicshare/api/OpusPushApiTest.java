@@ -77,7 +77,7 @@ class OpusPushApiTest extends ApiTestBase {
     }
 
     @Test
-    void a_listener_that_resumes_with_last_event_id_gets_the_rest_without_repeats_or_holes() {
+    void a_listener_that_resumes_with_last_event_id_or_since_gets_the_rest_without_repeats_or_holes() {
         float[] source = Signals.sweep(StreamOggApiTest.RATE, 2, 2.0);
         try (SseTestClient whole = SseTestClient.open(server.port(), EVENTS)) {
             List<PushEvent> firstPart;
@@ -87,10 +87,13 @@ class OpusPushApiTest extends ApiTestBase {
             }
             String lastId = firstPart.get(firstPart.size() - 1).id();
             assertThat(lastId).isEqualTo("9");
-            try (SseTestClient resumed = SseTestClient.open(server.port(), EVENTS, "Last-Event-ID", lastId)) {
+            try (SseTestClient resumed = SseTestClient.open(server.port(), EVENTS, "Last-Event-ID", lastId);
+                    WsTestClient resumedWs = WsTestClient.open(server.port(), WS + "&since=" + lastId)) {
                 postRest(source, 10);
                 api.postEmpty("/api/share/" + ID + "/stop");
                 List<PushEvent> rest = audioUntilEnded(resumed);
+                assertThat(packets(audioUntilEnded(resumedWs))).as("WebSocket resumed with since=9: the same rest")
+                        .containsExactlyElementsOf(packets(rest));
                 assertThat(rest.get(0).sequenceNumber()).isEqualTo(10);
                 assertThat(rest.get(0).data().has("preSkip")).as("pre-skip only at the stream's start").isFalse();
                 List<PushEvent> joined = new ArrayList<>(firstPart);
