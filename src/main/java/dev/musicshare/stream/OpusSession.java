@@ -17,8 +17,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * and any other {@link OpusSink} (push listeners in Opus, a recorder). The session's released chunks arrive here in
  * sequence order, are encoded once, and each frame is serialised once for all of them.
  *
- * <p>Calls come from the session's feed (one at a time), from the pacer's timer and from connecting listeners; a
- * lock orders them. The timer never waits for it: if the feed is encoding, the stream is not paused.
+ * <p>Calls come from the session's feed (one at a time), from the pacer's timer and from connecting listeners. Two
+ * locks order them: {@code encoding} around the encoder (milliseconds a chunk, far more on a starved machine), and
+ * {@code lock} around the streams, sinks and listener sets, taken inside it only to hand out frames. A joining or
+ * leaving listener takes only the second, so it never waits for an encode. The timer never waits for the encoder:
+ * if the feed is encoding, the stream is not paused. Socket writes happen after both are released.
  */
 final class OpusSession {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -26,8 +29,8 @@ final class OpusSession {
     private final String sessionId;
     private final OpusSettings settings;
     private final ShareMetrics metrics;
-    /** Fair: a joining listener waits for the chunk being encoded, not for the encoder to run out of backlog. */
-    private final ReentrantLock lock = new ReentrantLock(true);
+    private final ReentrantLock encoding = new ReentrantLock();
+    private final ReentrantLock lock = new ReentrantLock();
     private final OggStreamMux continuous;
     private final OggStreamMux chained;
     private final List<OggListener> icyListeners = new CopyOnWriteArrayList<>();
@@ -35,6 +38,7 @@ final class OpusSession {
     private final StreamPacer pacer;
     private OpusStreamEncoder encoder;
     private StreamTags tags = StreamTags.NONE;
+    /** Written under both locks, so either lock sees it. */
     private boolean ended;
 
     OpusSession(String sessionId, OpusSettings settings, ShareMetrics metrics) {
@@ -54,6 +58,7 @@ final class OpusSession {
     /** Creates the encoder: {@code sourceChannels} from the session's first chunk (2 when none is buffered). */
     void initialize(int sourceChannels, int inputRate, StreamTags initialTags) {
         List<OggListener> toWrite;
+        encoding.lock();
         lock.lock();
         try {
             encoder = new OpusStreamEncoder(OpusStreamEncoder.opusChannelsFor(sourceChannels), settings.bitrate());
@@ -65,6 +70,7 @@ final class OpusSession {
         } finally {
             toWrite = listenersToWrite();
             lock.unlock();
+            encoding.unlock();
         }
         writeQueued(toWrite);
     }
@@ -123,7 +129,7 @@ final class OpusSession {
     /** A released chunk, in sequence order: encoded and fanned out. */
     void audio(ChunkPcm chunk) {
         List<OggListener> toWrite;
-        lock.lock();
+        encoding.lock();
         try {
             if (encoder == null || ended) return;
             long cpuBefore = cpuNanos();
@@ -131,12 +137,12 @@ final class OpusSession {
             List<OpusFrame> frames = encoder.encodeChunk(chunk.sequenceNumber(), chunk.samples(), chunk.sampleRate(),
                     chunk.channels());
             metrics.encoderCpu(cpuNanos() - cpuBefore);
-            fanOut(frames, new OpusSink.Origin(chunk.sequenceNumber(), chunk.timestamp(), chunk.sampleRate(),
-                    chunk.channels(), chunk.presentationTime(), encoder.lastChunkStart() - firstFrame, firstFrame));
+            OpusSink.Origin origin = new OpusSink.Origin(chunk.sequenceNumber(), chunk.timestamp(), chunk.sampleRate(),
+                    chunk.channels(), chunk.presentationTime(), encoder.lastChunkStart() - firstFrame, firstFrame);
             pacer.encoded(encoder.samplesEncoded(), System.nanoTime());
+            toWrite = fanOut(frames, origin);
         } finally {
-            toWrite = listenersToWrite();
-            lock.unlock();
+            encoding.unlock();
         }
         writeQueued(toWrite);
     }
@@ -160,7 +166,7 @@ final class OpusSession {
 
     /** Adds silence when the stream has fallen behind the wall clock (the sender pauses); called by a timer. */
     void tick(long nowNanos) {
-        if (!lock.tryLock()) return;
+        if (!encoding.tryLock()) return;
         List<OggListener> toWrite;
         try {
             if (encoder == null || ended) return;
@@ -170,10 +176,9 @@ final class OpusSession {
             long cpuBefore = cpuNanos();
             List<OpusFrame> encoded = encoder.encodeSilence(frames);
             metrics.encoderCpu(cpuNanos() - cpuBefore);
-            fanOut(encoded, null);
+            toWrite = fanOut(encoded, null);
         } finally {
-            toWrite = listenersToWrite();
-            lock.unlock();
+            encoding.unlock();
         }
         writeQueued(toWrite);
     }
@@ -181,6 +186,7 @@ final class OpusSession {
     /** The session ended: end-of-stream pages, then every listener completes. */
     void end() {
         List<OggListener> toWrite;
+        encoding.lock();
         lock.lock();
         try {
             if (ended) return;
@@ -199,12 +205,14 @@ final class OpusSession {
         } finally {
             toWrite = listenersToWrite();
             lock.unlock();
+            encoding.unlock();
         }
         writeQueued(toWrite);
     }
 
     /** Encoding on this node stopped for another reason (overload, shutdown): listeners are dropped. */
     void abort() {
+        encoding.lock();
         lock.lock();
         try {
             ended = true;
@@ -214,16 +222,30 @@ final class OpusSession {
             icyListeners.clear();
         } finally {
             lock.unlock();
+            encoding.unlock();
         }
     }
 
-    private void fanOut(List<OpusFrame> frames, OpusSink.Origin origin) {
-        if (frames.isEmpty() && origin == null) return;
-        continuous.write(frames);
-        chained.write(frames);
-        if (!sinks.isEmpty()) {
-            List<OpusFrame> shared = List.copyOf(new ArrayList<>(frames));
-            sinks.forEach(sink -> sink.frames(shared, origin));
+    /**
+     * Hands frames to the streams and sinks under the fan-out lock (called with the encoding lock held, so frames
+     * go out in the order they were encoded).
+     *
+     * @return the listeners to write to once the locks are released
+     */
+    private List<OggListener> fanOut(List<OpusFrame> frames, OpusSink.Origin origin) {
+        if (frames.isEmpty() && origin == null) return List.of();
+        lock.lock();
+        try {
+            if (ended) return List.of(); // aborted while this was being encoded
+            continuous.write(frames);
+            chained.write(frames);
+            if (!sinks.isEmpty()) {
+                List<OpusFrame> shared = List.copyOf(new ArrayList<>(frames));
+                sinks.forEach(sink -> sink.frames(shared, origin));
+            }
+            return listenersToWrite();
+        } finally {
+            lock.unlock();
         }
     }
 
