@@ -15,6 +15,7 @@ import dev.musicshare.live.PushRoutes;
 import dev.musicshare.live.WriterThreads;
 import dev.musicshare.metrics.ShareMetrics;
 import dev.musicshare.opuspush.OpusPushService;
+import dev.musicshare.recording.Recordings;
 import dev.musicshare.share.ExpirySweep;
 import dev.musicshare.share.SessionStats;
 import dev.musicshare.share.ShareService;
@@ -55,6 +56,7 @@ public final class MusicShareServer implements AutoCloseable {
     private Backend backend;
     private LiveHub hub = new LiveHub(); // until the backend's is there: a failed start closes this one
     private SessionHistory history;
+    private Recordings recordings;
     private Javalin http;
 
     private MusicShareServer() {}
@@ -84,8 +86,10 @@ public final class MusicShareServer implements AutoCloseable {
         OpusStreams opus = new OpusStreams(shares, hub, pushResources, settings.opus());
         OpusPushService opusPush = new OpusPushService(opus);
         push.serveOpusWith(opusPush);
+        recordings = new Recordings(settings.recording(), opus, clock, metrics);
         http = HttpApi.create(shares, settings, clock, push, new StreamRoutes(shares, opus), inFlight, metrics,
-                history.queries(), backend.rateLimits()).start();
+                history.queries(), backend.rateLimits(), recordings).start();
+        recordings.schedule(upkeep);
         history.start(shares::liveSessionStats);
         metrics.gauge("musicshare.opus.listeners", "Listeners receiving Opus on this node, by how (stream.ogg, push)",
                 Tags.of("transport", "stream"), opus::streamListenerCount);
@@ -139,6 +143,7 @@ public final class MusicShareServer implements AutoCloseable {
         }
         if (http != null) http.stop();
         writers.shutdownNow();
+        if (recordings != null) recordings.close(); // after the feeds: their last frames are queued by now
         if (history != null) history.close(); // before the store: it reads the sessions that end with this server
         if (backend != null) backend.close();
         if (http != null) log.info("music share stopped"); // a server that never listened did not stop

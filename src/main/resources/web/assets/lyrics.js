@@ -1,7 +1,7 @@
 // Synced lyrics in LRC form: "[mm:ss.xx]text", several leading time tags per line allowed (with or without spaces
 // between them), "[offset:+/-ms]" honoured, other ID tags ([ar:], [ti:], …) ignored. Markup after the leading tags
 // (enhanced-LRC word tags "<mm:ss.xx>", a time tag inside the text) is removed from the words. A byte-order mark is
-// not text. src/main/java/dev/musicshare/client/LrcLyrics.java follows the same rules; both are run against one
+// not text. src/main/java/dev/musicshare/lyrics/LrcLyrics.java follows the same rules; both are run against one
 // table of cases (src/test/resources/lrc-cases.json).
 
 const TIME = String.raw`(\d{1,3}):(\d{1,2}(?:[.:]\d{1,3})?)`;

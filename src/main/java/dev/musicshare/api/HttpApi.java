@@ -5,6 +5,7 @@ import dev.musicshare.history.HistoryQueries;
 import dev.musicshare.limits.BucketStore;
 import dev.musicshare.live.PushRoutes;
 import dev.musicshare.metrics.ShareMetrics;
+import dev.musicshare.recording.Recordings;
 import dev.musicshare.share.ListenerTokens;
 import dev.musicshare.share.ShareService;
 import dev.musicshare.stream.StreamRoutes;
@@ -19,10 +20,13 @@ import java.time.Clock;
 public final class HttpApi {
     private HttpApi() {}
 
-    /** @param buckets where the rate limits' buckets live (shared by all nodes on Redis) */
+    /**
+     * @param buckets    where the rate limits' buckets live (shared by all nodes on Redis)
+     * @param recordings this node's recordings (their routes, and start's "record")
+     */
     public static Javalin create(ShareService shares, Settings settings, Clock clock, PushRoutes push,
             StreamRoutes stream, InFlightRequests inFlight, ShareMetrics metrics, HistoryQueries history,
-            BucketStore buckets) {
+            BucketStore buckets, Recordings recordings) {
         ListenerTokens listenerTokens = new ListenerTokens(settings.bearerToken());
         Access access = new Access(new BearerAuth(settings.bearerToken()), listenerTokens, shares,
                 settings.basePath());
@@ -54,6 +58,8 @@ public final class HttpApi {
                 if (ctx.method() == HandlerType.POST) RequestBodies.discardUnread(ctx); // e.g. a body sent to stop
             });
             config.routes.before("/api/admin/*", access::requireShared);
+            config.routes.before("/api/recordings", access::requireShared);
+            config.routes.before("/api/recordings/*", access::requireShared);
             config.routes.before("/api/share/*", ctx -> {
                 if (ctx.method() == HandlerType.OPTIONS) return; // CORS preflights carry no credentials
                 access.requireListenerOrShared(ctx);
@@ -76,7 +82,7 @@ public final class HttpApi {
                         java.time.Duration.ofNanos((long) (millis * 1_000_000)));
             });
             InviteRoutes invites = new InviteRoutes(shares, listenerTokens, settings.basePath());
-            new SenderRoutes(shares, settings, clock, invites).register(config.routes);
+            new SenderRoutes(shares, settings, clock, invites, recordings).register(config.routes);
             invites.register(config.routes);
             new ListenerRoutes(shares).register(config.routes);
             push.register(config.routes);
@@ -84,6 +90,7 @@ public final class HttpApi {
             new PageRoutes(settings.basePath()).register(config.routes);
             new AdminRoutes(shares, settings.store().maxSessions()).register(config.routes);
             new HistoryRoutes(history).register(config.routes);
+            new RecordingRoutes(recordings.library(), settings.basePath()).register(config.routes);
             ErrorResponses.register(config.routes, limits);
         });
     }

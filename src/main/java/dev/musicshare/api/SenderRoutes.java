@@ -2,6 +2,7 @@ package dev.musicshare.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.musicshare.config.Settings;
+import dev.musicshare.recording.Recordings;
 import dev.musicshare.share.AudioChunk;
 import dev.musicshare.share.Metadata;
 import dev.musicshare.share.SenderKey;
@@ -20,14 +21,18 @@ import java.time.Clock;
  * curl -X POST localhost:5000/api/share/start -H "Authorization: Bearer $TOKEN" \
  *      -H "Content-Type: application/json" -d '{"sessionId": "123456"}'
  * </pre>
+ * With {@code RECORDING=requested}, {@code "record": true} in start asks for the session to be recorded; the answer
+ * says whether it is ({@code "recording"}), and is otherwise the seed's.
  */
 final class SenderRoutes {
     private final ShareService shares;
     private final Settings settings;
     private final Clock clock;
     private final InviteRoutes invites;
+    private final Recordings recordings;
 
-    SenderRoutes(ShareService shares, Settings settings, Clock clock, InviteRoutes invites) {
+    SenderRoutes(ShareService shares, Settings settings, Clock clock, InviteRoutes invites, Recordings recordings) {
+        this.recordings = recordings;
         this.shares = shares;
         this.settings = settings;
         this.clock = clock;
@@ -47,11 +52,15 @@ final class SenderRoutes {
         if (rawId == null || rawId.isNull()) throw ApiException.badRequest("Missing required field: sessionId");
         if (!rawId.isTextual()) throw JsonFields.wrongType("sessionId", "a string of 6 digits, e.g. \"123456\"");
         SessionId id = new SessionId(rawId.textValue());
+        JsonNode record = body.get("record");
+        if (record != null && !record.isNull() && !record.isBoolean()) throw JsonFields.wrongType("record", "true or false");
         StartedSession started = shares.start(id);
+        boolean recording = recordings.sessionStarted(id, started.startTime(), record != null && record.asBoolean());
         String listenerToken = invites.token(id);
         Json.write(ctx, Json.object().put("success", true).put("sessionId", id.value())
                 .put("timestamp", started.startTime()).put("senderKey", started.senderKey().value())
-                .put("listenerToken", listenerToken).put("listenUrl", invites.listenUrl(ctx, id, listenerToken)));
+                .put("listenerToken", listenerToken).put("listenUrl", invites.listenUrl(ctx, id, listenerToken))
+                .put("recording", recording));
     }
 
     private void metadata(Context ctx) {

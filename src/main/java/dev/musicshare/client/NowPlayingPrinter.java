@@ -1,5 +1,6 @@
 package dev.musicshare.client;
 
+import dev.musicshare.lyrics.LrcLyrics;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.function.Consumer;
 

@@ -1,5 +1,6 @@
 package dev.musicshare.client;
 
+import dev.musicshare.lyrics.LrcLyrics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;

@@ -35,6 +35,22 @@ final class SettingReader {
         return (int) value;
     }
 
+    /** A decimal number such as {@code 0.5}, between {@code min} and {@code max}. */
+    double decimal(Setting setting, double min, double max) {
+        String raw = string(setting);
+        double value;
+        try {
+            value = Double.parseDouble(raw);
+        } catch (NumberFormatException e) {
+            throw new InvalidSettingException(setting.variable() + " must be a number, was \"" + raw + "\"");
+        }
+        if (!(value >= min && value <= max)) {
+            throw new InvalidSettingException(setting.variable() + " must be between " + min + " and " + max
+                    + ", was " + raw);
+        }
+        return value;
+    }
+
     boolean flag(Setting setting) {
         String raw = string(setting);
         if (raw.equals("true") || raw.equals("false")) return Boolean.parseBoolean(raw);

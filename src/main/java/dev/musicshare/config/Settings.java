@@ -36,6 +36,7 @@ import java.util.Set;
  * @param history              where session history is kept
  * @param logFormat            "text" or "json"
  * @param opus                 Opus encoding and stream.ogg
+ * @param recording            which sessions are recorded, where, and for how long
  */
 public record Settings(
         int port,
@@ -58,7 +59,8 @@ public record Settings(
         MetadataLimits metadataLimits,
         HistorySettings history,
         String logFormat,
-        OpusSettings opus) {
+        OpusSettings opus,
+        RecordingSettings recording) {
 
     private static final int MAX_BODY_LIMIT = 64 * 1024 * 1024;
 
@@ -121,7 +123,8 @@ public record Settings(
                 new OpusSettings(read.integer(Setting.OPUS_BITRATE, 6_000, 510_000),
                         Duration.ofMillis(read.integer(Setting.STREAM_BURST_MS, 0, 10_000)),
                         Duration.ofMillis(read.integer(Setting.STREAM_SILENCE_AFTER_MS, 100, 60_000)),
-                        read.integer(Setting.STREAM_QUEUE_KB, 16, 65_536) * 1024L));
+                        read.integer(Setting.STREAM_QUEUE_KB, 16, 65_536) * 1024L),
+                recording(read));
     }
 
     /**
@@ -151,6 +154,14 @@ public record Settings(
         if (directory.isBlank()) throw new InvalidSettingException("HISTORY_DIR must name a folder");
         return new HistorySettings(url == null ? null : DatabaseUrl.parse(url), Path.of(directory),
                 read.seconds(Setting.HISTORY_SAMPLE_SECONDS), read.integer(Setting.HISTORY_MAX_PENDING, 100, 10_000_000));
+    }
+
+    private static RecordingSettings recording(SettingReader read) {
+        String directory = read.string(Setting.RECORDINGS_DIR);
+        if (directory.isBlank()) throw new InvalidSettingException("RECORDINGS_DIR must name a folder");
+        double gigabytes = read.decimal(Setting.RECORDINGS_MAX_GB, 0, 1_000_000);
+        return new RecordingSettings(RecordingSettings.Mode.parse(read.string(Setting.RECORDING)), Path.of(directory),
+                (long) (gigabytes * (1L << 30)), Duration.ofDays(read.integer(Setting.RECORDINGS_MAX_AGE_DAYS, 0, 36_500)));
     }
 
     private static String generateToken() {

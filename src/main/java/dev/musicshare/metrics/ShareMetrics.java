@@ -223,6 +223,23 @@ public final class ShareMetrics {
                 .register(registry);
     }
 
+    /** A recording (a track's file) was completed: its size on disk. */
+    public void recordingFinished(long bytes) {
+        counter("musicshare.recordings.finished", "Recordings (track files) completed on this node").increment();
+        Counter.builder("musicshare.recordings.bytes").baseUnit("bytes")
+                .description("Bytes of completed recordings written by this node").register(registry).increment(bytes);
+    }
+
+    /**
+     * A session's recording stopped early: {@code reason} "write" (the disk refused: full, read-only, gone) or
+     * "queue" (the disk fell so far behind that the writer's queue filled).
+     */
+    public void recordingFailed(String reason) {
+        Counter.builder("musicshare.recordings.failed").tag("reason", reason)
+                .description("Session recordings stopped early by a disk that refused or fell behind")
+                .register(registry).increment();
+    }
+
     private Counter counter(String name, String description) {
         return Counter.builder(name).description(description).register(registry);
     }

@@ -50,7 +50,7 @@ final class EncoderFeed extends LiveConnection {
         try {
             switch (event.name()) {
                 case LiveEvent.AUDIO -> session.audio(ChunkPcm.parse(event.json()));
-                case LiveEvent.METADATA -> session.metadata(tags(event.json()));
+                case LiveEvent.METADATA -> session.metadata(tags(event.json()), event.json());
                 case LiveEvent.ENDED -> session.end();
                 case LiveEvent.RECONNECT -> session.abort(); // this node is going away
                 default -> { } // heartbeats; gaps are holes the encoder fills when the next chunk comes

@@ -147,8 +147,8 @@ final class OpusSession {
         writeQueued(toWrite);
     }
 
-    /** New title/artist/cover, in order with the audio. */
-    void metadata(StreamTags next) {
+    /** New title/artist/cover, in order with the audio; {@code metadataJson} is the event sinks are given. */
+    void metadata(StreamTags next, byte[] metadataJson) {
         List<OggListener> toWrite;
         lock.lock();
         try {
@@ -157,6 +157,7 @@ final class OpusSession {
             chained.retag(next);
             String title = next.displayTitle();
             icyListeners.forEach(listener -> listener.title(title));
+            sinks.forEach(sink -> sink.metadata(next, metadataJson));
         } finally {
             toWrite = listenersToWrite();
             lock.unlock();

@@ -2,6 +2,7 @@ package dev.musicshare.stream;
 
 import dev.musicshare.codec.OpusFrame;
 import dev.musicshare.codec.OpusStreamEncoder;
+import dev.musicshare.codec.StreamTags;
 import java.util.List;
 
 /**
@@ -17,6 +18,12 @@ public interface OpusSink {
      * carries while the sender pauses. A chunk may yield no frame (it only filled the remainder).
      */
     void frames(List<OpusFrame> frames, Origin origin);
+
+    /**
+     * The session's metadata changed, in order with the frames: {@code tags} as the Ogg streams carry them (cover
+     * included), {@code metadataJson} the metadata event as push listeners get it (lyrics, positions).
+     */
+    default void metadata(StreamTags tags, byte[] metadataJson) {}
 
     /** The stream ended; {@code ending} is null when it broke off rather than ended. */
     void ended(OpusStreamEncoder.Ending ending);

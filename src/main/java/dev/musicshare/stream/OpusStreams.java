@@ -100,6 +100,9 @@ public final class OpusStreams {
     /**
      * Subscribes a sink (push in Opus, a recorder) to the session's frames, starting its encoder if needed: a new
      * encoder gets the sink before its burst is fed, so the sink has every frame from the stream's first.
+     *
+     * @param who the listener the sink serves, counted as listening while the encoder reads the buffer; null for a
+     *            sink that is not a listener (a recorder)
      */
     public void addSink(SessionId id, OpusSink sink, ListenerId who) {
         synchronized (this) {
@@ -149,7 +152,9 @@ public final class OpusStreams {
         boolean ended;
         try {
             Optional<Metadata> metadata = shares.currentMetadata(id);
-            List<BufferedChunk> recent = burstOf(shares.audioSince(id, Since.WHOLE_BUFFER, who));
+            List<BufferedChunk> recent = burstOf(who != null ? shares.audioSince(id, Since.WHOLE_BUFFER, who)
+                    : shares.catchUp(id, -1, null).chunks().stream()
+                            .map(chunk -> new BufferedChunk(chunk.sequenceNumber(), chunk.json())).toList());
             ChunkPcm first = recent.isEmpty() ? null : ChunkPcm.parse(recent.get(0).json());
             StreamTags tags = metadata.map(m -> tagsOf(m, true)).orElse(StreamTags.NONE);
             session.initialize(first == null ? 2 : first.channels(), first == null ? 44_100 : first.sampleRate(), tags);

@@ -37,6 +37,10 @@ public final class ApiClient {
         return send(request(path, headers).GET());
     }
 
+    public Reply delete(String path, String... headers) {
+        return send(request(path, headers).DELETE());
+    }
+
     public Reply head(String path, String... headers) {
         return send(request(path, headers).method("HEAD", HttpRequest.BodyPublishers.noBody()));
     }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.musicshare.MusicShareServer;
-import dev.musicshare.client.LrcLyrics;
+import dev.musicshare.lyrics.LrcLyrics;
 import dev.musicshare.client.ShareApi;
 import dev.musicshare.client.Sharer;
 import dev.musicshare.client.ToneSource;

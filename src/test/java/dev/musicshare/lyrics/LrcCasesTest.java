@@ -1,4 +1,4 @@
-package dev.musicshare.client;
+package dev.musicshare.lyrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * The two LRC parsers, the Java client's {@link LrcLyrics} and the listener page's {@code lyrics.js}, against one table
+ * The two LRC parsers, the Java {@link LrcLyrics} and the listener page's {@code lyrics.js}, against one table
  * of cases ({@code src/test/resources/lrc-cases.json}), so that they cannot drift apart: the same lines, times and
  * current-line groups from the same text.
  */

@@ -1,4 +1,4 @@
-package dev.musicshare.client;
+package dev.musicshare.lyrics;
 
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,0 +1,258 @@
+package dev.musicshare.recording;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.musicshare.codec.OpusFrame;
+import dev.musicshare.codec.OpusStreamEncoder;
+import dev.musicshare.codec.StreamTags;
+import dev.musicshare.stream.OpusSink;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * One session's recording, as the writer thread carries it out: a file per track (a new one when title or artist
+ * change), and the session's own timeline kept in the files. The shared encoder turns missing chunks into silence
+ * and, after a long pause, carries silence for live players; what it leaves out — a sender pausing for less than
+ * {@code STREAM_SILENCE_AFTER_MS}, or the rest of a longer pause — is found from the chunks' presentation times and
+ * written as silence here, so each file is as long as its track was shared and plays in step with its lyrics.
+ *
+ * <p>Used by the recording writer thread only.
+ */
+final class SessionRecording {
+    /** Frames are 20 ms at 48 kHz. */
+    private static final int FRAME = OpusStreamEncoder.FRAME_SAMPLES;
+    private static final long FRAME_MICROS = 20_000;
+    /** The longest silence written for one pause: a session expires after 15 idle minutes anyway. */
+    private static final long LONGEST_SILENCE_FRAMES = 15L * 60 * 50;
+    /** RFC 7845 section 4.6: 80 ms of pre-roll lets a decoder converge when it starts mid-stream. */
+    private static final int PRE_ROLL_FRAMES = 4;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String sessionId;
+    private final long sessionStartedAt;
+    private final RecordingLibrary library;
+    private final Clock clock;
+    private final Consumer<Recording> finished;
+    private final ArrayDeque<OpusFrame> recent = new ArrayDeque<>(PRE_ROLL_FRAMES);
+    private int channels;
+    private int encoderPreSkip;
+    private OpusFrame silence;
+    private Track track;
+    private int trackNumber;
+    private int partNumber = 1;
+    private double missedSecondsBefore;
+    private long skipThroughSequence = -1;
+    private TrackFile file;
+    /** The session timeline's time (epoch µs) where the current file's audio starts; MIN_VALUE: not yet known. */
+    private long anchorMicros = Long.MIN_VALUE;
+    /** The encoder's stream position (samples, 48 kHz) of the chunk the anchor is the presentation time of. */
+    private long anchorPosition;
+    /** Silence added to the current file since its anchor, samples. */
+    private long addedSamples;
+    private boolean framesSeen;
+    /** How far into the song the current file starts (for its lyrics). */
+    private double songSecondsAtStart;
+
+    /** What the sender said about the track being recorded. */
+    private record Track(String title, String artist, StreamTags tags, String lyrics, double elapsedSeconds,
+            long metadataTimestamp) {
+        static final Track UNTITLED = new Track(null, null, StreamTags.NONE, null, 0, 0);
+
+        boolean sameTrack(Track other) {
+            return Objects.equals(title, other.title) && Objects.equals(artist, other.artist);
+        }
+    }
+
+    /**
+     * @param finished told of each recording completed
+     */
+    SessionRecording(String sessionId, long sessionStartedAt, RecordingLibrary library, Clock clock,
+            Consumer<Recording> finished) {
+        this.sessionId = sessionId;
+        this.sessionStartedAt = sessionStartedAt;
+        this.library = library;
+        this.clock = clock;
+        this.finished = finished;
+    }
+
+    String sessionId() {
+        return sessionId;
+    }
+
+    /**
+     * Continues a track another node was recording: the next file is part {@code part} of track {@code track}, and
+     * chunks up to {@code lastSequence} (already in the earlier part) are left out.
+     *
+     * @param missedSeconds audio between the end of the earlier part and this one's start, when already known
+     */
+    void continueFrom(int track, int part, String title, String artist, long lastSequence, double missedSeconds) {
+        this.trackNumber = track;
+        this.partNumber = part;
+        this.track = new Track(title, artist, new StreamTags(title, artist, null, null), null, 0, 0);
+        this.skipThroughSequence = lastSequence;
+        this.missedSecondsBefore = missedSeconds;
+    }
+
+    void started(int channels, int preSkip) {
+        this.channels = channels;
+        this.encoderPreSkip = preSkip;
+        OpusStreamEncoder quiet = new OpusStreamEncoder(channels, 64_000);
+        List<OpusFrame> frames = quiet.encodeSilence(3); // the first frames carry the encoder's start-up
+        this.silence = frames.get(frames.size() - 1);
+    }
+
+    void metadata(StreamTags tags, byte[] metadataJson) throws IOException {
+        Track next = parse(tags, metadataJson);
+        if (track != null && track.sameTrack(next)) {
+            if (file == null) track = next; // not started yet: the newest word on it (cover, position) counts
+            else if (next.lyrics() != null && !next.lyrics().equals(track.lyrics())) {
+                track = new Track(track.title(), track.artist(), track.tags(), next.lyrics(), next.elapsedSeconds(),
+                        next.metadataTimestamp());
+            }
+            return;
+        }
+        if (file != null) closeFile(List.of(), 0);
+        track = next;
+        trackNumber++;
+        partNumber = 1;
+        missedSecondsBefore = 0;
+    }
+
+    void frames(List<OpusFrame> frames, OpusSink.Origin origin) throws IOException {
+        if (origin != null && origin.sequenceNumber() <= skipThroughSequence) return; // the earlier part has it
+        if (origin == null && file == null && skipThroughSequence >= 0) return; // silence before the takeover's audio
+        if (silence == null) return;
+        if (origin == null) { // the encoder's own silence for a long pause
+            if (frames.isEmpty()) return;
+            if (file == null) open(null);
+        } else {
+            if (file == null) {
+                if (frames.isEmpty()) return;
+                open(origin);
+            }
+            followTimeline(origin);
+        }
+        file.write(frames);
+        remember(frames);
+    }
+
+    /**
+     * Keeps the file on the session's timeline: how far the chunk's presentation time is from the file's first
+     * chunk's, against how far apart the two are in the encoder's stream (which already holds the encoder's own
+     * silence: holes, long pauses) plus the silence added here. Both are exact, so a difference is a sender pause,
+     * written as silence to the nearest frame; the rounding is carried, never accumulated.
+     */
+    private void followTimeline(OpusSink.Origin origin) {
+        if (Double.isNaN(origin.presentationTime())) return;
+        long presentationMicros = Math.round(origin.presentationTime() * 1000);
+        long streamPosition = origin.firstSample() + origin.leadSamples(); // the chunk's first sample, 48 kHz
+        if (anchorMicros == Long.MIN_VALUE) {
+            anchorMicros = presentationMicros;
+            anchorPosition = streamPosition;
+            return;
+        }
+        long coveredMicros = (streamPosition - anchorPosition + addedSamples) * 1_000_000 / 48_000;
+        long ahead = presentationMicros - (anchorMicros + coveredMicros);
+        long frames = Math.min(Math.round((double) ahead / FRAME_MICROS), LONGEST_SILENCE_FRAMES);
+        if (frames > 0) {
+            writeSilence(frames);
+            addedSamples += frames * FRAME;
+        } else if (ahead < -FRAME_MICROS) {
+            // The timeline stepped back (the sender's clock re-anchored it earlier): written audio stays, and later
+            // chunks are measured from here.
+            anchorMicros += ahead;
+        }
+    }
+
+    /** The session ended ({@code ending} null: encoding broke off, e.g. this node shuts down). */
+    void ended(OpusStreamEncoder.Ending ending) throws IOException {
+        if (file == null) return;
+        if (ending == null) closeFile(List.of(), 0);
+        else closeFile(ending.frames(), ending.padding());
+    }
+
+    /** Recording stopped by a failure: whatever is half written is removed. */
+    void abandon() {
+        if (file != null) file.abandon();
+        file = null;
+    }
+
+    /** The file being written, if any (for the failure log line). */
+    String currentId() {
+        return file == null ? null : file.id();
+    }
+
+    private void open(OpusSink.Origin origin) throws IOException {
+        if (track == null) {
+            track = Track.UNTITLED;
+            trackNumber++;
+        }
+        // A later file from the same encoder starts mid-stream: it gets the frames before its start as pre-roll.
+        List<OpusFrame> preRoll = framesSeen ? new ArrayList<>(recent) : List.of();
+        int preSkip = framesSeen ? preRoll.size() * FRAME : encoderPreSkip;
+        long startedAt = origin != null && !Double.isNaN(origin.presentationTime())
+                ? (long) origin.presentationTime() : clock.millis();
+        Recording planned = new Recording(Recording.idOf(sessionId, sessionStartedAt, trackNumber, partNumber),
+                sessionId, sessionStartedAt, trackNumber, partNumber, track.title(), track.artist(), startedAt, 0, 0,
+                false, missedSecondsBefore);
+        file = new TrackFile(library, planned, channels, preSkip, track.tags(), preRoll);
+        anchorMicros = Long.MIN_VALUE;
+        addedSamples = 0;
+        songSecondsAtStart = songSecondsAt(origin);
+    }
+
+    /**
+     * How far into the song the file starts: the sender's position in its last metadata, moved on by the time
+     * between that metadata and the file's first chunk, both on the sender's clock.
+     */
+    private double songSecondsAt(OpusSink.Origin origin) {
+        double seconds = track.elapsedSeconds();
+        if (origin != null && track.metadataTimestamp() > 0) {
+            long since = origin.timestamp() - track.metadataTimestamp();
+            if (Math.abs(since) < 600_000) seconds += since / 1000.0; // clocks that disagree this much are ignored
+        }
+        return Math.max(0, seconds);
+    }
+
+    private void writeSilence(long frames) {
+        file.write(Collections.nCopies((int) frames, silence));
+        remember(Collections.nCopies((int) Math.min(frames, PRE_ROLL_FRAMES), silence));
+    }
+
+    private void remember(List<OpusFrame> frames) {
+        framesSeen = true;
+        for (int i = Math.max(0, frames.size() - PRE_ROLL_FRAMES); i < frames.size(); i++) {
+            if (recent.size() == PRE_ROLL_FRAMES) recent.removeFirst();
+            recent.addLast(frames.get(i));
+        }
+    }
+
+    private void closeFile(List<OpusFrame> tail, int padding) throws IOException {
+        TrackFile closing = file;
+        file = null;
+        String lrc = RecordedLyrics.forFile(track.lyrics(), songSecondsAtStart, track.title(), track.artist());
+        Recording done = closing.finish(tail, padding, lrc);
+        if (done != null) finished.accept(done);
+        partNumber = 1;
+        missedSecondsBefore = 0;
+        skipThroughSequence = -1;
+    }
+
+    private static Track parse(StreamTags tags, byte[] metadataJson) throws IOException {
+        JsonNode metadata = JSON.readTree(metadataJson);
+        String lyrics = metadata.path("lyrics").isTextual() ? metadata.path("lyrics").asText() : null;
+        return new Track(text(metadata, "title"), text(metadata, "artist"), tags, lyrics,
+                metadata.path("elapsedSeconds").asDouble(0), metadata.path("timestamp").asLong(0));
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+}

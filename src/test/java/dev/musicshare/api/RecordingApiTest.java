@@ -1,0 +1,210 @@
+package dev.musicshare.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.musicshare.testing.ApiClient.Reply;
+import dev.musicshare.testing.AudioSamples;
+import dev.musicshare.testing.Ffmpeg;
+import dev.musicshare.testing.Signals;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A session recorded end to end: a tone shared in real time under two titles, with a one-second pause by the sender
+ * in the second, gives two Ogg Opus files that ffprobe reads as Opus with the right tags and lengths, lyrics files
+ * on each file's own clock, byte-exact ranges, and removal.
+ */
+@ParameterizedClass(name = "{0} store")
+@ValueSource(strings = {"memory", "redis"})
+class RecordingApiTest extends ApiTestBase {
+    static final int RATE = 44_100;
+    static final int CHUNK_FRAMES = 22_050; // 500 ms, as the desktop app sends
+    static final String ID = "616161";
+
+    Path folder;
+
+    @Override
+    Map<String, String> extraEnvironment() {
+        folder = Path.of("target", "test-recordings", storeKind + "-" + System.nanoTime());
+        // The live stream's silence for stalled senders stays out of the way of a loaded machine's slow requests.
+        return Map.of("MAX_AUDIO_BODY_BYTES", "1048576", "RECORDING", "requested", "RECORDINGS_DIR",
+                folder.toString(), "STREAM_SILENCE_AFTER_MS", "10000");
+    }
+
+    @BeforeEach
+    void needsFfmpeg() {
+        Ffmpeg.require();
+    }
+
+    @Test
+    void a_shared_tone_with_a_title_change_and_a_pause_gives_one_opus_file_per_track_as_long_as_it_was_shared()
+            throws IOException {
+        Reply started = expect(200, api.postJson("/api/share/start", "{\"sessionId\":\"" + ID + "\",\"record\":true}"));
+        assertThat(started.json().get("recording").asBoolean()).isTrue();
+        Sender sender = new Sender();
+        sender.metadata("First", "Band", 0, "[00:00.50]Line A1\\n[00:01.50]Line A2");
+        sender.tone(2.0);
+        // The second track was already 10 s in when the sender switched to it: its lyrics move 10 s earlier.
+        sender.metadata("Second", "Band", 10.0, "[00:09.00]Line B0\\n[00:10.80]Line B1\\n[00:12.00]Line B2");
+        sender.tone(1.0);
+        sender.pause(1.0);
+        sender.tone(1.0);
+        expect(200, api.postEmpty("/api/share/" + ID + "/stop"));
+
+        JsonNode list = await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/api/recordings").json(),
+                body -> body.get("total").asInt() == 2);
+        JsonNode second = list.get("recordings").get(0); // newest first
+        JsonNode first = list.get("recordings").get(1);
+        assertThat(first.get("title").asText()).isEqualTo("First");
+        assertThat(second.get("title").asText()).isEqualTo("Second");
+        assertThat(first.get("sessionId").asText()).isEqualTo(ID);
+        assertThat(first.get("id").asText()).matches(ID + "-[0-9]{14}-01");
+        assertThat(second.get("id").asText()).matches(ID + "-[0-9]{14}-02");
+
+        double[] shared = {2.0, 3.0}; // the pause counts: the file plays in step with the session
+        JsonNode[] tracks = {first, second};
+        for (int i = 0; i < 2; i++) {
+            Reply file = expect(200, api.get(tracks[i].get("downloadUrl").asText()));
+            assertThat(file.contentType()).startsWith("audio/ogg");
+            assertThat((long) file.body().length).isEqualTo(tracks[i].get("bytes").asLong());
+            JsonNode probe = Ffmpeg.probeJson(file.body());
+            assertThat(probe.at("/streams/0/codec_name").asText()).isEqualTo("opus");
+            assertThat(probe.at("/streams/0/tags/title").asText()).isEqualTo(i == 0 ? "First" : "Second");
+            assertThat(probe.at("/streams/0/tags/artist").asText()).isEqualTo("Band");
+            // ffprobe 5.1 gives the granule span, pre-skip included (RFC 7845 section 4.2 says a player drops it).
+            double playable = probe.at("/format/duration").asDouble() - preSkip(file.body()) / 48_000.0;
+            assertThat(playable).as("ffprobe duration less pre-skip, track %d", i + 1).isCloseTo(shared[i], within(0.1));
+            assertThat(Ffmpeg.decode(file.body(), 1).length / 48_000.0).as("decoded length, track %d", i + 1)
+                    .isCloseTo(shared[i], within(0.1));
+            assertThat(tracks[i].get("durationSeconds").asDouble()).isCloseTo(shared[i], within(0.1));
+        }
+        // The pause is silence in the file, and the tone goes on after it.
+        float[] decoded = Ffmpeg.decode(expect(200, api.get(second.get("downloadUrl").asText())).body(), 2);
+        assertThat(rms(decoded, 1.3, 1.8)).as("the pause").isLessThan(0.01);
+        assertThat(rms(decoded, 2.3, 2.8)).as("after the pause").isGreaterThan(0.1);
+
+        assertThat(firstTimedLine(expect(200, api.get(first.get("lyricsUrl").asText())).text()))
+                .isEqualTo("[00:00.50]Line A1");
+        String lyricsB = expect(200, api.get(second.get("lyricsUrl").asText())).text();
+        assertThat(lyricsB).contains("[ti:Second]", "[ar:Band]");
+        assertThat(firstTimedLine(lyricsB)).isEqualTo("[00:00.00]Line B0");
+        assertThat(lyricsB).contains("[00:00.80]Line B1", "[00:02.00]Line B2");
+    }
+
+    @Test
+    void a_download_honours_range_and_delete_removes_the_recording() {
+        expect(200, api.postJson("/api/share/start", "{\"sessionId\":\"" + ID + "\",\"record\":true}"));
+        Sender sender = new Sender();
+        sender.metadata("Only", "Band", 0, null);
+        sender.tone(1.0);
+        expect(200, api.postEmpty("/api/share/" + ID + "/stop"));
+        JsonNode recording = await().atMost(Duration.ofSeconds(20))
+                .until(() -> api.get("/api/recordings?sessionId=" + ID).json(), body -> body.get("total").asInt() == 1)
+                .get("recordings").get(0);
+        String url = recording.get("downloadUrl").asText();
+        byte[] whole = expect(200, api.get(url)).body();
+
+        Reply part = expect(206, api.get(url, "Range", "bytes=100-1099"));
+        assertThat(part.header("Content-Range")).isEqualTo("bytes 100-1099/" + whole.length);
+        assertThat(part.body()).isEqualTo(Arrays.copyOfRange(whole, 100, 1100));
+        Reply tail = expect(206, api.get(url, "Range", "bytes=" + (whole.length - 10) + "-"));
+        assertThat(tail.body()).isEqualTo(Arrays.copyOfRange(whole, whole.length - 10, whole.length));
+        expect(404, api.get(url + "/lyrics")); // no synced lyrics were sent
+        expect(401, api.withAuthorization(null).get(url));
+        expect(400, api.get("/api/recordings/..%2Fsecret"));
+
+        expect(204, api.delete(url));
+        expect(404, api.get(url));
+        expect(404, api.delete(url));
+        assertThat(api.get("/api/recordings").json().get("total").asInt()).isZero();
+    }
+
+    @Test
+    void a_session_that_did_not_ask_is_not_recorded_under_requested() {
+        Reply started = expect(200, start(ID));
+        assertThat(started.json().get("recording").asBoolean()).isFalse();
+        new Sender().tone(0.5);
+        expect(200, api.postEmpty("/api/share/" + ID + "/stop"));
+        expect(400, api.postJson("/api/share/start", "{\"sessionId\":\"616162\",\"record\":\"yes\"}"));
+        assertThat(api.get("/api/recordings").json().get("total").asInt()).isZero();
+        assertThat(folder.resolve("nothing")).doesNotExist();
+    }
+
+    /** OpusHead's pre-skip (RFC 7845 section 5.1: little-endian, at offset 10 of the first packet). */
+    static int preSkip(byte[] ogg) {
+        int at = new String(ogg, 0, Math.min(ogg.length, 200), java.nio.charset.StandardCharsets.ISO_8859_1)
+                .indexOf("OpusHead");
+        assertThat(at).isPositive();
+        return (ogg[at + 10] & 0xFF) | (ogg[at + 11] & 0xFF) << 8;
+    }
+
+    private static String firstTimedLine(String lrc) {
+        return lrc.lines().filter(line -> line.matches("\\[\\d\\d:.*")).findFirst().orElseThrow();
+    }
+
+    /** Root mean square of the decoded interleaved stereo between two playback times. */
+    private static double rms(float[] stereo, double fromSeconds, double toSeconds) {
+        int from = (int) (fromSeconds * 48_000) * 2;
+        int to = Math.min(stereo.length, (int) (toSeconds * 48_000) * 2);
+        double sum = 0;
+        for (int i = from; i < to; i++) sum += stereo[i] * stereo[i];
+        return Math.sqrt(sum / Math.max(1, to - from));
+    }
+
+    /**
+     * A sender on its own clock: 500 ms chunks of a 440 Hz tone stamped with their capture time. It posts as fast as
+     * the server answers — ahead of real time, so no chunk is late for its presentation time however loaded the
+     * machine is (a late chunk rightly moves the session's timeline, and the recording with it).
+     */
+    private class Sender {
+        final long startMillis = System.currentTimeMillis();
+        long sequence;
+        /** Audio sent plus pauses taken, in frames: the sender's clock. */
+        long frames;
+
+        long senderClock() {
+            return startMillis + frames * 1000 / RATE;
+        }
+
+        void metadata(String title, String artist, double elapsed, String lyrics) {
+            String lrc = lyrics == null ? "null" : "\"" + lyrics + "\"";
+            expect(200, api.postJson("/api/share/" + ID + "/metadata", "{\"title\":\"" + title + "\",\"artist\":\""
+                    + artist + "\",\"lyrics\":" + lrc + ",\"hasSyncedLyrics\":" + (lyrics != null)
+                    + ",\"elapsedSeconds\":" + elapsed + ",\"timestamp\":" + senderClock() + "}"));
+        }
+
+        void tone(double seconds) {
+            long chunks = Math.round(seconds * RATE / CHUNK_FRAMES);
+            float[] mono = Signals.sine(RATE, 440, CHUNK_FRAMES, 0.5); // 220 whole cycles: chunks join seamlessly
+            float[] stereo = new float[CHUNK_FRAMES * 2];
+            for (int f = 0; f < CHUNK_FRAMES; f++) stereo[2 * f] = stereo[2 * f + 1] = mono[f];
+            String data = Signals.base64(stereo, 0, stereo.length);
+            for (long i = 0; i < chunks; i++) {
+                String json = AudioSamples.chunkJson(sequence, data, RATE, 2)
+                        .replaceFirst("\"timestamp\":[0-9]+", "\"timestamp\":" + senderClock());
+                expect(200, api.postJson("/api/share/" + ID + "/audio", json));
+                sequence++;
+                frames += CHUNK_FRAMES;
+            }
+        }
+
+        /** The sender stops sending for a while: its clock moves on, no audio is captured. */
+        void pause(double seconds) {
+            frames += Math.round(seconds * RATE);
+            LockSupport.parkNanos((long) (seconds * 1e9)); // the pause itself, as a sender would take it
+        }
+    }
+}
