@@ -162,6 +162,7 @@ async function showSession(id, row) {
     list.append(pair);
   }
   drawChart(session.listenerSeries);
+  const recordings = await recordingsOf(session);
   const tracks = el('tracks').tBodies[0];
   tracks.replaceChildren();
   for (const track of session.trackList) {
@@ -171,14 +172,21 @@ async function showSession(id, row) {
     cell(row, track.artist || '—');
     cell(row, duration(track.secondsPlayed));
     const recording = cell(row, '');
-    if (track.recordingUrl) {
+    const files = recordings.filter((file) => file.title === track.title && file.artist === track.artist);
+    for (const file of files) {
       const link = document.createElement('a');
-      link.href = `${base}${track.recordingUrl.replace(/^\//, '')}`;
-      link.textContent = 'Download';
+      link.href = `${base}${file.downloadUrl.replace(/^\//, '')}`;
+      link.textContent = files.length > 1 ? `Part ${file.part}` : 'Download';
+      link.title = `${duration(file.durationSeconds)}, ${megabytes(file.bytes)}`
+        + (file.missedSecondsBefore > 0 ? `, ${file.missedSecondsBefore.toFixed(1)} s missed before it` : '');
+      link.addEventListener('click', (event) => {
+        event.preventDefault();
+        download(file.downloadUrl, `${file.id}.opus`);
+      });
+      if (recording.childNodes.length) recording.append(' ');
       recording.append(link);
-    } else {
-      recording.textContent = '—';
     }
+    if (!files.length) recording.textContent = '—';
     tracks.append(row);
   }
   el('detail').scrollIntoView({ block: 'nearest' });
@@ -208,6 +216,30 @@ function drawChart(series) {
       },
     },
   });
+}
+
+/** The session's finished recordings (recording may be off, or the session not recorded: then none). */
+async function recordingsOf(session) {
+  try {
+    const body = await (await api(`api/recordings?sessionId=${session.sessionId}`)).json();
+    return body.recordings.filter((file) => file.sessionStartedAt === session.startedAt);
+  } catch (e) {
+    return [];
+  }
+}
+
+/** Links cannot carry the token in a header: the file is fetched with it and saved from memory. */
+async function download(url, name) {
+  try {
+    const blob = await (await api(url.replace(/^\//, ''), 'audio/ogg')).blob();
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(blob);
+    link.download = name;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+  } catch (e) {
+    if (e.message !== 'unauthorized') status.textContent = e.message;
+  }
 }
 
 async function downloadCsv() {

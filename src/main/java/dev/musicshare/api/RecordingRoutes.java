@@ -114,6 +114,7 @@ final class RecordingRoutes {
     private ObjectNode describe(Recording recording) {
         String url = basePath + "/api/recordings/" + recording.id();
         return Json.object().put("id", recording.id()).put("sessionId", recording.sessionId())
+                .put("sessionStartedAt", HistoryRoutes.iso(recording.sessionStartedAt()))
                 .put("track", recording.track()).put("part", recording.part())
                 .put("title", recording.title()).put("artist", recording.artist())
                 .put("startedAt", HistoryRoutes.iso(recording.startedAt()))

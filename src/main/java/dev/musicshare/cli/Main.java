@@ -33,6 +33,7 @@ public final class Main implements Runnable {
         cli.addSubcommand("bench-history", new HistoryBenchCommand());
         cli.addSubcommand("share", new ShareCommand());
         cli.addSubcommand("listen", new ListenCommand());
+        cli.addSubcommand("recordings", new RecordingsCommand());
         return cli;
     }
 
