@@ -31,7 +31,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 @ValueSource(strings = {"memory", "redis"})
 class RecordingApiTest extends ApiTestBase {
     static final int RATE = 44_100;
-    static final int CHUNK_FRAMES = 22_050; // 500 ms, as the desktop app sends
+    /**
+     * 1 s chunks: a chunk counts as late (and moves the session's timeline, rightly lengthening the recording) when
+     * it arrives 0.5 s after its presentation time, so long chunks keep a loaded machine's slow requests (seen: over
+     * 1 s each at load 28) from being taken for a sender that stalled.
+     */
+    static final int CHUNK_FRAMES = 44_100;
     static final String ID = "616161";
 
     Path folder;
@@ -165,7 +170,7 @@ class RecordingApiTest extends ApiTestBase {
     }
 
     /**
-     * A sender on its own clock: 500 ms chunks of a 440 Hz tone stamped with their capture time. It posts as fast as
+     * A sender on its own clock: 1 s chunks of a 440 Hz tone stamped with their capture time. It posts as fast as
      * the server answers — ahead of real time, so no chunk is late for its presentation time however loaded the
      * machine is (a late chunk rightly moves the session's timeline, and the recording with it).
      */
@@ -188,7 +193,7 @@ class RecordingApiTest extends ApiTestBase {
 
         void tone(double seconds) {
             long chunks = Math.round(seconds * RATE / CHUNK_FRAMES);
-            float[] mono = Signals.sine(RATE, 440, CHUNK_FRAMES, 0.5); // 220 whole cycles: chunks join seamlessly
+            float[] mono = Signals.sine(RATE, 440, CHUNK_FRAMES, 0.5); // 440 whole cycles: chunks join seamlessly
             float[] stereo = new float[CHUNK_FRAMES * 2];
             for (int f = 0; f < CHUNK_FRAMES; f++) stereo[2 * f] = stereo[2 * f + 1] = mono[f];
             String data = Signals.base64(stereo, 0, stereo.length);
