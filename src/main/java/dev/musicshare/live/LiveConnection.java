@@ -40,6 +40,8 @@ public abstract class LiveConnection {
     private LiveEvent endedDuringCatchUp;
     private boolean draining;
     private boolean closed;
+    /** The close actions have started: one added later runs at once. */
+    private boolean released;
     private final List<Runnable> onClose = new CopyOnWriteArrayList<>();
 
     protected LiveConnection(String sessionId, ListenerId listenerId, long since, PushResources resources) {
@@ -85,9 +87,17 @@ public abstract class LiveConnection {
     /** Closes the socket; {@code reason} is shown to the listener where the transport can carry it. */
     protected abstract void closeTransport(String reason);
 
-    /** Runs {@code action} once the connection closes, whatever the reason. */
+    /**
+     * Runs {@code action} once the connection closes, whatever the reason; at once if it has closed already (it may
+     * then run twice, so it must be harmless to repeat).
+     */
     public void onClose(Runnable action) {
-        onClose.add(action);
+        boolean alreadyReleased;
+        synchronized (this) {
+            onClose.add(action);
+            alreadyReleased = released;
+        }
+        if (alreadyReleased) action.run();
     }
 
     /** Queues a live event; during catch-up it is held until the backlog has been queued. */
@@ -198,6 +208,9 @@ public abstract class LiveConnection {
         try {
             closeTransport(reason);
         } finally {
+            synchronized (this) {
+                released = true;
+            }
             onClose.forEach(Runnable::run);
         }
     }

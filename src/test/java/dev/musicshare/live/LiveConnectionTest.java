@@ -48,6 +48,15 @@ class LiveConnectionTest {
                 .containsExactly("0}", "1}", "2}");
     }
 
+    @Test
+    void a_close_action_registered_after_the_connection_closed_runs_at_once() {
+        List<String> ran = new ArrayList<>();
+        connection.onClose(() -> ran.add("before"));
+        connection.close("listener left");
+        connection.onClose(() -> ran.add("after")); // e.g. Opus push subscribing a listener that just left
+        assertThat(ran).containsExactly("before", "after");
+    }
+
     private static LiveEvent metadata(String title) {
         return LiveEvent.of(LiveEvent.METADATA, ("{\"title\":\"" + title + "\"}").getBytes(StandardCharsets.UTF_8));
     }
