@@ -17,6 +17,7 @@ import dev.musicshare.metrics.ShareMetrics;
 import dev.musicshare.opuspush.OpusPushService;
 import dev.musicshare.recording.Recordings;
 import dev.musicshare.share.ExpirySweep;
+import dev.musicshare.share.SessionObserver;
 import dev.musicshare.share.SessionStats;
 import dev.musicshare.share.ShareService;
 import dev.musicshare.store.StoreUnavailableException;
@@ -77,20 +78,25 @@ public final class MusicShareServer implements AutoCloseable {
         backend = Backends.open(settings, metrics);
         hub = backend.hub();
         // On the memory store a session lives and dies with this process; on Redis it outlives any one node.
-        history = SessionHistory.open(settings.history(), clock, settings.redisUrl() == null, metrics);
+        if (settings.history().enabled()) {
+            history = SessionHistory.open(settings.history(), clock, settings.redisUrl() == null, metrics);
+        } else {
+            log.info("session history off (HISTORY=off): no database is opened");
+        }
+        SessionObserver observer = history == null ? SessionObserver.NONE : history.observer();
         ShareService shares = new ShareService(backend.store(), clock, settings.store().maxSessions(),
-                settings.requireSenderKey(), backend.events(), metrics, history.observer());
+                settings.requireSenderKey(), backend.events(), metrics, observer);
         hub.reconcileWith(new LiveReconciler(shares, writers));
-        PushResources pushResources = new PushResources(settings.push(), writers, metrics, history.observer());
+        PushResources pushResources = new PushResources(settings.push(), writers, metrics, observer);
         PushRoutes push = new PushRoutes(shares, hub, pushResources);
         OpusStreams opus = new OpusStreams(shares, hub, pushResources, settings.opus());
         OpusPushService opusPush = new OpusPushService(opus);
         push.serveOpusWith(opusPush);
         recordings = new Recordings(settings.recording(), opus, clock, metrics);
         http = HttpApi.create(shares, settings, clock, push, new StreamRoutes(shares, opus), inFlight, metrics,
-                history.queries(), backend.rateLimits(), recordings).start();
+                history == null ? null : history.queries(), backend.rateLimits(), recordings).start();
         recordings.schedule(upkeep);
-        history.start(shares::liveSessionStats);
+        if (history != null) history.start(shares::liveSessionStats);
         metrics.gauge("musicshare.opus.listeners", "Listeners receiving Opus on this node, by how (stream.ogg, push)",
                 Tags.of("transport", "stream"), opus::streamListenerCount);
         metrics.gauge("musicshare.opus.listeners", "Listeners receiving Opus on this node, by how (stream.ogg, push)",

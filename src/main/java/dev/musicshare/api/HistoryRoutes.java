@@ -31,6 +31,7 @@ final class HistoryRoutes {
 
     private final HistoryQueries history;
 
+    /** @param history the database's queries; null when history is off (HISTORY=off) */
     HistoryRoutes(HistoryQueries history) {
         this.history = history;
     }
@@ -41,6 +42,7 @@ final class HistoryRoutes {
     }
 
     private void sessions(Context ctx) {
+        requireOn();
         long from = instant(ctx, "from", 0);
         long to = instant(ctx, "to", Long.MAX_VALUE);
         if (from >= to) throw ApiException.badRequest("from must be before to");
@@ -73,6 +75,7 @@ final class HistoryRoutes {
     }
 
     private void session(Context ctx) {
+        requireOn();
         long id;
         try {
             id = Long.parseLong(ctx.pathParam("id"));
@@ -93,6 +96,12 @@ final class HistoryRoutes {
             listeners.addObject().put("at", iso(sample.sampledAt())).put("listeners", sample.listeners());
         }
         Json.write(ctx, body);
+    }
+
+    private void requireOn() {
+        if (history == null) {
+            throw new ApiException(404, "HISTORY_OFF", "Session history is off on this server (HISTORY=off)");
+        }
     }
 
     static ObjectNode summary(SessionSummary session) {

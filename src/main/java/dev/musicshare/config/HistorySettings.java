@@ -11,8 +11,16 @@ import java.time.Duration;
  * @param sampleInterval how often each live session's listener count is sampled
  * @param maxPending     history steps (starts, ends, track changes, samples) held while the database cannot be
  *                       written; the counters (chunks, bytes, seconds) are kept whatever this says
+ * @param enabled        false: no history is kept and no database opened (HISTORY=off)
+ * @param maxAge         records of sessions that ended longer ago are removed (HISTORY_MAX_AGE_DAYS); zero: kept
  */
-public record HistorySettings(DatabaseUrl database, Path directory, Duration sampleInterval, int maxPending) {
+public record HistorySettings(DatabaseUrl database, Path directory, Duration sampleInterval, int maxPending,
+        boolean enabled, Duration maxAge) {
+    /** History on, every record kept. */
+    public HistorySettings(DatabaseUrl database, Path directory, Duration sampleInterval, int maxPending) {
+        this(database, directory, sampleInterval, maxPending, true, Duration.ZERO);
+    }
+
     /** The defaults: embedded file in {@code ./history}, a sample a minute, 10,000 steps kept during an outage. */
     public static HistorySettings embedded(Path directory) {
         return new HistorySettings(null, directory, Duration.ofMinutes(1), 10_000);

@@ -50,6 +50,8 @@ public enum Setting {
     HISTORY_DIR("history", "Folder of the embedded session-history database (history.db), used when DATABASE_URL is unset."),
     HISTORY_SAMPLE_SECONDS("60", "How often each live session's listener count is sampled for its history."),
     HISTORY_MAX_PENDING("10000", "Session starts and ends, track changes and listener samples held in memory while the history database is unreachable (chunk and byte counters are kept regardless)."),
+    HISTORY("on", "Whether every session leaves a record in the history database: on or off (off: no database is opened, /api/admin/sessions answers 404)."),
+    HISTORY_MAX_AGE_DAYS("0", "Records of sessions that ended more than this many days ago are removed, with their tracks and listener samples (0: kept)."),
     RECORDING("off", "Which sessions are recorded to Ogg Opus files: off, requested (a sender asks with \"record\": true in start) or always."),
     RECORDINGS_DIR("recordings", "Folder recordings are written to; on several nodes, one folder they all share (a network file system)."),
     RECORDINGS_MAX_GB("10", "Most disk space (GB, decimals allowed) finished recordings may take; the oldest are removed first (0: no limit)."),

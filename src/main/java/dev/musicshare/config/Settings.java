@@ -152,8 +152,13 @@ public record Settings(
         String url = read.string(Setting.DATABASE_URL);
         String directory = read.string(Setting.HISTORY_DIR);
         if (directory.isBlank()) throw new InvalidSettingException("HISTORY_DIR must name a folder");
+        String enabled = read.string(Setting.HISTORY);
+        if (!enabled.equals("on") && !enabled.equals("off")) {
+            throw new InvalidSettingException("HISTORY must be on or off, was \"" + enabled + "\"");
+        }
         return new HistorySettings(url == null ? null : DatabaseUrl.parse(url), Path.of(directory),
-                read.seconds(Setting.HISTORY_SAMPLE_SECONDS), read.integer(Setting.HISTORY_MAX_PENDING, 100, 10_000_000));
+                read.seconds(Setting.HISTORY_SAMPLE_SECONDS), read.integer(Setting.HISTORY_MAX_PENDING, 100, 10_000_000),
+                enabled.equals("on"), Duration.ofDays(read.integer(Setting.HISTORY_MAX_AGE_DAYS, 0, 36_500)));
     }
 
     private static RecordingSettings recording(SettingReader read) {

@@ -80,6 +80,36 @@ final class HistoryWriter {
         }
     }
 
+    /**
+     * Removes the records of sessions that ended before {@code cutoff} (epoch ms), their tracks, bytes and listener
+     * samples with them, in one transaction; live records are never removed. The children go first by name rather
+     * than by ON DELETE CASCADE, so it holds whatever a connection's foreign-key setting is.
+     *
+     * @return the session records removed
+     */
+    int removeEndedBefore(long cutoff) throws SQLException {
+        String old = "SELECT id FROM history_sessions WHERE ended_at IS NOT NULL AND ended_at < ?";
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                for (String child : List.of("history_listener_samples", "history_tracks", "history_bytes_out")) {
+                    run(connection, "DELETE FROM " + child + " WHERE record_id IN (" + old + ")", cutoff);
+                }
+                int removed;
+                try (PreparedStatement sessions = connection.prepareStatement(
+                        "DELETE FROM history_sessions WHERE ended_at IS NOT NULL AND ended_at < ?")) {
+                    sessions.setLong(1, cutoff);
+                    removed = sessions.executeUpdate();
+                }
+                connection.commit();
+                return removed;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection);
+                throw e;
+            }
+        }
+    }
+
     /** Closes the records a crashed memory-store server left open: they ended with their last activity. */
     int interruptOpenRecords() throws SQLException {
         try (Connection connection = dataSource.getConnection();

@@ -43,6 +43,8 @@ public final class SessionHistory implements AutoCloseable {
      * that started before history existed, or whose start was dropped in an outage, never gets one.
      */
     private static final int WRITES_AWAITING_RECORD = 60;
+    /** How often records past HISTORY_MAX_AGE_DAYS are looked for (also once the schema is ready). */
+    private static final long RETENTION_INTERVAL_MILLIS = 3_600_000;
     /** How long a stopping server waits for its last batch. */
     private static final Duration CLOSE_PATIENCE = Duration.ofSeconds(5);
 
@@ -117,8 +119,38 @@ public final class SessionHistory implements AutoCloseable {
         long interval = settings.sampleInterval().toMillis();
         long untilNextInterval = interval - Math.floorMod(clock.millis(), interval);
         thread.scheduleAtFixedRate(this::sample, untilNextInterval, interval, TimeUnit.MILLISECONDS);
+        if (!settings.maxAge().isZero()) {
+            thread.scheduleWithFixedDelay(this::removeOldRecords, 0, RETENTION_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+        }
         log.atInfo().addKeyValue("database", database.description())
                 .addKeyValue("sampleSeconds", settings.sampleInterval().toSeconds()).log("session history on");
+    }
+
+    /** Removes the records past HISTORY_MAX_AGE_DAYS now, on the history thread; how many (for tests). */
+    public int removeOldRecordsNow() {
+        try {
+            return thread.submit(this::removeOldRecords).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        } catch (ExecutionException | TimeoutException e) {
+            return 0;
+        }
+    }
+
+    private int removeOldRecords() {
+        if (!migrated || settings.maxAge().isZero()) return 0;
+        try {
+            int removed = writer.removeEndedBefore(clock.millis() - settings.maxAge().toMillis());
+            if (removed > 0) {
+                log.info("session history: {} records of sessions that ended over {} days ago removed "
+                        + "(HISTORY_MAX_AGE_DAYS)", removed, settings.maxAge().toDays());
+            }
+            return removed;
+        } catch (SQLException | RuntimeException e) {
+            log.warn("session history: old records not removed ({}); tried again within the hour", e.getMessage());
+            return 0;
+        }
     }
 
     /** Writes everything recorded so far, on the history thread; true when it was written (for tests and benches). */

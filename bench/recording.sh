@@ -1,0 +1,58 @@
+#!/bin/bash
+# recording.sh [SECONDS] [SESSIONS]: what recording costs per session. Runs the same load twice, side by side in one
+# run: RECORDING=off, then RECORDING=always — SESSIONS (5) reference senders (`music-share share --tone`, real time,
+# 100 ms chunks of 44.1 kHz stereo) for SECONDS (45) each, no listeners — and prints the server's CPU in each (from
+# /proc), the difference per session-second (the Opus encoder the recording keeps running, plus the writer thread),
+# and the bytes the recordings take per session-minute. Needs target/music-share.jar (mvn -B -DskipTests package).
+# Leaves nothing running.
+set -euo pipefail
+seconds=${1:-45}
+sessions=${2:-5}
+here=$(cd "$(dirname "$0")/.." && pwd)
+jar=$here/target/music-share.jar
+port=5471
+token=bench-recording-token
+mkdir -p "$here/target"
+work=$(mktemp -d "$here/target/recording-bench-XXXXXX")
+server=
+cleanup() {
+  [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null || true
+  [ -n "${KEEP:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
+}
+trap cleanup EXIT
+
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"; }
+
+run() { # mode → prints "cpu_seconds bytes"
+  local mode=$1
+  PORT=$port BIND_ADDRESS=127.0.0.1 BEARER_TOKEN=$token RECORDING=$mode RECORDINGS_DIR="$work/$mode" \
+    HISTORY_DIR="$work/history-$mode" java ${JAVA_HEAP:--Xmx512m} -jar "$jar" serve >"$work/server-$mode.log" 2>&1 &
+  server=$!
+  until curl -sf "http://127.0.0.1:$port/health" >/dev/null; do sleep 0.2; done
+  local before senders=()
+  before=$(cpu_seconds "$server")
+  for i in $(seq 1 "$sessions"); do
+    java -Xmx64m -jar "$jar" share --url "http://127.0.0.1:$port" --token "$token" --session "$((700000 + i))" \
+      --tone 440 --seconds "$seconds" --title "Bench $i" --artist Bench >"$work/share-$mode-$i.log" 2>&1 &
+    senders+=($!)
+  done
+  wait "${senders[@]}"
+  local after
+  after=$(cpu_seconds "$server")
+  sleep 2 # the writer finishes the last files
+  kill "$server"; wait "$server" 2>/dev/null || true; server=
+  local bytes
+  bytes=$(find "$work/$mode" -name '*.opus' -printf '%s\n' 2>/dev/null | awk '{t += $1} END {print t + 0}')
+  echo "$(awk -v a="$after" -v b="$before" 'BEGIN {printf "%.2f", a - b}') $bytes"
+}
+
+echo "== $sessions sessions x $seconds s, 100 ms chunks of 44.1 kHz stereo, no listeners"
+read -r cpu_off bytes_off < <(run off)
+read -r cpu_on bytes_on < <(run always)
+files=$(ls "$work/always"/*.opus 2>/dev/null | wc -l)
+echo "server CPU, RECORDING=off:    ${cpu_off} s"
+echo "server CPU, RECORDING=always: ${cpu_on} s ($files recordings)"
+awk -v off="$cpu_off" -v on="$cpu_on" -v s="$seconds" -v n="$sessions" -v b="$bytes_on" 'BEGIN {
+  printf "recording cost: %.1f ms CPU per session-second (%.2f %% of a core per session)\n", (on - off) * 1000 / (s * n), (on - off) * 100 / (s * n)
+  printf "written: %.0f bytes per session-minute (%.2f MB), %.1f kbit/s\n", b / n / (s / 60), b / n / (s / 60) / 1e6, b * 8 / n / s / 1000
+}'
