@@ -25,6 +25,7 @@ cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz
 
 run() { # mode → prints "cpu_seconds bytes"
   local mode=$1
+  mkdir -p "$work/$mode" # with RECORDING=off nothing creates it, and find must not fail (pipefail)
   PORT=$port BIND_ADDRESS=127.0.0.1 BEARER_TOKEN=$token RECORDING=$mode RECORDINGS_DIR="$work/$mode" \
     HISTORY_DIR="$work/history-$mode" java ${JAVA_HEAP:--Xmx512m} -jar "$jar" serve >"$work/server-$mode.log" 2>&1 &
   server=$!
