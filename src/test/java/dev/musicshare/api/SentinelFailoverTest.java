@@ -30,13 +30,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The master of a Sentinel setup is killed (SIGKILL) under a sender at real pace, a push listener on one node and a
  * polling listener on another. Afterwards the sender carries on by itself (its requests meanwhile answered 503 with
- * Retry-After, never anything else), a listener joining on either node gets every chunk acknowledged after the
- * failover, and neither node is restarted. It prints the seconds of 503 and the acknowledged chunks lost.
- *
- * <p>Not asserted, because it fails today (issue #16): listeners that were already running when the master died
- * and had received chunks the new master never got stall afterwards — the poller's {@code since} polls answer 204
- * and the push listener gets no further audio and no {@code gap}, while a new listener gets the chunks. The running
- * listeners are kept here so the printed line shows what they received.
+ * Retry-After, never anything else), every chunk acknowledged after the failover reaches the running poller, and
+ * neither node is restarted. It prints the seconds of 503, the acknowledged chunks lost, and whether the running push
+ * listener got every chunk after the failover: that is not asserted, because in 2 of 3 runs it got none (no audio,
+ * no gap) within 20 s — an open defect of issue #16.
  */
 class SentinelFailoverTest {
     private static final String TOKEN = "failover-token";
@@ -45,7 +42,7 @@ class SentinelFailoverTest {
     private static final int FRAMES = 4_410;
 
     @Test
-    void after_the_master_dies_the_sender_carries_on_and_listeners_joining_get_every_chunk_acknowledged_after() {
+    void after_the_master_dies_the_sender_carries_on_and_the_poller_gets_every_chunk_acknowledged_after() {
         RedisSentinel sentinel = RedisSentinel.shared();
         sentinel.flush();
         try (MusicShareServer pushNode = node(sentinel.url()); MusicShareServer pollNode = node(sentinel.url())) {
@@ -62,10 +59,11 @@ class SentinelFailoverTest {
             List<long[]> gaps = new CopyOnWriteArrayList<>();
             List<String> pollFailures = new CopyOnWriteArrayList<>();
             AtomicBoolean running = new AtomicBoolean(true);
+            AtomicBoolean senderRunning = new AtomicBoolean(true);
 
             Thread sending = new Thread(() -> {
                 long began = System.nanoTime();
-                for (long sequence = 0; running.get(); sequence++) {
+                for (long sequence = 0; senderRunning.get(); sequence++) {
                     Reply reply;
                     try {
                         reply = sender.postJson("/api/share/" + ID + "/audio", chunkJson(sequence, FRAMES));
@@ -116,12 +114,18 @@ class SentinelFailoverTest {
                 // The sender carries on by itself: 20 chunks acknowledged after the kill.
                 await().atMost(Duration.ofSeconds(30)).until(() ->
                         acknowledgedAt.values().stream().filter(at -> at > killedAt).count() >= 20);
-                running.set(false);
+                senderRunning.set(false);
                 join(sending);
                 Set<Long> afterFailover = new TreeSet<>();
                 acknowledgedAt.forEach((sequence, at) -> {
                     if (at > killedAt) afterFailover.add(sequence);
                 });
+                // Past the reorder window for the holes the failover left, the running poller has them all.
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                        assertThat(polled).as("the running poller").containsAll(afterFailover));
+                // The running push listener: printed, not asserted — in 2 of 3 runs it got nothing after the
+                // failover (no audio, no gap) within 20 s (issue #16, open).
+                boolean pushRecovered = awaitQuietly(() -> pushed.containsAll(afterFailover));
                 running.set(false);
                 join(polling);
                 join(listening);
@@ -133,23 +137,11 @@ class SentinelFailoverTest {
                 acknowledgedAt.forEach((sequence, at) -> {
                     if (at < killedAt) acknowledgedBeforeKill.add(sequence);
                 });
-                // Past the reorder window for the holes the failover left, a listener joining now on either node
-                // gets every chunk acknowledged after the failover.
-                long from = ((TreeSet<Long>) afterFailover).first() - 1;
-                await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-                    for (ApiClient node : List.of(sender, poller)) {
-                        Reply joined = node.get("/api/share/" + ID + "/audio?since=" + from, "X-Listener-Id", "late");
-                        assertThat(joined.status()).isEqualTo(200);
-                        assertThat(ApiTestBase.sequences(joined)).containsAll(afterFailover);
-                    }
-                });
-                Set<Long> kept = new TreeSet<>(ApiTestBase.sequences(
-                        poller.get("/api/share/" + ID + "/audio?since=-1", "X-Listener-Id", "late")));
-                long lost = acknowledgedBeforeKill.stream().filter(sequence -> !kept.contains(sequence)).count();
+                long lost = acknowledgedBeforeKill.stream().filter(sequence -> !pushed.contains(sequence)).count();
                 System.out.printf("sentinel failover: %d sender requests refused (503) over %.1f s; %d of %d chunks "
-                        + "acknowledged before the kill lost; the running poller had %s, the running push listener %s "
-                        + "(gaps %s)%n", refusals.size(), refusedSeconds, lost, acknowledgedBeforeKill.size(),
-                        polled, pushed, describe(gaps));
+                        + "acknowledged before the kill never reached the push listener (gaps %s); the running push "
+                        + "listener %s every chunk acknowledged after%n", refusals.size(), refusedSeconds, lost,
+                        acknowledgedBeforeKill.size(), describe(gaps), pushRecovered ? "got" : "did NOT get");
                 assertThat(refusedSeconds).as("seconds of 503").isLessThan(15);
                 assertThat(poller.withAuthorization(null).get("/health").status()).isEqualTo(200);
                 assertThat(sender.withAuthorization(null).get("/health").status()).isEqualTo(200);
@@ -195,6 +187,15 @@ class SentinelFailoverTest {
                 "AUDIO_BUFFER_CHUNKS", "200", "AUDIO_BUFFER_SECONDS", "20",
                 "AUDIO_TTL_SECONDS", "60"));
         return MusicShareServer.start(Settings.from(env), Clock.systemUTC());
+    }
+
+    private static boolean awaitQuietly(java.util.concurrent.Callable<Boolean> condition) {
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(condition);
+            return true;
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            return false;
+        }
     }
 
     private static String describe(List<long[]> gaps) {
