@@ -19,7 +19,7 @@ pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  rm -rf "$work"
+  [ -n "${KEEP:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
 }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -38,9 +38,11 @@ after_pid=$(serve "$after_jar" 1 "$after_port")
 pids+=("$after_pid")
 before_pid=$(serve "$before_jar" 2 "$before_port")
 pids+=("$before_pid")
-for port in "$after_port" "$before_port"; do
-  for _ in $(seq 1 120); do
+for db in 1 2; do
+  port=$([ $db = 1 ] && echo "$after_port" || echo "$before_port")
+  for attempt in $(seq 1 360); do
     curl -sf "http://127.0.0.1:$port/health" >/dev/null && break
+    if [ "$attempt" = 360 ]; then echo "server $db did not start:" >&2; tail -5 "$work/server-$db.log" >&2; exit 1; fi
     sleep 0.5
   done
 done
