@@ -27,6 +27,7 @@ free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 redis_port=$(free_port)
 redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --dir "$work" >"$work/redis.log" 2>&1 &
 pids+=($!)
+for _ in $(seq 1 100); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
 serve() { # serve JAR DB PORT: a node on the throwaway Redis; prints its pid
   BEARER_TOKEN=bench REDIS_URL="redis://127.0.0.1:$redis_port/$2" PORT=$3 BIND_ADDRESS=127.0.0.1 \
     java ${JAVA_HEAP:--Xmx512m} -jar "$1" >"$work/server-$2.log" 2>&1 &
