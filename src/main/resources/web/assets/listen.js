@@ -2,17 +2,27 @@
 // with the audio, and plays the audio once the listener asks for it. The timing rules live in now-playing.js, the
 // token in auth.js; this file wires them to the page. window.musicShareStatus is a read-only snapshot of the player
 // for tests and for curious listeners (open the console); its position, lyricLine and currentSequence come from the
-// same render, so they agree with each other. It is one file of some 300 lines because it is one idea, the page's
+// same render, so they agree with each other. It is one file of some 400 lines because it is one idea, the page's
 // controller: every function here moves what the stream and the player say onto the page's elements.
-import { AudioPlayer } from './audio-player.js';
+//
+// Every page plays each chunk at its presentation time (the server's timeline) plus the same target delay, so all
+// listeners hear the same sample at the same moment (see timeline-player.js); the lyrics follow the audio actually
+// heard, frame by frame.
 import { authHeaders, forgetToken, listenerIdForThisTab, storeToken, takeTokenFromLink } from './auth.js';
+import { InvitePanel } from './invite.js';
+import { askForNameOnce, listenersText, nameHeaders } from './listener-name.js';
 import { groupAt, parseLrc } from './lyrics.js';
+import { handleMediaKeys, setPlaybackState, showOnLockScreen } from './media-session.js';
 import { NowPlaying, formatClock } from './now-playing.js';
 import { PushStream, StreamRefused } from './push-stream.js';
+import { ServerClock } from './server-clock.js';
+import { TimelinePlayer } from './timeline-player.js';
 
-const BACKLOG_SECONDS = 0.5;        // audio kept before Listen is pressed, so playback starts at once and near live
+const BACKLOG_SECONDS = 1.5;        // audio kept before Listen is pressed: more than the target delay, so it starts at once
 const LISTENER_COUNT_EVERY_MS = 5000;
-const RENDER_EVERY_MS = 100;        // how often the progress bar, lyrics and state follow the audio
+const GUARD_EVERY_MS = 20;          // the underrun guard also runs when frames do not (a tab in the background)
+const LIVE_TEXT_EVERY_MS = 250;
+const RECEIVED_WINDOW_MS = 5000;    // kB/s received, over this long
 const BYTES_PER_SAMPLE = 4;         // float32
 const BYTES_PER_BASE64_CHAR = 3 / 4;
 const SESSION_CODE = /^[0-9]{6}$/;
@@ -28,16 +38,19 @@ const view = {
   elapsed: $('elapsed'), total: $('total'), listen: $('listen'), volume: $('volume'), lyrics: $('lyrics'),
   plainLyrics: $('plain-lyrics'), noLyrics: $('no-lyrics'), notice: $('notice'), noticeTitle: $('notice-title'),
   noticeText: $('notice-text'), noticeHome: $('notice-home'), tokenForm: $('token-form'), token: $('token'),
-  player: $('player'),
+  player: $('player'), live: $('live'), liveText: $('live-text'), note: $('note'), currentLine: $('current-line'),
+  reception: $('reception'), nameForm: $('name-form'), lyricsSection: document.querySelector('section.lyrics'),
 };
 
-const player = new AudioPlayer();
+const serverClock = new ServerClock(base);
+const player = new TimelinePlayer(serverClock);
 const nowPlaying = new NowPlaying();
 const listenerId = listenerIdForThisTab();
 const connection = { state: 'connecting', stream: null, token: null, countingListeners: false };
 const lyrics = { text: undefined, lines: [], line: -1, last: -1 }; // line..last: the highlighted group
 const cover = { objectUrl: null, version: null };
-const received = { chunks: 0, gaps: 0, listenerCount: null, audibleSequence: -1 };
+const received = { chunks: 0, gaps: 0, listenerCount: null, audibleSequence: -1, recent: [], codec: 'pcm' };
+const shown = { liveAt: 0, rejoins: 0, muted: false };
 let backlog = [];
 
 const STATE_TEXT = {
@@ -55,7 +68,18 @@ Object.defineProperty(window, 'musicShareStatus', {
     lyricTexts: lyrics.lines.slice(lyrics.line, lyrics.last + 1).map((line) => line.text),
     title: nowPlaying.metadata?.title ?? null,
     artist: nowPlaying.metadata?.artist ?? null, listenerCount: received.listenerCount, listening: player.started,
+    delayMs: player.delayMs(), clockOffsetMs: serverClock.offsetMs, clockRoundTripMs: serverClock.roundTripMs,
+    codec: received.codec, receivedKBps: receivedKBps(), muted: shown.muted,
   }),
+});
+
+// For tests and the curious: the audio graph's output before the volume (connect an analyser to tapPoint) and the
+// mapping from the audio clock to epoch milliseconds that the player schedules with.
+Object.defineProperty(window, 'musicShareAudio', {
+  get: () => (player.started ? Object.freeze({
+    context: player.context, tapPoint: player.seam, targetDelayMs: player.targetDelayMs,
+    epochOf: (contextTime) => performance.timeOrigin + player.performanceTimeOf(contextTime),
+  }) : null),
 });
 
 view.sessionId.textContent = sessionId;
@@ -66,8 +90,31 @@ view.tokenForm.addEventListener('submit', (event) => {
   storeToken(view.token.value.trim());
   connect();
 });
+document.addEventListener('keydown', onKey);
+handleMediaKeys({ play: () => { if (!player.started) void toggleListening(); },
+  pause: () => { if (player.started) void toggleListening(); } });
+askForNameOnce({ form: view.nameForm, input: $('display-name'), skip: $('name-skip') }, () => {
+  if (connection.stream && !STOPPED_STATES.has(connection.state)) connection.stream.reconnect(); // named at once
+});
+new InvitePanel({ base, sessionId, headers: requestHeaders, elements: { button: $('invite'),
+  panel: $('invite-panel'), link: $('invite-link'), qr: $('invite-qr'), copy: $('copy-link'),
+  result: $('copy-result') } });
+void serverClock.start();
 connect();
-setInterval(render, RENDER_EVERY_MS);
+requestAnimationFrame(frame);
+setInterval(() => player.guardUnderrun(), GUARD_EVERY_MS);
+
+/** Lyrics and progress follow the audio clock every frame the browser draws. */
+function frame() {
+  player.guardUnderrun();
+  render();
+  requestAnimationFrame(frame);
+}
+
+/** This page's requests: the token, the tab's listener id, the listener's name. */
+function requestHeaders() {
+  return { ...authHeaders(connection.token, listenerId), ...nameHeaders() };
+}
 
 /** Starts (or, with a new token after "denied", starts again) following the session. */
 function connect() {
@@ -81,7 +128,7 @@ function connect() {
   hideNotice();
   showState('connecting');
   connection.stream = new PushStream({
-    base, sessionId, token: connection.token, listenerId, onEvent: handleEvent,
+    base, sessionId, token: connection.token, listenerId, headers: nameHeaders, onEvent: handleEvent,
     onState: (state) => {
       setState(state === 'connected' ? (nowPlaying.metadata ? listeningState() : 'waiting') : state);
       // Counted from the first connection on: before it, this listener would not count itself.
@@ -111,6 +158,7 @@ function handleEvent(name, data) {
       break;
     case 'audio':
       received.chunks++;
+      countReceived(data.data.length);
       if (player.started) player.play(data);
       else keepInBacklog(data);
       if (connection.state === 'waiting') setState(listeningState());
@@ -119,8 +167,7 @@ function handleEvent(name, data) {
       received.gaps++;
       break;
     case 'ended':
-      finish('ended', 'Session ended', data.reason === 'expired'
-        ? 'The sender went quiet and the session expired.' : 'The person sharing has stopped.');
+      void endAfterPlayingOut(data.reason);
       break;
     case 'reconnect':
       setState('reconnecting');
@@ -130,12 +177,37 @@ function handleEvent(name, data) {
   }
 }
 
+/** The session ended: what is queued is still to be heard, so it plays out first, then the page says so. */
+async function endAfterPlayingOut(reason) {
+  if (player.started) await player.drain();
+  finish('ended', 'Session ended', reason === 'expired'
+    ? 'The sender went quiet and the session expired.' : 'The person sharing has stopped.');
+}
+
+/** Space plays or pauses (where it would not press a button or type), M mutes. */
+function onKey(event) {
+  if (event.ctrlKey || event.metaKey || event.altKey) return;
+  const target = event.target;
+  if (target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement) return;
+  if (event.key === ' ' && !(target instanceof HTMLButtonElement) && !view.listen.disabled) {
+    event.preventDefault();
+    void toggleListening();
+  } else if (event.key === 'm' || event.key === 'M') {
+    shown.muted = !shown.muted;
+    player.setMuted(shown.muted);
+    view.note.textContent = shown.muted ? 'Muted — press M to hear it again.' : '';
+  }
+}
+
 async function toggleListening() {
   if (player.started) {
     await player.stop();
     showListenButton(false);
+    setPlaybackState(false);
   } else {
+    if (!serverClock.ready) await serverClock.sample().catch(() => {});
     await player.start();
+    setPlaybackState(true);
     player.setVolume(Number(view.volume.value));
     for (const chunk of backlog) player.play(chunk);
     backlog = [];
@@ -158,13 +230,14 @@ function keepInBacklog(chunk) {
   while (backlog.length > 1 && total - seconds(backlog[0]) >= BACKLOG_SECONDS) total -= seconds(backlog.shift());
 }
 
-/** Runs every RENDER_EVERY_MS: shows metadata when its moment is heard, moves the progress bar and lyrics. */
+/** Runs every frame: shows metadata when its moment is heard, moves the progress bar and lyrics. */
 function render() {
   const audible = player.audible();
   received.audibleSequence = audible?.sequence ?? -1; // from the same moment as position and lyricLine
-  const shown = nowPlaying.applyDue(player.started, audible?.senderTime);
-  if (shown) showMetadata(shown.metadata, shown.changedTrack);
-  if (connection.state !== 'reconnecting' && player.started) setState(listeningState());
+  const due = nowPlaying.applyDue(player.started, audible?.senderTime);
+  if (due) showMetadata(due.metadata, due.changedTrack);
+  if (connection.state !== 'reconnecting' && player.started) setState(audible ? 'playing' : 'buffering');
+  showLive(audible);
   const metadata = nowPlaying.metadata;
   if (!metadata) return;
   const position = nowPlaying.positionAt(player.started, audible, Date.now());
@@ -178,9 +251,41 @@ function render() {
   highlightLyrics(groupAt(lyrics.lines, position));
 }
 
+/** The live indicator with the current delay behind the shared timeline, what a drop cost, and what arrives. */
+function showLive(audible) {
+  const now = performance.now();
+  if (now - shown.liveAt < LIVE_TEXT_EVERY_MS) return;
+  shown.liveAt = now;
+  view.live.hidden = !audible;
+  if (audible) view.liveText.textContent = `Live · ${(player.delayMs() / 1000).toFixed(2)} s behind`;
+  if (player.stats.rejoins > shown.rejoins) {
+    shown.rejoins = player.stats.rejoins;
+    view.note.textContent = `Back in step with everyone — missed ${player.stats.lastMissedSeconds.toFixed(1)} s `
+      + 'while the connection was gone (nothing is replayed).';
+  }
+  view.reception.textContent = received.chunks > 0
+    ? `Receiving ${received.codec === 'opus' ? 'Opus' : 'PCM'} · ${receivedKBps().toFixed(0)} kB/s` : '';
+}
+
+/** Bytes of audio received lately (base64 characters are bytes on the wire), for the reception line. */
+function countReceived(characters) {
+  const now = performance.now();
+  received.recent.push({ at: now, bytes: characters });
+  while (received.recent.length > 0 && received.recent[0].at < now - RECEIVED_WINDOW_MS) received.recent.shift();
+}
+
+function receivedKBps() {
+  if (received.recent.length < 2) return 0;
+  const span = (performance.now() - received.recent[0].at) / 1000;
+  return span > 0 ? received.recent.reduce((sum, r) => sum + r.bytes, 0) / 1000 / span : 0;
+}
+
 function showMetadata(metadata, changedTrack) {
   view.title.textContent = metadata.title || 'Unknown';
   view.artist.textContent = metadata.artist || '';
+  view.player.classList.remove('empty');
+  view.lyricsSection.classList.remove('empty');
+  showOnLockScreen({ title: metadata.title, artist: metadata.artist, coverUrl: cover.objectUrl });
   document.title = `${metadata.title || 'Unknown'}${metadata.artist ? ` — ${metadata.artist}` : ''} · Music Share`;
   if (metadata.lyrics !== lyrics.text || changedTrack) showLyrics(metadata.lyrics, metadata.hasSyncedLyrics);
   showCover(metadata.thumbnailUrl ?? null);
@@ -214,11 +319,14 @@ function highlightLyrics(group) {
   }
   lyrics.line = first;
   lyrics.last = last;
+  view.currentLine.textContent = '';
   if (!group) return;
   for (let i = first; i <= last; i++) {
     view.lyrics.children[i].classList.add('current');
     view.lyrics.children[i].setAttribute('aria-current', 'true');
   }
+  // On a phone the group is also shown under the title, above the fold.
+  view.currentLine.textContent = lyrics.lines.slice(first, last + 1).map((line) => line.text || '♪').join(' / ');
   // Scroll the lyrics box only (scrollIntoView would also scroll the page under a reader's thumb), to the group's
   // middle.
   const top = view.lyrics.children[first];
@@ -233,7 +341,7 @@ async function showCover(url) {
   cover.version = version;
   if (!url) return setCover(null);
   try {
-    const response = await fetch(base + url.replace(/^\//, ''), { headers: authHeaders(connection.token, listenerId) });
+    const response = await fetch(base + url.replace(/^\//, ''), { headers: requestHeaders() });
     if (!response.ok || cover.version !== version) return;
     setCover(URL.createObjectURL(await response.blob()));
   } catch {
@@ -248,6 +356,8 @@ function setCover(objectUrl) {
   view.coverPlaceholder.hidden = !!objectUrl;
   if (objectUrl) view.cover.src = objectUrl;
   else view.cover.removeAttribute('src');
+  const metadata = nowPlaying.metadata;
+  if (metadata) showOnLockScreen({ title: metadata.title, artist: metadata.artist, coverUrl: objectUrl });
 }
 
 async function pollListenerCount() {
@@ -255,11 +365,11 @@ async function pollListenerCount() {
   while (!STOPPED_STATES.has(connection.state)) {
     try {
       const response = await fetch(`${base}api/share/${sessionId}/status`,
-        { headers: authHeaders(connection.token, listenerId), cache: 'no-store' });
+        { headers: requestHeaders(), cache: 'no-store' });
       if (response.ok) {
         const status = await response.json();
         received.listenerCount = status.listenerCount;
-        view.listeners.textContent = `${status.listenerCount} listening`;
+        view.listeners.textContent = listenersText(status);
       }
     } catch { /* the stream reports connection trouble; this only decorates */ }
     await new Promise((resolve) => setTimeout(resolve, LISTENER_COUNT_EVERY_MS));
@@ -298,7 +408,12 @@ function finish(state, title, text, askForToken = false) {
   view.notice.hidden = false;
   view.notice.dataset.state = state;
   view.player.classList.toggle('finished', state !== 'denied');
-  view.listen.disabled = state !== 'denied';
+  // Nothing was ever shown: an empty player would only mislead.
+  view.player.classList.toggle('empty', !nowPlaying.metadata && received.chunks === 0);
+  view.lyricsSection.classList.toggle('empty', !nowPlaying.metadata);
+  view.live.hidden = true;
+  view.nameForm.hidden = true; // nothing to join under a name any more (it is asked again on a later visit)
+  view.listen.disabled = true;
   if (askForToken) view.token.focus();
 }
 

@@ -20,10 +20,11 @@ export class StreamRefused extends Error {
  * can no longer fill the hole).
  */
 export class PushStream {
-  constructor({ base, sessionId, token, listenerId, onEvent, onState }) {
+  constructor({ base, sessionId, token, listenerId, headers = () => ({}), onEvent, onState }) {
     this.url = `${base}api/share/${sessionId}/events`;
     this.token = token;
     this.listenerId = listenerId;
+    this.headers = headers;
     this.onEvent = onEvent;
     this.onState = onState;
     this.lastSequence = -1;
@@ -53,11 +54,18 @@ export class PushStream {
     this.controller?.abort();
   }
 
+  /** Drops the connection and resumes at once (with since), e.g. to send new headers. */
+  reconnect() {
+    this.retries = 0;
+    this.controller?.abort();
+  }
+
   /** One connection; resolves true when the session ended, false when the stream dropped and should resume. */
   async #connectOnce() {
     this.controller = new AbortController();
     const response = await fetch(`${this.url}?since=${this.lastSequence}`, {
-      headers: { Authorization: `Bearer ${this.token}`, Accept: 'text/event-stream', 'X-Listener-Id': this.listenerId },
+      headers: { Authorization: `Bearer ${this.token}`, Accept: 'text/event-stream', 'X-Listener-Id': this.listenerId,
+        ...this.headers() },
       cache: 'no-store',
       signal: this.controller.signal,
     });

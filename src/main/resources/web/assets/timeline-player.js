@@ -8,7 +8,7 @@
 // faster or slower (at most ±0.5 %, inaudible), a large one by a re-seek: a short fade out, the jump, a fade in.
 // After a drop the player rejoins the timeline where it is now, with a fade, never replaying what it missed, and
 // says how much that was. Delay never grows: audio that comes too late for its time is skipped, not queued.
-import { decodeSamples } from './audio-player.js';
+import { decodeSamples } from './samples.js';
 
 export const TARGET_DELAY_MS = 1000;  // behind the timeline: covers the sender's jitter and the network
 const FADE_SECONDS = 0.006;           // a fade at every discontinuity: no click, too short to hear as a dip
@@ -17,7 +17,7 @@ const NUDGE_BELOW_SECONDS = 0.04;     // errors below this are worked off by the
 const MAX_NUDGE = 0.005;              // ±0.5 % playback rate
 const NUDGE_OVER_SECONDS = 2;         // an error is worked off over about this long
 const SCHEDULE_MARGIN_SECONDS = 0.02; // a source needs to be scheduled a little ahead of the audio clock
-const MAPPING_READINGS = 31;          // output-timestamp readings in the median that maps clocks
+const MAPPING_READINGS = 241;         // output-timestamp readings (a few seconds' worth) in the median that maps clocks
 
 export class TimelinePlayer {
   constructor(clock, { targetDelayMs = TARGET_DELAY_MS } = {}) {
@@ -32,8 +32,8 @@ export class TimelinePlayer {
 
   reset() {
     this.nextStart = 0;        // where a chunk following the last one would start (context seconds)
-    this.nextPresentation = null;
-    this.fadingOutAt = null;   // a fade-out already placed at the end of what is queued (a drop is coming)
+    this.fadingOutAt = null;
+    this.pendingMissedSeconds = 0; // audio skipped since the last chunk that was heard, reported when one is again   // a fade-out already placed at the end of what is queued (a drop is coming)
     this.stats = { chunksScheduled: 0, chunksPlayed: 0, chunksDropped: 0, underruns: 0, lastSequence: -1,
       rejoins: 0, reseeks: 0, missedSeconds: 0, lastMissedSeconds: 0, playbackRate: 1, errorMs: 0 };
   }
@@ -74,7 +74,8 @@ export class TimelinePlayer {
   /** Queues one chunk at its place on the timeline; chunks arrive in sequence order (the stream guarantees it). */
   play(chunk) {
     if (!this.context || chunk.sequenceNumber <= this.stats.lastSequence) return;
-    const contiguous = chunk.sequenceNumber === this.stats.lastSequence + 1;
+    const previous = this.stats.lastSequence;
+    const contiguous = chunk.sequenceNumber === previous + 1;
     this.stats.lastSequence = chunk.sequenceNumber;
     const channels = Math.max(1, chunk.channels | 0);
     const samples = decodeSamples(chunk.data);
@@ -83,6 +84,8 @@ export class TimelinePlayer {
     const duration = frames / chunk.sampleRate;
     // An older server sends no presentation time: the chunk is placed as it arrives.
     const presentation = typeof chunk.presentationTime === 'number' ? chunk.presentationTime : this.clock.now();
+    const joined = this.stats.chunksScheduled > 0; // before that, skipping what is past is joining, not missing
+    if (joined && !contiguous) this.pendingMissedSeconds += (chunk.sequenceNumber - previous - 1) * duration;
     const now = this.context.currentTime;
     this.#forgetFinished(now);
     const ideal = this.contextTimeOf(presentation + this.targetDelayMs);
@@ -111,14 +114,15 @@ export class TimelinePlayer {
         offset = earliest - start; // the beginning of this chunk is already past for everyone: skip it
         start = earliest;
       }
-      this.#noteMissed(presentation + offset * 1000, queued);
+      if (joined) this.pendingMissedSeconds += Math.min(offset, duration);
       if (offset >= duration) {
         this.stats.chunksDropped++;
-        this.nextPresentation = presentation + duration * 1000;
         return;
       }
+      if (joined && !queued) this.stats.underruns++;
       this.#placeSeam(start, queued);
     }
+    this.#reportMissed();
 
     const buffer = this.context.createBuffer(channels, frames, chunk.sampleRate);
     for (let channel = 0; channel < channels; channel++) {
@@ -135,7 +139,6 @@ export class TimelinePlayer {
     this.scheduled.push({ start, end, sequence: chunk.sequenceNumber, timestamp: chunk.timestamp, presentation,
       offset, rate, source });
     this.nextStart = end;
-    this.nextPresentation = presentation + duration * 1000;
     this.stats.chunksScheduled++;
   }
 
@@ -154,9 +157,16 @@ export class TimelinePlayer {
     this.fadingOutAt = this.nextStart;
   }
 
-  /** The context time whose samples are heard when the server's clock reads serverMs. */
+  /** The context time whose samples are heard when the server's clock reads serverMs (NaN when not started). */
   contextTimeOf(serverMs) {
+    if (!this.context) return NaN;
     return this.clock.toLocal(serverMs) / 1000 + this.#contextMinusPerformance();
+  }
+
+  /** performance.now() (ms) at which the samples at contextTime leave the speakers. */
+  performanceTimeOf(contextTime) {
+    if (!this.context) return NaN;
+    return (contextTime - this.#contextMinusPerformance()) * 1000;
   }
 
   /** What is heard now: the chunk, the sender's clock and the timeline at this very sample; null when silent. */
@@ -205,7 +215,11 @@ export class TimelinePlayer {
     if (fadeOutEnd !== null && fadeOutEnd - FADE_SECONDS > now) {
       gain.setValueAtTime(1, fadeOutEnd - FADE_SECONDS);
       gain.linearRampToValueAtTime(0, fadeOutEnd);
-      for (const entry of this.scheduled) if (entry.end > start) entry.source.stop(start);
+      for (const entry of this.scheduled) {
+        if (entry.end <= start) continue;
+        entry.source.stop(start);
+        this.pendingMissedSeconds += (entry.end - Math.max(entry.start, start)) * entry.rate; // cut, never heard
+      }
       this.scheduled = this.scheduled.filter((entry) => entry.start < start);
       for (const entry of this.scheduled) entry.end = Math.min(entry.end, start);
     }
@@ -214,16 +228,14 @@ export class TimelinePlayer {
     this.fadingOutAt = null;
   }
 
-  /** Counts the stretch of timeline skipped between what was last queued and this chunk's first sample. */
-  #noteMissed(firstPresentation, queued) {
-    if (this.nextPresentation === null) return;
-    const missed = (firstPresentation - this.nextPresentation) / 1000;
-    if (missed > 0.02) {
-      this.stats.missedSeconds += missed;
-      this.stats.lastMissedSeconds = missed;
-      this.stats.rejoins++;
-      if (!queued) this.stats.underruns++;
-    }
+  /** Audio skipped since the last chunk heard (a drop, a re-seek ahead): counted once the page hears again. */
+  #reportMissed() {
+    const missed = this.pendingMissedSeconds;
+    this.pendingMissedSeconds = 0;
+    if (missed < 0.05) return; // a re-seek's few milliseconds are not worth a word
+    this.stats.missedSeconds += missed;
+    this.stats.lastMissedSeconds = missed;
+    this.stats.rejoins++;
   }
 
   /**
@@ -234,14 +246,18 @@ export class TimelinePlayer {
   #contextMinusPerformance() {
     const stamp = this.context.getOutputTimestamp?.();
     if (stamp && stamp.contextTime > 0 && stamp.performanceTime > 0) {
-      this.readings.push(stamp.contextTime - stamp.performanceTime / 1000);
-      if (this.readings.length > MAPPING_READINGS) this.readings.shift();
-      const sorted = [...this.readings].sort((a, b) => a - b);
-      return sorted[sorted.length >> 1];
+      const reading = stamp.contextTime - stamp.performanceTime / 1000;
+      if (reading !== this.readings[this.readings.length - 1]) { // a new device period, not the same one again
+        this.readings.push(reading);
+        if (this.readings.length > MAPPING_READINGS) this.readings.shift();
+        this.mapping = median(this.readings);
+      }
+      return this.mapping;
     }
     return this.context.currentTime - this.#outputLatency() - performance.now() / 1000;
   }
 
+  /** What the device still holds before the speakers: used only without output timestamps. */
   #outputLatency() {
     return this.context?.outputLatency || this.context?.baseLatency || 0;
   }
@@ -249,4 +265,9 @@ export class TimelinePlayer {
   #forgetFinished(now) {
     while (this.scheduled.length > 0 && this.scheduled[0].end <= now - 0.5) this.scheduled.shift();
   }
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1];
 }

@@ -132,7 +132,7 @@ public final class RedisShareStore implements ShareStore {
         return ScriptReplies.placement(redis.script("timeline", Script.TIMELINE, ScriptOutputType.MULTI,
                 RedisKeys.of(new RedisKeys(id).session()), sequenceNumber, durationMicros, senderTimestamp, nowMicros,
                 RedisAudio.orEmpty(senderKeyHash), SessionTimeline.DRIFT_LIMIT_MICROS,
-                SessionTimeline.LATE_LIMIT_MICROS));
+                SessionTimeline.LATE_LIMIT_MICROS, SessionTimeline.EARLY_LIMIT_MICROS));
     }
 
     @Override

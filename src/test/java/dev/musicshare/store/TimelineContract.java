@@ -90,6 +90,24 @@ public abstract class TimelineContract {
     }
 
     @Test
+    void a_stall_s_delay_is_given_back_once_the_sender_is_live_again_not_during_its_burst() {
+        long t0 = startMillis * 1000;
+        place(0, TENTH, senderClock, t0);
+        // chunks 1-10 were held up for a second, then arrive in one burst
+        long stalled = t0 + 1_050_000;
+        assertThat(place(1, TENTH, senderClock + 100, stalled)).isEqualTo(stalled);
+        for (int sequence = 2; sequence <= 10; sequence++) {
+            assertThat(place(sequence, TENTH, senderClock + 100L * sequence, stalled + 1_000L * sequence))
+                    .isEqualTo(stalled + (sequence - 1) * TENTH);
+        }
+        // the sender is live again: its next chunks arrive at the pace of real time, far before their place
+        assertThat(place(11, TENTH, senderClock + 1_100, t0 + 1_100_000)).isEqualTo(stalled + 10 * TENTH);
+        long live = t0 + 1_200_000;
+        assertThat(place(12, TENTH, senderClock + 1_200, live)).isEqualTo(live);
+        assertThat(place(13, TENTH, senderClock + 1_300, live + 100_000)).isEqualTo(live + TENTH);
+    }
+
+    @Test
     void a_write_the_session_refuses_moves_nothing() {
         long t0 = startMillis * 1000;
         place(0, TENTH, senderClock, t0);
