@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.musicshare.MusicShareServer;
 import dev.musicshare.client.ShareApi;
 import dev.musicshare.config.Settings;
-import dev.musicshare.live.LiveLimits;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -58,7 +57,7 @@ class ListenTogetherPageTest {
     void startServer() throws Exception {
         BrowserPageTest.requireBrowser();
         server = MusicShareServer.start(Settings.from(Map.of("PORT", "0", "BIND_ADDRESS", "127.0.0.1",
-                "BEARER_TOKEN", TOKEN)), Clock.systemUTC(), LiveLimits.defaults());
+                "BEARER_TOKEN", TOKEN)), Clock.systemUTC());
         sender = new RampSender(new ShareApi(baseUrl(), TOKEN, SESSION), LYRICS);
     }
 
