@@ -5,6 +5,8 @@
 // side drives the sender when asked ("sender-start", "pause-now", "stop-now") and answers on stdin.
 // Usage: node together.mjs <base-url> <listen-url> <artifact-dir> <seconds-together> <late-joiner-after-seconds>
 //   <shared-token>
+// The 3 s connection stall is made by the page itself (its ?debug hook drops the stream and stays away): a browser
+// context's offline switch does not reliably cut a live stream in Chromium.
 import { chromium } from 'playwright-core';
 import { createInterface } from 'node:readline';
 
@@ -34,50 +36,122 @@ const browser = await chromium.launch({
 const errors = [];
 const watch = (page) => page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
 
+/** The listen link with the page's ?debug flag, which offers musicShareDebug.stallStream(ms). */
+function debugUrl(link) {
+  const url = new URL(link);
+  url.searchParams.set('debug', '1');
+  return url.toString();
+}
+
+/**
+ * Installing the tap's AudioWorklet moves the browser's output-timestamp mapping (Chromium 155: by 33 ms at once,
+ * measured), and each page follows it with a re-seek: the measurement's own doing, so its figures start this long
+ * after a page's tap is in.
+ */
+const TAP_SETTLE_MS = 1500;
+
 /** Opens a listener in its own browser context (its own storage), names it, presses Listen, installs the tap. */
 async function join(name, options) {
-  const context = await browser.newContext(options);
+  // bypassCSP: the page's policy allows scripts from its own origin only, and the tap is loaded from a blob URL
+  const context = await browser.newContext({ ...options, bypassCSP: true });
   const page = await context.newPage();
   watch(page);
-  await page.goto(listenUrl);
+  await page.goto(debugUrl(listenUrl));
   await page.waitForSelector('#name-form:not([hidden])');
   await page.fill('#display-name', name);
   await page.click('#name-form button[type="submit"]');
   await waitForState(page, ['ready']);
   await page.click('#listen');
   await waitForState(page, ['playing']);
-  await page.evaluate(installTap);
-  return { context, page, name };
+  await page.evaluate(installTap, TAP_WORKLET);
+  return { context, page, name, tapAt: Date.now() };
 }
 
 /**
- * Records what the page plays: a ScriptProcessor after the player's output (before the volume), with a calibration
- * pulse scheduled at a known audio-clock time on a third channel, which tells the processor's own latency.
+ * The tap, an AudioWorklet on the audio thread: it sees every rendered block of the player's output (before the
+ * volume) with its exact frame number, whatever the load on the page's main thread (a ScriptProcessor, on the main
+ * thread, lost and repeated whole blocks under load). It reads the ramp there and hands over, per batch, what it
+ * heard every 0.5 ms: valid samples as [frame, phase], fading and silent moments as frames, and any frames the
+ * audio clock skipped without rendering them (the browser's renderer fell behind). Little work is left for the
+ * page's main thread, so measuring does not delay the lyrics being measured.
  */
-function installTap() {
+const TAP_WORKLET = `
+const BATCH = 2048;
+const STEP = Math.max(1, Math.round(sampleRate / 2000));
+class PlayedSamplesTap extends AudioWorkletProcessor {
+  constructor() {
+    super();
+    this.expected = -1;
+    this.fresh();
+  }
+  fresh() {
+    this.points = [];
+    this.fades = [];
+    this.silences = [];
+    this.skips = [];
+    this.frames = 0;
+  }
+  process(inputs) {
+    const input = inputs[0];
+    const left = input[0];
+    const right = input[1];
+    const frames = left ? left.length : 128;
+    if (this.expected >= 0 && currentFrame !== this.expected) this.skips.push(this.expected, currentFrame);
+    this.expected = currentFrame + frames;
+    for (let k = (STEP - currentFrame % STEP) % STEP; k < frames; k += STEP) {
+      const frame = currentFrame + k;
+      const r = right ? right[k] : 0;
+      if (Math.abs(r - 0.5) < 0.002) {
+        const l = left[k];
+        if (l > -0.79 && l < 0.79) this.points.push(frame, (l + 0.8) / 1.6);
+      } else if (r > 0.01 && r < 0.49) {
+        this.fades.push(frame);
+      } else if (r <= 0.01) {
+        this.silences.push(frame);
+      }
+    }
+    this.frames += frames;
+    if (this.frames >= BATCH) {
+      this.port.postMessage({ points: this.points, fades: this.fades, silences: this.silences, skips: this.skips });
+      this.fresh();
+    }
+    return true;
+  }
+}
+registerProcessor('played-samples-tap', PlayedSamplesTap);
+`;
+
+/**
+ * Installs the tap behind the player's fade seam, and notes the audio clock's mapping to epoch time (the output
+ * timestamp: when the samples of a context time leave the device) as batches arrive.
+ */
+async function installTap(source) {
   const audio = window.musicShareAudio;
   const context = audio.context;
-  const split = context.createChannelSplitter(2);
-  const merge = context.createChannelMerger(3);
-  audio.tapPoint.connect(split);
-  split.connect(merge, 0, 0);
-  split.connect(merge, 1, 1);
-  const pulse = context.createConstantSource();
-  pulse.connect(merge, 0, 2);
-  const pulseAt = context.currentTime + 0.3;
-  pulse.start(pulseAt);
-  pulse.stop(pulseAt + 0.02);
-  const processor = context.createScriptProcessor(2048, 3, 1);
-  merge.connect(processor);
-  processor.connect(context.destination); // a processor only runs when connected; it outputs silence
-  const tap = { blocks: [], pulseAt, sampleRate: context.sampleRate, lyricChanges: [], processor };
-  processor.onaudioprocess = (event) => {
-    const input = event.inputBuffer;
-    // the page's clock mapping at this moment, kept with the block: the recording outlives the page's audio
-    tap.blocks.push({ at: event.playbackTime, epoch: audio.epochOf(event.playbackTime),
-      left: input.getChannelData(0).slice(), right: input.getChannelData(1).slice(),
-      pulse: input.getChannelData(2).slice() });
+  const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+  await context.audioWorklet.addModule(url);
+  const node = new AudioWorkletNode(context, 'played-samples-tap', { numberOfInputs: 1, numberOfOutputs: 1,
+    outputChannelCount: [1], channelCount: 2, channelCountMode: 'explicit', channelInterpretation: 'discrete' });
+  audio.tapPoint.connect(node);
+  node.connect(context.destination); // a node is rendered only while connected; it outputs silence
+  const tap = { points: [], fades: [], silences: [], skips: [], stamps: [], sampleRate: context.sampleRate,
+    lyricChanges: [], batches: 0, node };
+  node.port.onmessage = ({ data }) => {
+    tap.batches++;
+    for (const name of ['points', 'fades', 'silences', 'skips']) for (const value of data[name]) tap[name].push(value);
+    const stamp = context.getOutputTimestamp();
+    if (stamp.contextTime > 0 && stamp.performanceTime > 0) {
+      tap.stamps.push([stamp.contextTime, performance.timeOrigin + stamp.performanceTime - stamp.contextTime * 1000]);
+    }
   };
+  // The page's frames: a lyric change after a long gap between frames came late because the browser drew no frame
+  // (its renderer got no CPU on this loaded machine), whatever the page's timing.
+  tap.frames = [];
+  const frame = () => {
+    tap.frames.push(performance.timeOrigin + performance.now());
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
   new MutationObserver(() => {
     tap.lyricChanges.push({ epoch: performance.timeOrigin + performance.now(),
       line: window.musicShareStatus.lyricLine,
@@ -87,46 +161,45 @@ function installTap() {
 }
 
 /**
- * What the tap heard, as {epoch ms, phase} every 0.5 ms of valid (unfaded) audio, plus the moments audio was fading
- * or silent; computed in the page, where the samples are. The processor hands over every rendered block in order,
- * so block i starts i blocks after the first: exact audio-clock times, whatever the jitter of the callbacks.
+ * What the tap heard, in epoch time: {epoch ms, phase} every 0.5 ms of valid (unfaded) audio, and the moments audio
+ * was fading or silent. A frame's time is its place on the audio clock, mapped to epoch time by the median of the
+ * output timestamps within about a second of it.
  */
 function readTap() {
   const tap = window.musicShareTap;
-  if (!tap) return null;
+  if (!tap || tap.stamps.length === 0) return null;
+  const began = performance.timeOrigin + performance.now();
   const rate = tap.sampleRate;
-  const blocks = tap.blocks.filter((block) => Number.isFinite(block.epoch));
-  const duration = blocks[0].left.length / rate;
   const middle = (values) => [...values].sort((x, y) => x - y)[values.length >> 1];
-  const first = middle(blocks.map((block, i) => block.at - i * duration));
-  const offset = middle(blocks.map((block) => block.epoch - block.at * 1000));
-  let latency = null;
-  for (let i = 0; i < blocks.length && latency === null; i++) {
-    const k = blocks[i].pulse.findIndex((value) => value > 0.5);
-    if (k >= 0) latency = first + i * duration + k / rate - tap.pulseAt;
-  }
-  if (latency === null) return { error: 'calibration pulse not found', blocks: blocks.length };
-  const step = Math.max(1, Math.round(rate / 2000));
-  const points = [];
-  const fades = [];
-  const silences = [];
-  for (let i = 0; i < blocks.length; i++) {
-    const block = blocks[i];
-    for (let k = 0; k < block.left.length; k += step) {
-      const epoch = (first + i * duration + k / rate - latency) * 1000 + offset;
-      const right = block.right[k];
-      if (Math.abs(right - 0.5) < 0.002) {
-        const left = block.left[k];
-        if (left > -0.79 && left < 0.79) points.push(epoch, (left + 0.8) / 1.6);
-      } else if (right > 0.01 && right < 0.49) {
-        fades.push(epoch);
-      } else if (right <= 0.01) {
-        silences.push(epoch);
-      }
+  const WINDOW = 12; // batches arrive ~23 times a second: ±12 readings is about a second
+  const stamps = tap.stamps.map(([at], i) => [at, middle(tap.stamps.slice(Math.max(0, i - WINDOW), i + WINDOW + 1)
+    .map(([, offset]) => offset))]);
+  const epochOf = (frame) => {
+    const seconds = frame / rate;
+    let low = 0;
+    let high = stamps.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (stamps[mid][0] <= seconds) low = mid; else high = mid - 1;
     }
+    return seconds * 1000 + stamps[low][1];
+  };
+  const points = [];
+  for (let i = 0; i < tap.points.length; i += 2) points.push(epochOf(tap.points[i]), tap.points[i + 1]);
+  // Frames the renderer skipped (ms > 0), or blocks it rendered again (currentFrame behind the block before, ms < 0)
+  const skips = [];
+  for (let i = 0; i < tap.skips.length; i += 2) {
+    skips.push({ at: epochOf(tap.skips[i]), ms: (tap.skips[i + 1] - tap.skips[i]) * 1000 / rate });
   }
-  return { latency, points, fades, silences, lyricChanges: tap.lyricChanges, blocks: blocks.length,
-    jitterMs: Math.round(1000 * Math.max(...blocks.map((block, i) => Math.abs(block.at - first - i * duration)))) };
+  const repeats = skips.filter((skip) => skip.ms < 0).length;
+  const offsets = stamps.map(([, offset]) => offset);
+  // This reading holds up the page's main thread: a lyric change it delays is the measurement's doing, not the page's.
+  tap.busy = [...(tap.busy ?? []), [began, performance.timeOrigin + performance.now()]];
+  return { points, busy: tap.busy, frames: tap.frames, fades: tap.fades.map(epochOf),
+    silences: tap.silences.map(epochOf), skips, repeats,
+    lyricChanges: tap.lyricChanges, batches: tap.batches,
+    lostFrames: Math.round(skips.reduce((sum, skip) => sum + Math.max(0, skip.ms) * rate / 1000, 0)),
+    mappingSpreadMs: Math.max(...offsets) - Math.min(...offsets) };
 }
 
 /** Absolute sender frames from the ramp's phase, unwrapped near the frame expected at that moment. */
@@ -158,15 +231,42 @@ function frameAt(series, epoch) {
   return a[1] + (b[1] - a[1]) * (epoch - a[0]) / (b[0] - a[0]);
 }
 
-/** |A - B| in ms of sender audio at the same instants, every 10 ms where both play. */
-function skew(seriesA, seriesB, from, to) {
+/** A - B in ms of sender audio at the same instants, every 10 ms where both play: [epoch, ms] pairs. */
+function signedSkew(seriesA, seriesB, from, to) {
   const skews = [];
   for (let epoch = from; epoch < to; epoch += 10) {
     const a = frameAt(seriesA, epoch);
     const b = frameAt(seriesB, epoch);
-    if (a !== null && b !== null) skews.push(Math.abs(a - b) * 1000 / RATE);
+    if (a !== null && b !== null) skews.push([epoch, (a - b) * 1000 / RATE]);
   }
   return skews;
+}
+
+/** |A - B| in ms of sender audio at the same instants, every 10 ms where both play, outside the excluded spans. */
+function skew(seriesA, seriesB, from, to, excluded = []) {
+  return signedSkew(seriesA, seriesB, from, to)
+    .filter(([epoch]) => !excluded.some(([start, end]) => epoch >= start && epoch < end)).map(([, ms]) => Math.abs(ms));
+}
+
+/**
+ * Where the browser's renderer skipped frames on any of the given taps (its audio thread fell behind on this loaded
+ * machine): the source playing then ends late by the skip, and the browser may move its output-timestamp mapping,
+ * which the page follows within a second. Measured apart: what the page does, and what the browser did to it.
+ */
+const SKIP_SETTLE_MS = 1000;
+function glitches(...taps) {
+  return taps.flatMap((tap) => tap.skips.map((skip) => [skip.at - 20, skip.at + SKIP_SETTLE_MS]));
+}
+
+/** The signed skew's median per second, to see whether skew is a steady offset or moments (for the figures). */
+function skewBySecond(seriesA, seriesB, from, to) {
+  const seconds = new Map();
+  for (const [epoch, ms] of signedSkew(seriesA, seriesB, from, to)) {
+    const second = Math.floor((epoch - from) / 1000);
+    if (!seconds.has(second)) seconds.set(second, []);
+    seconds.get(second).push(ms);
+  }
+  return [...seconds.values()].map((values) => Math.round(10 * percentile(values, 50)) / 10);
 }
 
 let senderShifts = []; // [fromFrame, shiftMs]: the sender's pauses moved its clock on from that frame
@@ -194,18 +294,40 @@ function discontinuities(series, tap) {
     if (Math.abs(drift) > RATE * 0.004) {
       const faded = tap.fades.some((epoch) => epoch >= t0 - 1 && epoch <= t1 + 1)
         || tap.silences.some((epoch) => epoch >= t0 - 1 && epoch <= t1 + 1);
-      jumps.push({ at: t1, ms: Math.round(drift * 1000 / RATE), faded,
+      // the browser's renderer skipped or re-rendered frames here (its audio thread fell behind): not the page's cut
+      const browserSkip = tap.skips.some((skip) => skip.at >= t0 - 30 && skip.at <= t1 + 30);
+      jumps.push({ at: t1, ms: Math.round(drift * 1000 / RATE), faded, browserSkip,
         heardBefore: Math.max(...series.slice(Math.max(0, i - 2000), i).map(([, f]) => f)) >= f1 + RATE * 0.002 });
     }
   }
   return jumps;
 }
 
-/** Highlight changes against the moment the page heard each LRC line's first sample. */
-function lyricErrors(series, tap, lrcTimes) {
+/**
+ * Whether the page drew no frame for more than 50 ms (three frames) before this change. The change is made in the
+ * page's frame callback, which runs before the tap's in the same frame: the frame before it is the tap's last one.
+ */
+function starved(frames, epoch) {
+  let low = 0;
+  let high = frames.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (frames[middle] < epoch - 1) low = middle; else high = middle - 1;
+  }
+  return frames[low] < epoch - 1 && epoch - frames[low] > 50;
+}
+
+/**
+ * Highlight changes against the moment the page heard each LRC line's first sample; changes that the test's own work
+ * held up (reading the tap, screenshots) are left out unless asked for.
+ */
+function lyricErrors(series, tap, lrcTimes, testBusy = [], leaveOutTestWork = true, withTimes = false) {
   const errors = [];
+  const busy = leaveOutTestWork ? tap.busy.concat(testBusy) : [];
   for (const change of tap.lyricChanges) {
     if (change.line < 0) continue;
+    if (busy.some(([from, to]) => change.epoch >= from && change.epoch <= to + 20)) continue;
+    if (leaveOutTestWork && starved(tap.frames, change.epoch)) continue;
     const time = lrcTimes[change.line];
     const target = time * RATE;
     // the first moment at or after which the page heard the line's first frame
@@ -213,10 +335,24 @@ function lyricErrors(series, tap, lrcTimes) {
     if (index <= 0 || series[index][1] - target > RATE * 0.01) continue; // not heard continuously across it
     const [t0, f0] = series[index - 1];
     const [t1, f1] = series[index];
+    if (t1 - t0 > 3) continue; // a pause or a drop lies across it
     const heardAt = t0 + (t1 - t0) * (target - f0) / Math.max(1, f1 - f0);
-    errors.push(change.epoch - heardAt);
+    errors.push(withTimes ? [change.epoch, change.epoch - heardAt, change.line] : change.epoch - heardAt);
   }
   return errors;
+}
+
+/** The longest stretch between stall start and end without valid audio, ms. */
+function silentSpan(series, from, to) {
+  let longest = 0;
+  let last = from;
+  for (const [epoch] of series) {
+    if (epoch < from) continue;
+    if (epoch > to) break;
+    longest = Math.max(longest, epoch - last);
+    last = epoch;
+  }
+  return Math.round(longest);
 }
 
 const percentile = (values, p) => {
@@ -224,8 +360,9 @@ const percentile = (values, p) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(p / 100 * sorted.length))];
 };
-const summary = (values) => ({ n: values.length, p50: percentile(values, 50), p95: percentile(values, 95),
-  max: values.length ? Math.max(...values) : null });
+const round = (value) => (value === null ? null : Math.round(value * 10) / 10);
+const summary = (values) => ({ n: values.length, p50: round(percentile(values, 50)),
+  p95: round(percentile(values, 95)), max: round(values.length ? values.reduce((x, y) => Math.max(x, y)) : null) });
 
 try {
   report('sender-start');
@@ -238,13 +375,16 @@ try {
   report('two-listening');
   await sleep(JOINER_AFTER_MS);
   const carol = await join('Carol', { viewport: { width: 800, height: 700 } });
-  await sleep(Math.max(0, TOGETHER_MS - (Date.now() - together)));
+  // at least 8 s of Carol in step, however long her page took to join on a loaded machine
+  await sleep(Math.max(TOGETHER_MS - (Date.now() - together), carol.tapAt + TAP_SETTLE_MS + 8000 - Date.now(), 0));
   // the page asks for the names every 5 s; Carol named herself once her page loaded
   await alice.page.waitForFunction(() => /Carol/.test(document.getElementById('listeners').textContent), null,
     { timeout: 15000 });
   const listeners = await alice.page.textContent('#listeners');
 
-  // Screenshots: desktop light with the invitation open, phone dark with the current line above the fold.
+  // Screenshots: desktop light with the invitation open, phone dark with the current line above the fold. Taking
+  // them holds up the pages' main threads on a loaded machine: the figures leave out that stretch.
+  const shotsAt = Date.now();
   await alice.page.click('#invite');
   await alice.page.waitForSelector('#invite-panel:not([hidden]) #invite-qr[src]');
   await alice.page.waitForFunction(() => document.getElementById('invite-qr').naturalWidth > 0);
@@ -261,6 +401,7 @@ try {
       }).map((element) => element.id || element.className) };
   });
 
+  const testBusy = [[shotsAt, Date.now() + 1500]];
   const tapA = await alice.page.evaluate(readTap);
   const tapB = await bob.page.evaluate(readTap);
   const tapC = await carol.page.evaluate(readTap);
@@ -268,42 +409,56 @@ try {
   const a = heard(tapA, senderStartEpoch, approximate);
   const b = heard(tapB, senderStartEpoch, approximate);
   const c = heard(tapC, senderStartEpoch, approximate);
-  const start = Math.max(a[0]?.[0] ?? Infinity, b[0]?.[0] ?? Infinity) + 500;
-  const end = Math.min(a.at(-1)?.[0] ?? 0, b.at(-1)?.[0] ?? 0);
-  const skewAB = skew(a, b, start, end);
-  const skewAC = skew(a, c, (c[0]?.[0] ?? end) + 500, Math.min(end, c.at(-1)?.[0] ?? 0));
-  const lyrics = lyricErrors(a, tapA, lrcTimes).concat(lyricErrors(b, tapB, lrcTimes));
+  const start = Math.max(a[0]?.[0] ?? Infinity, b[0]?.[0] ?? Infinity, alice.tapAt + TAP_SETTLE_MS,
+    bob.tapAt + TAP_SETTLE_MS);
+  const end = Math.min(a.at(-1)?.[0] ?? 0, b.at(-1)?.[0] ?? 0, shotsAt);
+  const joined = Math.max(c[0]?.[0] ?? end, carol.tapAt + TAP_SETTLE_MS);
   const groups = tapA.lyricChanges.filter((change) => change.group.length > 1).map((change) => change.group);
+  const tapHealth = (tap) => ({ lostFrames: tap.lostFrames, batches: tap.batches,
+    mappingSpreadMs: Math.round(tap.mappingSpreadMs * 100) / 100, repeats: tap.repeats,
+    skips: tap.skips.length - tap.repeats,
+    skippedMs: Math.round(tap.skips.reduce((sum, skip) => sum + Math.max(0, skip.ms), 0)) });
   report('together', {
-    listeners, inviteLink, phoneLine, skewAB: summary(skewAB), skewAC: summary(skewAC),
-    lyricErrorMs: summary(lyrics.map(Math.abs)), lyricGroups: groups.slice(0, 3),
-    delayMs: summary(delays(a, senderStartEpoch, start, end)),
-    statusA: await status(alice.page), statusC: await status(carol.page),
-    jumpsA: discontinuities(a, tapA).slice(0, 20), tapJitterMs: [tapA.jitterMs, tapB.jitterMs, tapC.jitterMs],
+    listeners, inviteLink, phoneLine, seconds: Math.round((end - start) / 1000),
+    skewAB: summary(skew(a, b, start, end, glitches(tapA, tapB))),
+    skewAC: summary(skew(a, c, joined, end, glitches(tapA, tapC))),
+    skewABRaw: summary(skew(a, b, start, end)),
+    skewACRaw: summary(skew(a, c, joined, end)),
+    skewABBySecond: skewBySecond(a, b, start, end),
+    skewACBySecond: skewBySecond(a, c, joined, end),
+    lyricErrorMs: summary(lyricErrors(a, tapA, lrcTimes, testBusy).concat(lyricErrors(b, tapB, lrcTimes, testBusy))
+      .map(Math.abs)),
+    lyricGroups: groups.slice(0, 3), delayMs: summary(delays(a, senderStartEpoch, start, end)),
+    statusA: await status(alice.page), statusB: await status(bob.page), statusC: await status(carol.page),
+    jumps: [a, b, c].map((series, i) => discontinuities(series, [tapA, tapB, tapC][i]).slice(0, 10)),
+    taps: [tapA, tapB, tapC].map(tapHealth),
   });
 
   // A 3 s connection stall on Carol's page: it rejoins the timeline with a fade, never replays.
   const stallAt = Date.now();
-  await carol.context.setOffline(true);
-  await sleep(3000);
-  await carol.context.setOffline(false);
-  const stallEnd = Date.now();
-  await sleep(9000);
+  await carol.page.evaluate((ms) => window.musicShareDebug.stallStream(ms), 3000);
+  const stallEnd = stallAt + 3000;
+  await sleep(stallEnd + 7000 - Date.now());
   const tapC2 = await carol.page.evaluate(readTap);
+  const tapA2 = await alice.page.evaluate(readTap);
   const c2 = heard(tapC2, senderStartEpoch, approximate);
-  const target = percentile(delays(c2, senderStartEpoch, stallAt - 8000, stallAt), 50);
-  const after = delays(c2, senderStartEpoch, stallEnd, stallEnd + 9000).map((d, i) => d);
-  const afterSeries = c2.filter(([epoch]) => epoch >= stallEnd);
-  const backInStep = afterSeries.find(([epoch, frame]) => {
-    const delay = epoch - senderEpochOf(senderStartEpoch, frame);
-    return Math.abs(delay - target) < 20;
+  const a2 = heard(tapA2, senderStartEpoch, approximate);
+  // In step again: Carol plays what Alice (undisturbed) plays at the same instant, within 10 ms.
+  const backInStep = c2.find(([epoch, frame]) => {
+    if (epoch < stallEnd) return false;
+    const other = frameAt(a2, epoch);
+    return other !== null && Math.abs(other - frame) * 1000 / RATE <= 10;
   });
+  const settledFrom = stallEnd + 5000;
+  const settledTo = Math.min(a2.at(-1)?.[0] ?? 0, c2.at(-1)?.[0] ?? 0);
   report('stall', {
-    targetDelayMs: target, recoveredAfterMs: backInStep ? backInStep[0] - stallEnd : null,
-    delayAfterMs: summary(after.slice(-2000)), jumps: discontinuities(c2, tapC2).filter((j) => j.at >= stallAt - 1000),
+    targetDelayMs: percentile(delays(a2, senderStartEpoch, settledFrom, settledTo), 50),
+    recoveredAfterMs: backInStep ? backInStep[0] - stallEnd : null,
+    delayAfterMs: summary(delays(c2, senderStartEpoch, settledFrom, settledTo)),
+    silentMs: silentSpan(c2, stallAt, settledFrom),
+    jumps: discontinuities(c2, tapC2).filter((j) => j.at >= stallAt - 1000),
     status: await status(carol.page), note: await carol.page.textContent('#note'),
-    skewAfterMs: summary(skew(a.length ? heard(await alice.page.evaluate(readTap), senderStartEpoch, approximate) : [],
-      c2, stallEnd + 5000, Date.now() - 200)),
+    skewAfterMs: summary(skew(a2, c2, settledFrom, settledTo, glitches(tapA2, tapC2))),
   });
 
   // The sender pauses; everyone follows it back to the target delay.
@@ -311,28 +466,48 @@ try {
   const pausedAt = Number(await nextInput());
   const resumedAt = Number(await nextInput());
   senderShifts = JSON.parse(await nextInput());
-  await sleep(8000);
+  report('pause-times', { pausedAt, resumedAt });
+  await sleep(resumedAt + 6000 - Date.now());
   const tapA3 = await alice.page.evaluate(readTap);
   const a3 = heard(tapA3, senderStartEpoch, approximate);
   const before = percentile(delays(a3, senderStartEpoch, pausedAt - 6000, pausedAt - 500), 50);
-  const resumed = a3.filter(([epoch]) => epoch >= resumedAt);
-  const settle = resumed.find(([epoch, frame]) => {
-    const delay = epoch - senderEpochOf(senderStartEpoch, frame);
-    return Math.abs(delay - before) < 20 || epoch - resumedAt > 10000;
-  });
-  const pauseDelays = delays(a3, senderStartEpoch, resumedAt + 5000, Date.now() - 200);
+  const settle = a3.find(([epoch, frame]) => epoch >= resumedAt
+    && Math.abs(epoch - senderEpochOf(senderStartEpoch, frame) - before) < 20);
   report('pause', { delayBeforeMs: before, settledAfterMs: settle ? settle[0] - resumedAt : null,
-    delayAfterMs: summary(pauseDelays), jumps: discontinuities(a3, tapA3).filter((j) => j.at >= pausedAt - 500) });
+    delayAfterMs: summary(delays(a3, senderStartEpoch, resumedAt + 5000)),
+    jumps: discontinuities(a3, tapA3).filter((j) => j.at >= pausedAt - 500) });
 
   // The end: every page plays out what it holds, then says "ended".
   report('stop-now');
   const lastFrame = Number(await nextInput());
+  const stoppedAt = Date.now();
   await waitForState(alice.page, ['ended'], 20000);
+  const endedAt = Date.now();
   const tapA4 = await alice.page.evaluate(readTap);
+  const tapB4 = await bob.page.evaluate(readTap);
   const a4 = heard(tapA4, senderStartEpoch, approximate);
+  const b4 = heard(tapB4, senderStartEpoch, approximate);
+  // The whole run, two pages side by side: skew and lyrics everywhere both play (the sender's pause is silence on
+  // both, so it drops out by itself); delay outside the pause and its settling.
+  const whole = [start, stoppedAt];
   report('ended', { lastFrameSent: lastFrame, lastFrameHeard: a4.at(-1)?.[1] ?? null,
+    lastHeardBeforeEndedMs: endedAt - (a4.at(-1)?.[0] ?? 0),
     state: (await status(alice.page)).state, listenDisabled: await alice.page.isDisabled('#listen'),
-    tailFaded: tapA4.fades.some((epoch) => epoch >= (a4.at(-1)?.[0] ?? 0) - 1 && epoch <= (a4.at(-1)?.[0] ?? 0) + 20) });
+    tailFaded: tapA4.fades.some((epoch) => epoch >= (a4.at(-1)?.[0] ?? 0) - 1 && epoch <= (a4.at(-1)?.[0] ?? 0) + 20),
+    seconds: Math.round((whole[1] - whole[0]) / 1000),
+    skewAB: summary(skew(a4, b4, ...whole, testBusy.concat(glitches(tapA4, tapB4)))),
+    skewABRaw: summary(skew(a4, b4, ...whole)),
+    lyricErrorMs: summary(lyricErrors(a4, tapA4, lrcTimes, testBusy)
+      .concat(lyricErrors(b4, tapB4, lrcTimes, testBusy)).map(Math.abs)),
+    lyricLate: lyricErrors(a4, tapA4, lrcTimes, testBusy, true, true).concat(lyricErrors(b4, tapB4, lrcTimes,
+      testBusy, true, true)).filter(([, error]) => Math.abs(error) > 50)
+      .map(([epoch, error, line]) => [Math.round(epoch - whole[0]), Math.round(error), line]),
+    lyricErrorRawMs: summary(lyricErrors(a4, tapA4, lrcTimes, [], false)
+      .concat(lyricErrors(b4, tapB4, lrcTimes, [], false)).map(Math.abs)),
+    delayMs: summary(delays(a4, senderStartEpoch, whole[0], pausedAt - 500)
+      .concat(delays(a4, senderStartEpoch, resumedAt + 5000, stoppedAt))),
+    jumps: [a4, b4].map((series, i) => discontinuities(series, [tapA4, tapB4][i])),
+    taps: [tapA4, tapB4].map(tapHealth) });
   await alice.page.screenshot({ path: `${artifacts}/together-ended.png`, fullPage: true });
 
   // Error states: the player is hidden and Listen disabled.

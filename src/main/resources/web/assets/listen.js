@@ -22,6 +22,10 @@ const BACKLOG_SECONDS = 1.5;        // audio kept before Listen is pressed: more
 const LISTENER_COUNT_EVERY_MS = 5000;
 const GUARD_EVERY_MS = 20;          // the underrun guard also runs when frames do not (a tab in the background)
 const LIVE_TEXT_EVERY_MS = 250;
+const CLOCK_SETTLING_MAX_MS = 2000; // Listen waits at most this long for the clock estimate (usually it is ready)
+// A frame's change shows at the next paint, 0-17 ms after this frame's moment at 60 Hz: looking half a frame ahead
+// centres the highlight's error on zero instead of lagging it by half a frame on average.
+const LYRIC_LOOKAHEAD_SECONDS = 0.008;
 const RECEIVED_WINDOW_MS = 5000;    // kB/s received, over this long
 const BYTES_PER_SAMPLE = 4;         // float32
 const BYTES_PER_BASE64_CHAR = 3 / 4;
@@ -52,6 +56,8 @@ const cover = { objectUrl: null, version: null };
 const received = { chunks: 0, gaps: 0, listenerCount: null, audibleSequence: -1, recent: [], codec: 'pcm' };
 const shown = { liveAt: 0, rejoins: 0, muted: false };
 let backlog = [];
+// True once Listen has started the player and the clocks are settled: until then chunks wait in the backlog, in order.
+let playing = false;
 
 const STATE_TEXT = {
   connecting: 'Connecting…', waiting: 'Waiting for the sender…', ready: 'Live — press Listen',
@@ -81,6 +87,12 @@ Object.defineProperty(window, 'musicShareAudio', {
     epochOf: (contextTime) => performance.timeOrigin + player.performanceTimeOf(contextTime),
   }) : null),
 });
+
+// Behind ?debug only, a way to cut this page's own stream for a while (tests make a connection stall with it); it
+// touches nothing but this tab.
+if (new URLSearchParams(location.search).has('debug')) {
+  window.musicShareDebug = Object.freeze({ stallStream: (ms) => connection.stream?.stall(ms) });
+}
 
 view.sessionId.textContent = sessionId;
 view.listen.addEventListener('click', toggleListening);
@@ -159,7 +171,7 @@ function handleEvent(name, data) {
     case 'audio':
       received.chunks++;
       countReceived(data.data.length);
-      if (player.started) player.play(data);
+      if (playing) player.play(data);
       else keepInBacklog(data);
       if (connection.state === 'waiting') setState(listeningState());
       break;
@@ -201,16 +213,18 @@ function onKey(event) {
 
 async function toggleListening() {
   if (player.started) {
+    playing = false;
     await player.stop();
     showListenButton(false);
     setPlaybackState(false);
   } else {
     if (!serverClock.ready) await serverClock.sample().catch(() => {});
-    await player.start();
+    await Promise.all([player.start(), serverClock.settled(CLOCK_SETTLING_MAX_MS)]);
     setPlaybackState(true);
     player.setVolume(Number(view.volume.value));
     for (const chunk of backlog) player.play(chunk);
     backlog = [];
+    playing = true;
     showListenButton(true);
   }
   setState(listeningState());
@@ -248,7 +262,7 @@ function render() {
   view.progress.setAttribute('aria-valuenow', String(Math.round(position)));
   view.progress.setAttribute('aria-valuetext', `${formatClock(position)} of ${formatClock(total)}`);
   view.progressFill.style.width = total > 0 ? `${Math.min(100, (position / total) * 100)}%` : '0%';
-  highlightLyrics(groupAt(lyrics.lines, position));
+  highlightLyrics(groupAt(lyrics.lines, audible ? position + LYRIC_LOOKAHEAD_SECONDS : position));
 }
 
 /** The live indicator with the current delay behind the shared timeline, what a drop cost, and what arrives. */
@@ -397,6 +411,7 @@ function showState(state) {
 function finish(state, title, text, askForToken = false) {
   connection.stream?.close();
   if (state !== 'denied') {
+    playing = false;
     void player.stop();
     showListenButton(false);
   }

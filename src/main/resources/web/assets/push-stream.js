@@ -30,10 +30,13 @@ export class PushStream {
     this.lastSequence = -1;
     this.closed = false;
     this.retries = 0;
+    this.stalledUntil = 0;    // performance.now() before which no connection is made (see stall)
   }
 
   async run() {
     while (!this.closed) {
+      const stalled = this.stalledUntil - performance.now();
+      if (stalled > 0) await new Promise((resolve) => setTimeout(resolve, stalled));
       let ended = false;
       try {
         ended = await this.#connectOnce();
@@ -51,6 +54,15 @@ export class PushStream {
 
   close() {
     this.closed = true;
+    this.controller?.abort();
+  }
+
+  /**
+   * Drops the connection and stays away for ms, then resumes with since, as after a network stall. The page offers
+   * it only behind its ?debug flag (for tests: a browser's offline switch does not reliably cut a live stream).
+   */
+  stall(ms) {
+    this.stalledUntil = performance.now() + ms;
     this.controller?.abort();
   }
 

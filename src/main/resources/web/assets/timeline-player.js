@@ -13,11 +13,21 @@ import { decodeSamples } from './samples.js';
 export const TARGET_DELAY_MS = 1000;  // behind the timeline: covers the sender's jitter and the network
 const FADE_SECONDS = 0.006;           // a fade at every discontinuity: no click, too short to hear as a dip
 const SETTLED_SECONDS = 0.0015;       // errors below this are left alone
-const NUDGE_BELOW_SECONDS = 0.04;     // errors below this are worked off by the playback rate; above, a re-seek
+const NUDGE_BELOW_SECONDS = 0.015;    // errors below this are worked off by the playback rate (within 3 s); above, a
+                                      // re-seek: two phones in one room more than 15 ms apart are heard as an echo
 const MAX_NUDGE = 0.005;              // ±0.5 % playback rate
 const NUDGE_OVER_SECONDS = 2;         // an error is worked off over about this long
 const SCHEDULE_MARGIN_SECONDS = 0.02; // a source needs to be scheduled a little ahead of the audio clock
-const MAPPING_READINGS = 241;         // output-timestamp readings (a few seconds' worth) in the median that maps clocks
+// Output-timestamp readings in the median that maps the audio clock to the page's clock: a fraction of a second's
+// worth, because the browser moves the mapping when its renderer falls behind and skips frames, and the player must
+// follow within a chunk or two (readings jitter by well under a millisecond otherwise).
+const MAPPING_READINGS = 31;
+// A fresh context's first output timestamps are off by a device period or two (Chromium: 46 ms, then 23 ms, then
+// steady): before placing the first chunk the player waits until this many readings in a row agree within
+// MAPPING_AGREE_SECONDS, and forgets the ones before (at most MAPPING_WAIT_MS: a device without output timestamps).
+const MAPPING_FIRST_READINGS = 3;
+const MAPPING_AGREE_SECONDS = 0.002;
+const MAPPING_WAIT_MS = 1500;
 
 export class TimelinePlayer {
   constructor(clock, { targetDelayMs = TARGET_DELAY_MS } = {}) {
@@ -51,6 +61,21 @@ export class TimelinePlayer {
     this.output.gain.value = this.volume;
     this.output.connect(this.context.destination);
     await this.context.resume();
+    const until = performance.now() + MAPPING_WAIT_MS;
+    while (this.context && !this.#mappingSteady() && performance.now() < until) {
+      this.#contextMinusPerformance();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    if (this.#mappingSteady()) {
+      this.readings = this.readings.slice(-MAPPING_FIRST_READINGS);
+      this.mapping = median(this.readings);
+    }
+  }
+
+  #mappingSteady() {
+    const last = this.readings.slice(-MAPPING_FIRST_READINGS);
+    return last.length === MAPPING_FIRST_READINGS
+      && Math.max(...last) - Math.min(...last) <= MAPPING_AGREE_SECONDS;
   }
 
   async stop() {
@@ -120,7 +145,7 @@ export class TimelinePlayer {
         return;
       }
       if (joined && !queued) this.stats.underruns++;
-      this.#placeSeam(start, queued);
+      this.#placeSeam(start, this.nextStart > now); // what still sounds, even for a moment, is faded and stopped
     }
     this.#reportMissed();
 
@@ -206,14 +231,21 @@ export class TimelinePlayer {
     }
   }
 
-  /** Where the timeline jumps: fade out what is queued at the jump (or at its end), fade in at the new start. */
-  #placeSeam(start, queued) {
+  /**
+   * Where the timeline jumps: fade out what still sounds at the jump (or at its end), stop it there (two chunks never
+   * overlap), fade in at the new start.
+   */
+  #placeSeam(start, sounding) {
     const gain = this.seam.gain;
     const now = this.context.currentTime;
-    const fadeOutEnd = queued ? Math.min(start, this.nextStart) : null;
+    const fadeOutEnd = sounding ? Math.min(start, this.nextStart) : null;
     gain.cancelScheduledValues(Math.max(now, (fadeOutEnd ?? start) - FADE_SECONDS));
-    if (fadeOutEnd !== null && fadeOutEnd - FADE_SECONDS > now) {
-      gain.setValueAtTime(1, fadeOutEnd - FADE_SECONDS);
+    if (fadeOutEnd !== null) {
+      if (fadeOutEnd - FADE_SECONDS > now) {
+        gain.setValueAtTime(1, fadeOutEnd - FADE_SECONDS);
+      } else {
+        gain.setValueAtTime(gain.value, now); // less than a fade's length left: as much of one as there is
+      }
       gain.linearRampToValueAtTime(0, fadeOutEnd);
       for (const entry of this.scheduled) {
         if (entry.end <= start) continue;

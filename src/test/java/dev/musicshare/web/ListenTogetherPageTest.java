@@ -1,6 +1,7 @@
 package dev.musicshare.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,13 +33,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Listening together in headless Chromium: three listener pages (two together, a third joining later) named by
- * their listeners, the invitation, a 3 s connection drop, a sender pause, the end, the error states. Each page has a
- * tap on its audio output that reads which of the sender's samples it plays when (the sender sends a ramp whose value
- * names the sample); the inter-page skew and lyric error it measures go to
- * {@code target/test-artifacts/together-figures.json} with the screenshots, but are not asserted yet: the tap (a
- * ScriptProcessor) loses blocks on a loaded machine, which shows as jumps of whole blocks — an AudioWorklet tap is
- * the fix (docs/benchmarks.md). What is asserted is what the pages do and say.
+ * Listening together in headless Chromium: three listener pages (two together, a third joining 20 s later) named by
+ * their listeners, the invitation, a 3 s connection stall (made by the page's ?debug hook: a browser's offline switch
+ * does not reliably cut a live stream), a sender pause, the end, the error states. Each page has an AudioWorklet tap
+ * on its audio output that reads which of the sender's samples it plays when (the sender sends a ramp whose value
+ * names the sample), so the assertions hold what the pages play, not what they report: two pages within 10 ms at
+ * p95, back at the delay within 5 s after the stall and the pause, every cut faded, nothing played twice, the last
+ * chunk heard before "ended", the lyric highlight within 50 ms of the line heard at p95. The figures go to
+ * {@code target/test-artifacts/together-figures.json} with the screenshots (docs/benchmarks.md quotes them).
  */
 class ListenTogetherPageTest {
     private static final String TOKEN = "together-test-token";
@@ -46,6 +48,10 @@ class ListenTogetherPageTest {
     private static final Path SCRIPT_DIR = Path.of("src/test/browser");
     private static final Path ARTIFACTS = Path.of("target/test-artifacts");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** What two pages play at the same instant, p95 (issue 15). */
+    private static final double MAX_SKEW_MS = 10;
+    /** The highlighted line against the line heard, p95 (issue 15). */
+    private static final double MAX_LYRIC_ERROR_MS = 50;
     /** A line every 1.5 s; every fourth time stamp carries two lines (a duet), highlighted together. */
     private static final List<Double> LRC_TIMES = new ArrayList<>();
     private static final String LYRICS = lyrics();
@@ -73,7 +79,7 @@ class ListenTogetherPageTest {
         sender.start();
         String listenUrl = invite().get("listenUrl").asText();
         Process node = new ProcessBuilder("node", "together.mjs", baseUrl(), listenUrl,
-                ARTIFACTS.toAbsolutePath().toString(), "12", "6", TOKEN).directory(SCRIPT_DIR.toFile())
+                ARTIFACTS.toAbsolutePath().toString(), "30", "20", TOKEN).directory(SCRIPT_DIR.toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         Map<String, JsonNode> steps = new HashMap<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(),
@@ -116,18 +122,46 @@ class ListenTogetherPageTest {
                     .isBetween(950.0, 1050.0);
             assertThat(status.get("clockOffsetMs").isNumber()).as("the page estimated the server's clock").isTrue();
         }
+        assertThat(together.at("/skewAB/n").asInt()).as("instants compared (every 10 ms)").isGreaterThan(1_000);
+        assertThat(together.at("/skewAC/n").asInt()).isGreaterThan(500);
+        assertThat(together.at("/skewAB/p95").asDouble()).as("two pages from the start: %s", together.get("skewAB"))
+                .isLessThanOrEqualTo(MAX_SKEW_MS);
+        assertThat(together.at("/skewAC/p95").asDouble()).as("a page joining later: %s", together.get("skewAC"))
+                .isLessThanOrEqualTo(MAX_SKEW_MS);
 
         JsonNode stall = steps.get("stall");
         assertThat(stall.at("/status/state").asText()).isEqualTo("playing");
-        assertThat(stall.at("/status/missedSeconds").asDouble()).as("the page says what it missed").isGreaterThan(0.3);
+        assertThat(stall.at("/status/missedSeconds").asDouble()).as("the page says what it missed").isGreaterThan(1.0);
         assertThat(stall.get("note").asText()).contains("missed").contains("nothing is replayed");
         assertThat(stall.at("/status/delayMs").asDouble()).as("back at the target delay").isBetween(950.0, 1050.0);
+        assertThat(stall.get("recoveredAfterMs").isNumber()).as("heard in step again: %s", stall).isTrue();
+        assertThat(stall.get("recoveredAfterMs").asDouble()).as("in step within 5 s of the stall's end")
+                .isLessThanOrEqualTo(5_000);
+        assertThat(stall.at("/delayAfterMs/p95").asDouble()).as("and stays there")
+                .isCloseTo(stall.get("targetDelayMs").asDouble(), within(20.0));
+        assertThat(stall.at("/skewAfterMs/p95").asDouble()).as("in step with the others: %s", stall.get("skewAfterMs"))
+                .isLessThanOrEqualTo(MAX_SKEW_MS);
+        assertCutsFadedAndNothingTwice(stall.get("jumps"), "the stall");
+
+        JsonNode pause = steps.get("pause");
+        assertThat(pause.get("settledAfterMs").isNumber()).as("back at the delay after the pause: %s", pause).isTrue();
+        assertThat(pause.get("settledAfterMs").asDouble()).isLessThanOrEqualTo(5_000);
+        assertThat(pause.at("/delayAfterMs/p95").asDouble())
+                .isCloseTo(pause.get("delayBeforeMs").asDouble(), within(20.0));
+        assertCutsFadedAndNothingTwice(pause.get("jumps"), "the pause");
 
         JsonNode ended = steps.get("ended");
         assertThat(ended.get("state").asText()).isEqualTo("ended");
         assertThat(ended.get("lastFrameHeard").asDouble()).as("the last chunk is played before \"ended\"")
                 .isGreaterThanOrEqualTo(ended.get("lastFrameSent").asDouble() - 48 * 10);
+        assertThat(ended.get("tailFaded").asBoolean()).as("the end fades out").isTrue();
         assertThat(ended.get("listenDisabled").asBoolean()).isTrue();
+        assertThat(ended.at("/skewAB/p95").asDouble()).as("two pages over the whole run: %s", ended.get("skewAB"))
+                .isLessThanOrEqualTo(MAX_SKEW_MS);
+        assertThat(ended.at("/lyricErrorMs/n").asInt()).as("lines measured").isGreaterThanOrEqualTo(60);
+        assertThat(ended.at("/lyricErrorMs/p95").asDouble()).as("highlight vs the line heard: %s",
+                ended.get("lyricErrorMs")).isLessThanOrEqualTo(MAX_LYRIC_ERROR_MS);
+        for (JsonNode jumps : ended.get("jumps")) assertCutsFadedAndNothingTwice(jumps, "the whole run");
 
         JsonNode ends = steps.get("done").get("ends");
         assertThat(ends.at("/wrongToken/state").asText()).isEqualTo("denied");
@@ -137,6 +171,18 @@ class ListenTogetherPageTest {
             assertThat(end.get("listenDisabled").asBoolean()).isTrue();
         }
         assertThat(steps.get("done").get("errors")).as("script errors").isEmpty();
+    }
+
+    /**
+     * Every jump in what a page plays is faded (or falls in silence), except where the browser's renderer itself
+     * skipped frames (its audio thread fell behind: nothing a page can fade); and nothing is heard twice.
+     */
+    private static void assertCutsFadedAndNothingTwice(JsonNode jumps, String where) {
+        for (JsonNode jump : jumps) {
+            assertThat(jump.get("heardBefore").asBoolean()).as("played twice around %s: %s", where, jump).isFalse();
+            assertThat(jump.get("faded").asBoolean() || jump.get("browserSkip").asBoolean())
+                    .as("a hard cut around %s: %s", where, jump).isTrue();
+        }
     }
 
     private static void answer(OutputStream in, Object... lines) throws java.io.IOException {
@@ -228,6 +274,7 @@ class ListenTogetherPageTest {
             long shift = 0;
             long startNanos = System.nanoTime();
             long sequence = 0;
+            boolean resumed = false;
             try {
                 while (running) {
                     if (pauseMillis > 0) {
@@ -237,9 +284,12 @@ class ListenTogetherPageTest {
                             shifts.add(new long[] {frames, shift});
                         }
                         pauseMillis = 0;
+                        resumed = true;
                     }
                     long playedAt = startEpochMillis + shift + frames * 1000 / RATE;
-                    if (sequence % 5 == 0) api.postMetadata(metadata(playedAt));
+                    // every 500 ms, and at once on resuming, as a player reports its position when it plays again
+                    if (sequence % 5 == 0 || resumed) api.postMetadata(metadata(playedAt));
+                    resumed = false;
                     api.postAudio(chunk(sequence++, playedAt));
                     frames += FRAMES;
                     long due = startNanos + (shift + frames * 1000 / RATE) * 1_000_000L;
