@@ -81,7 +81,8 @@ public final class HttpApi {
                 metrics.request(ctx.method().name(), route == null ? "unmatched" : route.path, ctx.statusCode(),
                         java.time.Duration.ofNanos((long) (millis * 1_000_000)));
             });
-            InviteRoutes invites = new InviteRoutes(shares, listenerTokens, settings.basePath());
+            InviteRoutes invites = new InviteRoutes(shares, listenerTokens, settings.basePath(),
+                    settings.publicUrl());
             new SenderRoutes(shares, settings, clock, invites, recordings).register(config.routes);
             invites.register(config.routes);
             new ListenerRoutes(shares).register(config.routes);

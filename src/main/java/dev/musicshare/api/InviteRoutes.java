@@ -26,11 +26,14 @@ final class InviteRoutes {
     private final ShareService shares;
     private final ListenerTokens tokens;
     private final String basePath;
+    /** {@code PUBLIC_URL}, an origin; null: the request's own. */
+    private final String publicUrl;
 
-    InviteRoutes(ShareService shares, ListenerTokens tokens, String basePath) {
+    InviteRoutes(ShareService shares, ListenerTokens tokens, String basePath, String publicUrl) {
         this.shares = shares;
         this.tokens = tokens;
         this.basePath = basePath.endsWith("/") ? basePath : basePath + "/";
+        this.publicUrl = publicUrl;
     }
 
     void register(RoutesConfig routes) {
@@ -60,13 +63,20 @@ final class InviteRoutes {
     }
 
     /**
-     * The page's address as this request reached the server (its Host header, so the link works from where the
-     * inviter stands: a LAN address, a proxy's name). The token rides in the fragment, which browsers never send.
+     * The page's address at {@code PUBLIC_URL} when set (behind a proxy the request's scheme and Host are the proxy's
+     * hop to this node, not what a listener can reach); otherwise as this request reached the server (its Host
+     * header, so the link works from where the inviter stands: a LAN address). The token rides in the fragment,
+     * which browsers never send.
      */
     String listenUrl(Context ctx, SessionId id, String token) {
+        return origin(ctx) + basePath + "listen/" + id.value() + "#token=" + token;
+    }
+
+    private String origin(Context ctx) {
+        if (publicUrl != null) return publicUrl;
         String host = ctx.host();
         if (host == null || host.isBlank()) host = "localhost:" + ctx.port();
-        return ctx.scheme() + "://" + host + basePath + "listen/" + id.value() + "#token=" + token;
+        return ctx.scheme() + "://" + host;
     }
 
     /** One path of unit squares, dark modules only, on a white background: scales without blur, a few KB. */

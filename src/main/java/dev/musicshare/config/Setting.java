@@ -11,6 +11,7 @@ public enum Setting {
     BIND_ADDRESS("0.0.0.0", "Address to bind; 127.0.0.1 keeps the server local."),
     METRICS_PORT("0", "Port that serves /metrics alone (e.g. 9464), so it can stay off the public network; 0: /metrics on PORT."),
     BASE_PATH("/", "Path prefix the API is served under, e.g. /music when a proxy forwards /music/… unchanged."),
+    PUBLIC_URL(null, "Origin listeners reach the server at, e.g. https://music.example.org behind a proxy: invite links and QR codes use it (then BASE_PATH). Unset: the Host header of each request."),
     BEARER_TOKEN(null, "Token every /api/share request must carry. Unset: a random one is generated and printed once."),
     REQUIRE_SENDER_KEY("false", "When true, metadata/audio/stop must carry the X-Sender-Key that start returned (403 otherwise)."),
     CORS_ORIGINS(null, "Origins allowed to call the API from a browser, comma-separated (e.g. https://music.example.org); empty: none."),

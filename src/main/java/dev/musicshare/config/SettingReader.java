@@ -70,6 +70,18 @@ final class SettingReader {
         return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }
 
+    /** {@code PUBLIC_URL}: an origin (scheme, host, port; no path, which is BASE_PATH's), or null when unset. */
+    String publicUrl() {
+        String raw = string(Setting.PUBLIC_URL);
+        if (raw == null || raw.isBlank()) return null;
+        String origin = raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw;
+        if (!origin.matches("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
+            throw new InvalidSettingException("PUBLIC_URL must be an origin like https://host[:port] (the path is "
+                    + "BASE_PATH), was \"" + raw + "\"");
+        }
+        return origin;
+    }
+
     Set<String> origins() {
         String raw = string(Setting.CORS_ORIGINS);
         if (raw == null || raw.isBlank()) return Set.of();

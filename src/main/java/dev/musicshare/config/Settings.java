@@ -19,6 +19,7 @@ import java.util.Set;
  * @param bindAddress          address to bind
  * @param metricsPort          port serving /metrics alone (on bindAddress); 0: /metrics is served on {@code port}
  * @param basePath             path prefix of every route ("/" for none)
+ * @param publicUrl            origin invite links use (https://host[:port]); null: each request's Host header
  * @param bearerToken          the shared token (never logged)
  * @param tokenGenerated       true when the token was generated because none was configured
  * @param requireSenderKey     sender writes must carry the session's X-Sender-Key
@@ -43,6 +44,7 @@ public record Settings(
         String bindAddress,
         int metricsPort,
         String basePath,
+        String publicUrl,
         String bearerToken,
         boolean tokenGenerated,
         boolean requireSenderKey,
@@ -97,6 +99,7 @@ public record Settings(
                 read.string(Setting.BIND_ADDRESS),
                 read.integer(Setting.METRICS_PORT, 0, 65_535),
                 read.basePath(),
+                read.publicUrl(),
                 token,
                 generated,
                 read.flag(Setting.REQUIRE_SENDER_KEY),
@@ -141,7 +144,7 @@ public record Settings(
     /** Never prints the token or Redis credentials. */
     @Override
     public String toString() {
-        return "Settings[port=" + port + ", bindAddress=" + bindAddress + ", basePath=" + basePath + ", store="
+        return "Settings[port=" + port + ", bindAddress=" + bindAddress + ", basePath=" + basePath + ", publicUrl=" + publicUrl + ", store="
                 + (redisUrl == null ? "memory" : "redis") + ", " + store + ", " + push + ", maxAudioBodyBytes=" + maxAudioBodyBytes
                 + ", maxMetadataBodyBytes=" + maxMetadataBodyBytes + ", history="
                 + (history.database() == null ? "sqlite in " + history.directory() : "postgresql") + ", logFormat="

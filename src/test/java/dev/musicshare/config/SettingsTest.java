@@ -54,6 +54,9 @@ class SettingsTest {
     void the_base_path_loses_a_trailing_slash() {
         assertThat(Settings.from(Map.of("BASE_PATH", "/music/")).basePath()).isEqualTo("/music");
         assertThat(Settings.from(Map.of()).basePath()).isEqualTo("/");
+        assertThat(Settings.from(Map.of("PUBLIC_URL", "https://music.example.org:8443/")).publicUrl())
+                .isEqualTo("https://music.example.org:8443");
+        assertThat(Settings.from(Map.of()).publicUrl()).isNull();
     }
 
     @Test
@@ -84,6 +87,9 @@ class SettingsTest {
         assertRefused(Map.of("REDIS_URL", "http://user:pw@host"), "REDIS_URL must look like redis://host:port");
         assertRefused(Map.of("MAX_AUDIO_BODY_BYTES", "10"), "MAX_AUDIO_BODY_BYTES must be between 1024 and");
         assertRefused(Map.of("BASE_PATH", "music"), "BASE_PATH must be a URL path starting with /");
+        assertRefused(Map.of("PUBLIC_URL", "https://example.org/music"),
+                "PUBLIC_URL must be an origin like https://host[:port]");
+        assertRefused(Map.of("PUBLIC_URL", "music.example.org"), "PUBLIC_URL must be an origin like https://host[:port]");
     }
 
     @Test
