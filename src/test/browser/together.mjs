@@ -71,13 +71,13 @@ async function join(name, options) {
  * The tap, an AudioWorklet on the audio thread: it sees every rendered block of the player's output (before the
  * volume) with its exact frame number, whatever the load on the page's main thread (a ScriptProcessor, on the main
  * thread, lost and repeated whole blocks under load). It reads the ramp there and hands over, per batch, what it
- * heard every 0.5 ms: valid samples as [frame, phase], fading and silent moments as frames, and any frames the
+ * heard every 1 ms: valid samples as [frame, phase], fading and silent moments as frames, and any frames the
  * audio clock skipped without rendering them (the browser's renderer fell behind). Little work is left for the
  * page's main thread, so measuring does not delay the lyrics being measured.
  */
 const TAP_WORKLET = `
 const BATCH = 2048;
-const STEP = Math.max(1, Math.round(sampleRate / 2000));
+const STEP = Math.max(1, Math.round(sampleRate / 1000));
 class PlayedSamplesTap extends AudioWorkletProcessor {
   constructor() {
     super();
@@ -85,6 +85,7 @@ class PlayedSamplesTap extends AudioWorkletProcessor {
     this.fresh();
   }
   fresh() {
+    this.heard = 0;
     this.points = [];
     this.fades = [];
     this.silences = [];
@@ -111,10 +112,14 @@ class PlayedSamplesTap extends AudioWorkletProcessor {
       }
     }
     this.frames += frames;
-    if (this.frames >= BATCH) {
+    // Sound that stops is handed over at once: the page closes its audio soon after its last sample (the end).
+    const sounding = this.points.length + this.fades.length > this.heard;
+    this.heard = this.points.length + this.fades.length;
+    if (this.frames >= BATCH || (this.wasSounding && !sounding)) {
       this.port.postMessage({ points: this.points, fades: this.fades, silences: this.silences, skips: this.skips });
       this.fresh();
     }
+    this.wasSounding = sounding;
     return true;
   }
 }
@@ -161,7 +166,7 @@ async function installTap(source) {
 }
 
 /**
- * What the tap heard, in epoch time: {epoch ms, phase} every 0.5 ms of valid (unfaded) audio, and the moments audio
+ * What the tap heard, in epoch time: {epoch ms, phase} every 1 ms of valid (unfaded) audio, and the moments audio
  * was fading or silent. A frame's time is its place on the audio clock, mapped to epoch time by the median of the
  * output timestamps within about a second of it.
  */
