@@ -13,8 +13,8 @@ import { decodeSamples } from './samples.js';
 export const TARGET_DELAY_MS = 1000;  // behind the timeline: covers the sender's jitter and the network
 const FADE_SECONDS = 0.006;           // a fade at every discontinuity: no click, too short to hear as a dip
 const SETTLED_SECONDS = 0.0015;       // errors below this are left alone
-const NUDGE_BELOW_SECONDS = 0.015;    // errors below this are worked off by the playback rate (within 3 s); above, a
-                                      // re-seek: two phones in one room more than 15 ms apart are heard as an echo
+const NUDGE_BELOW_SECONDS = 0.008;    // errors below this are worked off by the playback rate (within 2 s); above, a
+                                      // re-seek at once: two phones in one room 10 ms apart begin to sound as an echo
 const MAX_NUDGE = 0.005;              // ±0.5 % playback rate
 const NUDGE_OVER_SECONDS = 2;         // an error is worked off over about this long
 const SCHEDULE_MARGIN_SECONDS = 0.02; // a source needs to be scheduled a little ahead of the audio clock
