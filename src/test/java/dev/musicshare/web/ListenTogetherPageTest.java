@@ -121,7 +121,8 @@ class ListenTogetherPageTest {
                     .isTrue();
         }
         assertThat(together.at("/skewAB/n").asInt()).as("instants compared (every 10 ms)").isGreaterThan(1_000);
-        assertThat(together.at("/skewAC/n").asInt()).as("3 s of the joiner outside browser glitches").isGreaterThan(300);
+        assertThat(together.at("/skewAC/n").asInt()).as("3 s of the joiner outside browser glitches")
+                .isGreaterThan(300);
         assertThat(together.at("/skewAB/p95").asDouble()).as("two pages from the start: %s", together.get("skewAB"))
                 .isLessThanOrEqualTo(MAX_SKEW_MS);
         assertThat(together.at("/skewAC/p95").asDouble()).as("a page joining later: %s", together.get("skewAC"))
