@@ -25,11 +25,11 @@ session=424242
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 logs=$(mktemp -d /tmp/stream-bench.XXXX)
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-run() { if [ -n "${NICE:-}" ]; then nice -n "$NICE" "$@"; else "$@"; fi; }
+run=(); [ -n "${NICE:-}" ] && run=(nice -n "$NICE")
 
 java=${JAVA:-java}
 PORT=$port BIND_ADDRESS=127.0.0.1 BEARER_TOKEN=$token JAVA_TOOL_OPTIONS=-Xmx768m \
-  run "$java" -jar target/music-share.jar serve >"$logs/server.log" 2>&1 &
+  "${run[@]}" "$java" -jar target/music-share.jar serve >"$logs/server.log" 2>&1 &
 server=$!
 cleanup() {
   kill "${sender:-}" "$server" 2>/dev/null || true
@@ -37,7 +37,7 @@ cleanup() {
 }
 trap cleanup EXIT
 for _ in $(seq 300); do curl -m 5 -fs "127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.2; done
-run java -jar target/music-share.jar share --url "http://127.0.0.1:$port" --token "$token" --session "$session" \
+"${run[@]}" java -jar target/music-share.jar share --url "http://127.0.0.1:$port" --token "$token" --session "$session" \
   --tone 440 --title Bench --artist Tone >"$logs/sender.log" 2>&1 &
 sender=$!
 # Measure only once the sender's audio flows (its JVM may take a while to start on a busy machine).
@@ -46,7 +46,7 @@ for _ in $(seq 300); do
     -w '%{http_code}' 2>/dev/null | grep -q 200 && break
   sleep 0.2
 done
-anchor=$(run "$tools/icecast-anchor.sh" start)
+anchor=$("${run[@]}" "$tools/icecast-anchor.sh" start)
 icedir=${anchor##*DIR=}
 iceurl=$(sed 's/.*URL=\([^ ]*\).*/\1/' <<<"$anchor")
 icepid=$(sed 's/.*PIDS=\([0-9]*\).*/\1/' <<<"$anchor")
@@ -59,12 +59,12 @@ metric() { curl -m 10 -fs "127.0.0.1:$port/metrics" | awk -v m="$1" '$1 == m {pr
 echo "# $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), window ${window}s, server java $("$java" -version 2>&1 | head -1 | cut -d'"' -f2), nice ${NICE:-0}"
 echo "# idle RSS before any listener: ours $((idle_ours / 1024)) MB, icecast $((idle_ice / 1024)) MB"
 if [ "$warmup" -gt 0 ]; then
-  echo "warmup   ours    n=$warmup $(run $listeners "$ours" "$warmup" "$window" --pids "$server" || true)"
-  echo "warmup   icecast n=$warmup $(run $listeners "$iceurl" "$warmup" "$window" --pids "$icepid" || true)"
+  echo "warmup   ours    n=$warmup $("${run[@]}" $listeners "$ours" "$warmup" "$window" --pids "$server" || true)"
+  echo "warmup   icecast n=$warmup $("${run[@]}" $listeners "$iceurl" "$warmup" "$window" --pids "$icepid" || true)"
 fi
 for n in $counts; do
   cpu0=$(metric musicshare_opus_encoder_cpu_seconds_total); t0=$(date +%s.%N)
-  line=$(run $listeners "$ours" "$n" "$window" --pids "$server" || true)
+  line=$("${run[@]}" $listeners "$ours" "$n" "$window" --pids "$server" || true)
   cpu1=$(metric musicshare_opus_encoder_cpu_seconds_total); t1=$(date +%s.%N)
   echo "ours     n=$n $line"
   # The encoder's CPU over the tool's whole run (reference, ramp, window) against the tool's window figure: an
@@ -81,7 +81,7 @@ print(f"encoder  n={n} encoder_cpu_s={enc:.2f} ({enc / run_s * 1000:.1f} ms CPU 
       f"{run_s / enc if enc else 0:.0f} sessions per core) ours_without_encoder_us_per_listener_s="
       f"{total - enc_window_us:.1f} rss_over_idle_kB_per_listener={(rss - idle) / max(connected, 1):.1f}")
 PY
-  line=$(run $listeners "$iceurl" "$n" "$window" --pids "$icepid" || true)
+  line=$("${run[@]}" $listeners "$iceurl" "$n" "$window" --pids "$icepid" || true)
   echo "icecast  n=$n $line"
   python3 - "$line" "$idle_ice" <<'PY'
 import sys

@@ -33,11 +33,12 @@ final class OggStreamMux {
     static final int MAX_COVER_BYTES = 60_000;
     private static final SecureRandom SERIALS = new SecureRandom();
     /**
-     * Pages go to listeners 0.5 s at a time (samples per channel at 48 kHz), not per 100 ms chunk: each listener then
-     * costs one queue hand-off, write and flush per batch instead of five, which is most of a listener's cost
-     * (docs/benchmarks.md); half a second more latency is nothing to a player that buffers seconds.
+     * Pages go to listeners a second at a time (samples per channel at 48 kHz), not per 100 ms chunk: a listener
+     * costs one socket write per batch, which is most of its cost (docs/benchmarks.md). A second is the page length
+     * ffmpeg's Ogg muxer writes for a live source (so an Icecast mount fed by it writes as often), and nothing to a
+     * player that buffers seconds and got the burst on joining.
      */
-    static final long BATCH_SAMPLES = 24_000;
+    static final long BATCH_SAMPLES = 48_000;
 
     private final boolean chained;
     private final long burstSamples;

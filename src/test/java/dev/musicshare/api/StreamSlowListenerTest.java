@@ -21,7 +21,7 @@ class StreamSlowListenerTest extends ApiTestBase {
 
     @Override
     Map<String, String> extraEnvironment() {
-        // 510 kbps (0.5 s batches of ~32 kB) and a 64 kB queue: a few seconds of audio overflow a reader that
+        // 510 kbps (1 s batches of ~64 kB) and a 64 kB queue: a few seconds of audio overflow a reader that
         // does not read.
         return Map.of("MAX_AUDIO_BODY_BYTES", "1048576", "OPUS_BITRATE", "510000", "STREAM_QUEUE_KB", "64",
                 "STREAM_SILENCE_AFTER_MS", "10000");
