@@ -8,7 +8,9 @@
 # each listener count: ours, then Icecast. Per server and count it prints listeners that kept real time (by audio
 # time, see the tool), kB/s per listener, CPU per listener-second over the window, and RSS; for ours also the
 # encoder's CPU in that time (musicshare_opus_encoder_cpu_seconds_total) and the CPU per listener-second without
-# it (Icecast's figure does not include ffmpeg, its encoder), and RSS growth since before the first listener.
+# it (Icecast's figure does not include ffmpeg, its encoder), also without the JIT compiler threads (a cold
+# JVM's one-time cost, which on a starved machine outlasts the warm-up), and RSS growth since before the first
+# listener.
 # JAVA=/path/to/java picks the server's JDK (default: java on PATH). NICE=-5 runs servers, feeders and the tool at
 # that niceness (root only), to measure on a machine shared with niced jobs; say so when you quote the figures.
 # Needs: mvn package, apt-get install -y icecast2 ffmpeg, python3, ulimit -n above the largest count plus margin.
@@ -74,12 +76,14 @@ import sys
 fields = dict(kv.split("=", 1) for kv in sys.argv[1].split() if "=" in kv)
 enc = float(sys.argv[3]) - float(sys.argv[2]); idle = int(sys.argv[4]); n = int(sys.argv[5]); window = float(sys.argv[6])
 connected = int(fields.get("connected", 0) or 0); total = float(fields.get("cpu_us_per_listener_s", 0) or 0)
+no_jit = float(fields.get("cpu_us_per_listener_s_without_jit", total) or 0)
 run_s = float(sys.argv[8]) - float(sys.argv[7])  # the tool's whole run, as the counter saw it
 enc_window_us = enc * (window / run_s) / max(connected * window, 1) * 1e6
 rss = float(fields.get("rss_MB", 0) or 0) * 1024
 print(f"encoder  n={n} encoder_cpu_s={enc:.2f} ({enc / run_s * 1000:.1f} ms CPU per session-second, "
       f"{run_s / enc if enc else 0:.0f} sessions per core) ours_without_encoder_us_per_listener_s="
-      f"{total - enc_window_us:.1f} rss_over_idle_kB_per_listener={(rss - idle) / max(connected, 1):.1f}")
+      f"{total - enc_window_us:.1f} ours_without_encoder_or_jit_us_per_listener_s={no_jit - enc_window_us:.1f} "
+      f"rss_over_idle_kB_per_listener={(rss - idle) / max(connected, 1):.1f}")
 PY
   line=$("${run[@]}" $listeners "$iceurl" "$n" "$window" --pids "$icepid" || true)
   echo "icecast  n=$n $line"

@@ -14,14 +14,17 @@ A listener kept real time when the audio it received during the window covers th
 muxes them, ~1 s each; ours in 0.5 s batches). This does not depend on a short reference measurement, which a
 burst or one batch more or less skews by 10 % and more; the byte count against the unloaded reference is
 printed beside it (kept_by_bytes). With --pids it also prints the servers' CPU per listener-second over the
-window (all listeners connected) and RSS growth per listener at mid-window. Stops by itself; connects only to
-URL."""
+window (all listeners connected), also without the JIT compiler threads' share (a JVM compiling its hot paths,
+a one-time cost that on a starved machine lasts minutes), and RSS growth per listener at mid-window. Stops by
+itself; connects only to URL."""
 import argparse, asyncio, os, statistics, struct, sys, time, urllib.parse
 
 ap = argparse.ArgumentParser()
 ap.add_argument("url"); ap.add_argument("n", type=int); ap.add_argument("seconds", type=float)
 ap.add_argument("--header", action="append", default=[]); ap.add_argument("--pids", default="")
 ap.add_argument("--ramp-per-s", type=float, default=500.0); ap.add_argument("--settle", type=float, default=3.0)
+ap.add_argument("--jit-threads", default="C1 CompilerThre,C2 CompilerThre",
+                help="thread names (/proc comm) whose CPU is also reported apart: a JVM's JIT compilers")
 args = ap.parse_args()
 url = urllib.parse.urlsplit(args.url)
 host, port = url.hostname, url.port or 80
@@ -34,13 +37,27 @@ GRANULE_RATE = 48_000  # Opus granule positions count 48 kHz samples (RFC 7845)
 PAGE_HEADER = 14       # "OggS", version, flags, then the 8-byte granule position
 
 
+JIT_THREADS = {name for name in args.jit_threads.split(",") if name}
+
+
 def cpu_seconds():
-    total = 0
+    """The servers' CPU seconds, and those of their JIT compiler threads (a one-time cost of a cold JVM)."""
+    total = jit = 0
     for pid in pids:
         with open(f"/proc/{pid}/stat") as f:
             fields = f.read().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime + stime
-    return total / CLOCK_TICKS
+        total += int(fields[11]) + int(fields[12])  # utime + stime of every thread, dead ones included
+        for task in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{task}/comm") as f:
+                    if f.read().strip() not in JIT_THREADS:
+                        continue
+                with open(f"/proc/{pid}/task/{task}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                jit += int(fields[11]) + int(fields[12])
+            except FileNotFoundError:
+                pass  # the thread ended
+    return total / CLOCK_TICKS, jit / CLOCK_TICKS
 
 
 def rss_kb():
@@ -120,12 +137,12 @@ async def main():
             await asyncio.sleep(50 / args.ramp_per_s)
     await asyncio.sleep(args.settle)
 
-    w0 = time.monotonic(); cpu0 = cpu_seconds() if pids else 0
+    w0 = time.monotonic(); cpu0, jit0 = cpu_seconds() if pids else (0, 0)
     start = [(l.bytes, l.granule) for l in listeners]
     await asyncio.sleep(args.seconds / 2)
     rss1 = rss_kb() if pids else 0
     await asyncio.sleep(max(0.0, w0 + args.seconds - time.monotonic()))
-    window = time.monotonic() - w0; cpu1 = cpu_seconds() if pids else 0
+    window = time.monotonic() - w0; cpu1, jit1 = cpu_seconds() if pids else (0, 0)
     end = [(l.bytes, l.granule) for l in listeners]
     stop.set()
     for t in tasks: t.cancel()
@@ -150,8 +167,10 @@ async def main():
                errors=sum(kinds.values()))
     if kinds: out["error_kinds"] = ",".join(f"{k}:{v}" for k, v in sorted(kinds.items()))
     if pids:
-        out.update(server_cpu_s=round(cpu1 - cpu0, 2),
-                   cpu_us_per_listener_s=round((cpu1 - cpu0) / max(connected * window, 1) * 1e6, 1),
+        listener_s = max(connected * window, 1)
+        out.update(server_cpu_s=round(cpu1 - cpu0, 2), jit_cpu_s=round(jit1 - jit0, 2),
+                   cpu_us_per_listener_s=round((cpu1 - cpu0) / listener_s * 1e6, 1),
+                   cpu_us_per_listener_s_without_jit=round((cpu1 - cpu0 - (jit1 - jit0)) / listener_s * 1e6, 1),
                    rss_MB=round(rss1 / 1024, 1), rss_growth_kB_per_listener=round((rss1 - rss0) / max(connected, 1), 1))
     print(" ".join(f"{k}={v}" for k, v in out.items()))
     return 0 if kept == args.n else 1
