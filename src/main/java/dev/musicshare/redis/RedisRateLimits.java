@@ -7,6 +7,7 @@ import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+import io.github.bucket4j.redis.lettuce.Bucket4jLettuce.LettuceBasedProxyManagerBuilder;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
@@ -22,6 +23,7 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Rate-limit buckets in Redis (Bucket4j's Lettuce proxies, compare-and-swap on one key per bucket), on any of the
@@ -57,10 +59,7 @@ public final class RedisRateLimits {
                 .timeoutOptions(TimeoutOptions.enabled(timeout)).build());
         try {
             StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
-            Function<TimeMeter, ProxyManager<byte[]>> proxies = time -> Bucket4jLettuce
-                    .casBasedBuilder(connection.async()).clientClock(time).expirationAfterWrite(expiry())
-                    .requestTimeout(timeout).build();
-            return new SharedBucketStore(proxies, "Redis at " + url.describe(), () -> {
+            return shared(() -> Bucket4jLettuce.casBasedBuilder(connection.async()), timeout, url, () -> {
                 connection.close();
                 RedisConnector.shutdown(client);
             });
@@ -86,10 +85,7 @@ public final class RedisRateLimits {
                     connection.getConnection(node.getUri().getHost(), node.getUri().getPort());
                 }
             }
-            Function<TimeMeter, ProxyManager<byte[]>> proxies = time -> Bucket4jLettuce
-                    .casBasedBuilder(connection.async()).clientClock(time).expirationAfterWrite(expiry())
-                    .requestTimeout(timeout).build();
-            return new SharedBucketStore(proxies, "Redis at " + url.describe(), () -> {
+            return shared(() -> Bucket4jLettuce.casBasedBuilder(connection.async()), timeout, url, () -> {
                 connection.close();
                 RedisConnector.shutdown(client);
             });
@@ -97,6 +93,14 @@ public final class RedisRateLimits {
             RedisConnector.shutdown(client);
             throw e;
         }
+    }
+
+    /** The part both shapes share: proxies on the server's clock, keys that expire, checks that time out. */
+    private static BucketStore shared(Supplier<LettuceBasedProxyManagerBuilder<byte[]>> builders, Duration timeout,
+            RedisUrl url, AutoCloseable connection) {
+        Function<TimeMeter, ProxyManager<byte[]>> proxies = time -> builders.get().clientClock(time)
+                .expirationAfterWrite(expiry()).requestTimeout(timeout).build();
+        return new SharedBucketStore(proxies, "Redis at " + url.describe(), connection);
     }
 
     private static ExpirationAfterWriteStrategy expiry() {
