@@ -1,15 +1,11 @@
 // Drives the admin page (session history) in Debian's headless Chromium for AdminPageTest, which starts the server,
 // plays a session and makes the assertions. This script only acts and reports: one JSON object per stdout line.
 // Usage: node admin-page.mjs <base-url> <token> <artifact-dir>
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 
 const [baseUrl, token, artifacts] = process.argv.slice(2);
 const report = (step, data = {}) => console.log(JSON.stringify({ step, ...data }));
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 const errors = [];
 const texts = (page, selector) => page.$$eval(selector, (cells) => cells.map((cell) => cell.textContent.trim()));
 try {

@@ -1,22 +1,16 @@
 // Drives the listener page in Debian's headless Chromium for BrowserPageTest, which starts the server and the
 // sender and makes the assertions. This script only acts and reports: one JSON object per stdout line.
 // Usage: node listen-page.mjs <base-url> <token> <session-id> <artifact-dir>
-import { chromium } from 'playwright-core';
+import { launchChromium, status, waitForState as waitForAnyState } from './chromium.mjs';
 import { createInterface } from 'node:readline';
 
 const [baseUrl, token, sessionId, artifacts] = process.argv.slice(2);
 const report = (step, data = {}) => console.log(JSON.stringify({ step, ...data }));
 const stdin = createInterface({ input: process.stdin });
 const nextInput = () => new Promise((resolve) => stdin.once('line', resolve));
-const status = (page) => page.evaluate(() => window.musicShareStatus);
-const waitForState = (page, states, timeout = 15000) => page.waitForFunction(
-  (wanted) => wanted.includes(window.musicShareStatus?.state), states, { timeout });
+const waitForState = (page, states, timeout = 15000) => waitForAnyState(page, states, timeout);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--autoplay-policy=user-gesture-required'],
-});
+const browser = await launchChromium(['--autoplay-policy=user-gesture-required']);
 const errors = [];
 // Script errors anywhere; console errors only where every request should succeed (a refused request is logged
 // as a console error by the browser itself, and the end-state tabs are refused on purpose).

@@ -2,16 +2,12 @@
 // the server and the sender and makes the assertions. This script only acts and reports: one JSON object per
 // stdout line, a sample of the element's state every 500 ms.
 // Usage: node play-stream.mjs <stream-url> <seconds>
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 
 const [streamUrl, seconds] = process.argv.slice(2);
 const report = (step, data = {}) => console.log(JSON.stringify({ step, ...data }));
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
-});
+const browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
 try {
   const page = await browser.newPage();
   page.on('pageerror', (error) => report('pageerror', { message: error.message }));

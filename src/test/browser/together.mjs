@@ -7,7 +7,7 @@
 //   <shared-token>
 // The 3 s connection stall is made by the page itself (its ?debug hook drops the stream and stays away): a browser
 // context's offline switch does not reliably cut a live stream in Chromium.
-import { chromium } from 'playwright-core';
+import { launchChromium, status, waitForState as waitForAnyState } from './chromium.mjs';
 import { createInterface } from 'node:readline';
 
 const [baseUrl, listenUrl, artifacts, togetherArg, joinerArg, sharedToken] = process.argv.slice(2);
@@ -24,15 +24,9 @@ const nextInput = async () => {
   return lines.shift();
 };
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const status = (page) => page.evaluate(() => window.musicShareStatus);
-const waitForState = (page, states, timeout = 20000) => page.waitForFunction(
-  (wanted) => wanted.includes(window.musicShareStatus?.state), states, { timeout });
+const waitForState = (page, states, timeout = 20000) => waitForAnyState(page, states, timeout);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--autoplay-policy=user-gesture-required'],
-});
+const browser = await launchChromium(['--autoplay-policy=user-gesture-required']);
 const errors = [];
 const watch = (page) => page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
 
