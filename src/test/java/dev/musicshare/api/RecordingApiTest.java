@@ -170,9 +170,11 @@ class RecordingApiTest extends ApiTestBase {
     }
 
     /**
-     * A sender on its own clock: 1 s chunks of a 440 Hz tone stamped with their capture time. It posts as fast as
-     * the server answers — ahead of real time, so no chunk is late for its presentation time however loaded the
-     * machine is (a late chunk rightly moves the session's timeline, and the recording with it).
+     * A sender on its own clock: 1 s chunks of a 440 Hz tone stamped with their capture time, each posted when the
+     * wall clock reaches that time, as a live sender does. Neither ahead of real time (a sender seconds ahead that
+     * pauses only spends its lead: the session's timeline pulls an early chunk back in, and the pause is gone) nor
+     * behind it: a 1 s chunk leaves a slow request 0.9 s before it counts as late (SessionTimeline.LATE_LIMIT_MICROS)
+     * and moves the session's timeline, and the recording with it.
      */
     private class Sender {
         final long startMillis = System.currentTimeMillis();
@@ -198,6 +200,8 @@ class RecordingApiTest extends ApiTestBase {
             for (int f = 0; f < CHUNK_FRAMES; f++) stereo[2 * f] = stereo[2 * f + 1] = mono[f];
             String data = Signals.base64(stereo, 0, stereo.length);
             for (long i = 0; i < chunks; i++) {
+                long wait;
+                while ((wait = senderClock() - System.currentTimeMillis()) > 0) LockSupport.parkNanos(wait * 1_000_000);
                 String json = AudioSamples.chunkJson(sequence, data, RATE, 2)
                         .replaceFirst("\"timestamp\":[0-9]+", "\"timestamp\":" + senderClock());
                 expect(200, api.postJson("/api/share/" + ID + "/audio", json));
@@ -206,10 +210,9 @@ class RecordingApiTest extends ApiTestBase {
             }
         }
 
-        /** The sender stops sending for a while: its clock moves on, no audio is captured. */
+        /** The sender stops sending for a while: its clock moves on, no audio is captured (the next post waits). */
         void pause(double seconds) {
             frames += Math.round(seconds * RATE);
-            LockSupport.parkNanos((long) (seconds * 1e9)); // the pause itself, as a sender would take it
         }
     }
 }
