@@ -50,10 +50,10 @@ public final class HttpApi {
             long drainLimit = 2L * largestBody; // a body a little over the limit still gets its 413 read
             config.routes.before("/api/*", ctx -> {
                 RequestBodies.setDrainLimit(ctx, drainLimit);
-                // API answers are private and live: never cached, never content-sniffed.
-                ctx.header("Cache-Control", "no-store");
-                ctx.header("X-Content-Type-Options", "nosniff");
+                privateAnswer(ctx);
             });
+            // A WebSocket handshake does not pass the HTTP filters; its refusals (401, 403, 404, 400) are API answers too.
+            config.routes.wsBeforeUpgrade("/api/*", HttpApi::privateAnswer);
             config.routes.after("/api/*", ctx -> {
                 if (ctx.method() == HandlerType.POST) RequestBodies.discardUnread(ctx); // e.g. a body sent to stop
             });
@@ -94,6 +94,12 @@ public final class HttpApi {
             new RecordingRoutes(recordings.library(), settings.basePath()).register(config.routes);
             ErrorResponses.register(config.routes, limits);
         });
+    }
+
+    /** API answers, errors included, are private and live: never cached, never content-sniffed. */
+    private static void privateAnswer(Context ctx) {
+        ctx.header("Cache-Control", "no-store");
+        ctx.header("X-Content-Type-Options", "nosniff");
     }
 
     /**

@@ -150,19 +150,39 @@ class RequestBodiesAndErrorsTest extends ApiTestBase {
 
     @Test
     void refused_websocket_handshakes_answer_json_and_no_handshake_sets_a_cookie() throws IOException {
-        RawHttp.Response unauthorized = handshake(ID, null);
+        RawHttp.Response unauthorized = handshake(ID, "", null);
         assertThat(unauthorized.status()).isEqualTo(401);
         assertThat(unauthorized.body()).isEqualTo("{\"error\":\"Unauthorized\",\"code\":\"UNAUTHORIZED\"}");
-        assertThat(unauthorized.header("Set-Cookie")).isNull();
+        assertPrivateJsonError(unauthorized);
 
-        RawHttp.Response unknown = handshake("999999", TOKEN);
+        RawHttp.Response unknown = handshake("999999", "", TOKEN);
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(new ObjectMapper().readTree(unknown.body()).get("code").asText()).isEqualTo("SESSION_NOT_FOUND");
-        assertThat(unknown.header("Set-Cookie")).isNull();
+        assertPrivateJsonError(unknown);
 
-        RawHttp.Response accepted = handshake(ID, TOKEN);
+        String otherSessionsListener = expect(200, start("654321")).json().get("listenerToken").asText();
+        RawHttp.Response forbidden = handshake(ID, "", otherSessionsListener);
+        assertThat(forbidden.status()).isEqualTo(403);
+        assertThat(new ObjectMapper().readTree(forbidden.body()).get("code").asText())
+                .isEqualTo("LISTENER_TOKEN_READ_ONLY");
+        assertPrivateJsonError(forbidden);
+
+        RawHttp.Response badCodec = handshake(ID, "?codec=mp3", TOKEN);
+        assertThat(badCodec.status()).isEqualTo(400);
+        assertThat(new ObjectMapper().readTree(badCodec.body()).get("code").asText()).isEqualTo("INVALID_REQUEST");
+        assertPrivateJsonError(badCodec);
+
+        RawHttp.Response accepted = handshake(ID, "", TOKEN);
         assertThat(accepted.status()).isEqualTo(101);
         assertThat(accepted.header("Set-Cookie")).isNull();
+    }
+
+    /** The headers every other JSON error carries (the API's before-filter), on a refused WebSocket handshake. */
+    private static void assertPrivateJsonError(RawHttp.Response refusal) {
+        assertThat(refusal.header("Content-Type")).startsWith(JSON);
+        assertThat(refusal.header("Cache-Control")).isEqualTo("no-store");
+        assertThat(refusal.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        assertThat(refusal.header("Set-Cookie")).isNull();
     }
 
     @Test
@@ -176,8 +196,9 @@ class RequestBodiesAndErrorsTest extends ApiTestBase {
         expect(404, api.get("/api/share/999999/ws"));
     }
 
-    private RawHttp.Response handshake(String session, String token) throws IOException {
-        RawHttp exchange = RawHttp.send(server.port(), "GET /api/share/" + session + "/ws HTTP/1.1\r\nHost: x\r\n"
+    private RawHttp.Response handshake(String session, String query, String token) throws IOException {
+        RawHttp exchange = RawHttp.send(server.port(), "GET /api/share/" + session + "/ws" + query
+                + " HTTP/1.1\r\nHost: x\r\n"
                 + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
                 + "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
                 + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==");
