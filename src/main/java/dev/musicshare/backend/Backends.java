@@ -1,5 +1,6 @@
 package dev.musicshare.backend;
 
+import dev.musicshare.config.InvalidSettingException;
 import dev.musicshare.config.Settings;
 import dev.musicshare.limits.BucketStore;
 import dev.musicshare.live.LiveHub;
@@ -30,6 +31,11 @@ public final class Backends {
             LiveHub hub = new LiveHub();
             return new Backend(new MemoryShareStore(settings.store()), new LocalShareEvents(hub),
                     SessionWatcher.IN_PROCESS, hub, () -> { }, BucketStore.perNode());
+        }
+        if (RedisUrl.parse(settings.redisUrl()).kind() == RedisUrl.Kind.CLUSTER) {
+            // The store runs on a cluster already; push events do not yet go over sharded pub/sub.
+            throw new InvalidSettingException("REDIS_URL redis-cluster://… is not supported by this version; "
+                    + "use redis://… or redis-sentinel://…");
         }
         RedisShareStore store = new RedisShareStore(settings.redisOptions(), settings.store(), metrics);
         BucketStore rateLimits = null;

@@ -100,15 +100,10 @@ final class SettingReader {
     String redisUrl() {
         String url = string(Setting.REDIS_URL);
         if (url == null) return null;
-        RedisUrl parsed;
         try {
-            parsed = RedisUrl.parse(url);
+            RedisUrl.parse(url);
         } catch (IllegalArgumentException e) {
             throw new InvalidSettingException(e.getMessage()); // names the fault, never the value (a password)
-        }
-        if (parsed.kind() == RedisUrl.Kind.CLUSTER) {
-            throw new InvalidSettingException("REDIS_URL redis-cluster://… is not supported by this version; "
-                    + "use redis://… or redis-sentinel://…");
         }
         return url;
     }

@@ -4,11 +4,11 @@ import dev.musicshare.metrics.ShareMetrics;
 import dev.musicshare.redis.RedisScripts.Script;
 import dev.musicshare.store.StoreFullException;
 import dev.musicshare.store.StoreUnavailableException;
-import io.lettuce.core.RedisClient;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
@@ -20,10 +20,11 @@ import java.util.concurrent.TimeoutException;
  * How the store's parts call Redis: over a few connections taken in turn ({@link RedisConnections}), each call
  * timed (the {@code musicshare.store.operation} metric) and waited for at most the command timeout, and every
  * failure turned into the store's own exceptions — {@link StoreFullException} for a write a full Redis refused,
- * {@link StoreUnavailableException} for anything else.
+ * {@link StoreUnavailableException} for anything else. The same on a single Redis, a Sentinel setup and a cluster
+ * ({@link RedisConnector#forCommands}).
  */
 final class RedisCalls implements AutoCloseable {
-    private final RedisClient client;
+    private final AbstractRedisClient client;
     private final RedisConnections connections;
     private final RedisScripts scripts;
     private final Duration timeout;
@@ -43,8 +44,12 @@ final class RedisCalls implements AutoCloseable {
         scripts = new RedisScripts(connections::next);
     }
 
-    /** The next connection's commands, for a plain command; wait for its reply with {@link #await}. */
-    RedisAsyncCommands<byte[], byte[]> next() {
+    /**
+     * The next connection's commands, for a plain command; wait for its reply with {@link #await}. The type is what
+     * a single Redis's and a cluster's commands share: on a cluster a command goes to its first key's master, so a
+     * command here names keys of one slot only.
+     */
+    RedisClusterAsyncCommands<byte[], byte[]> next() {
         return connections.next();
     }
 

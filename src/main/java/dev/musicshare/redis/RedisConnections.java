@@ -1,9 +1,14 @@
 package dev.musicshare.redis;
 
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,20 +19,36 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (megabytes, for a listener joining a desktop sender's session) held up every small command queued behind it, and
  * one connection is one event-loop thread encoding and decoding every byte. No command needs another to share its
  * connection: each request waits for its own replies before it sends what depends on them.
+ *
+ * <p>The commands are {@link RedisClusterAsyncCommands}, what a single Redis's and a cluster's connections have in
+ * common. On a cluster each "connection" is Lettuce's cluster connection: one connection per master, each command
+ * sent to the master of its first key's slot.
  */
 final class RedisConnections implements AutoCloseable {
-    private final List<StatefulRedisConnection<byte[], byte[]>> connections = new ArrayList<>();
-    private final List<RedisAsyncCommands<byte[], byte[]>> commands = new ArrayList<>();
+    private final List<StatefulConnection<byte[], byte[]>> connections = new ArrayList<>();
+    private final List<RedisClusterAsyncCommands<byte[], byte[]>> commands = new ArrayList<>();
     private final AtomicInteger turn = new AtomicInteger();
 
-    /** Opens {@code count} connections at once; fails, closing what it opened, if any cannot be opened. */
-    RedisConnections(RedisClient client, int count) {
+    /**
+     * Opens {@code count} connections at once; fails, closing what it opened, if any cannot be opened.
+     *
+     * @param client a {@link RedisClient} or a {@link RedisClusterClient} ({@link RedisConnector#forCommands})
+     */
+    RedisConnections(AbstractRedisClient client, int count) {
         if (count < 1) throw new IllegalArgumentException("count must be at least 1, was " + count);
         try {
             for (int i = 0; i < count; i++) {
-                StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
-                connections.add(connection);
-                commands.add(connection.async());
+                if (client instanceof RedisClusterClient cluster) {
+                    StatefulRedisClusterConnection<byte[], byte[]> connection = cluster.connect(ByteArrayCodec.INSTANCE);
+                    connections.add(connection);
+                    openToMasters(connection);
+                    commands.add(connection.async());
+                } else {
+                    StatefulRedisConnection<byte[], byte[]> connection =
+                            ((RedisClient) client).connect(ByteArrayCodec.INSTANCE);
+                    connections.add(connection);
+                    commands.add(connection.async());
+                }
             }
         } catch (RedisException e) {
             close();
@@ -35,8 +56,21 @@ final class RedisConnections implements AutoCloseable {
         }
     }
 
+    /**
+     * A cluster connection opens its connection to each master on first use, and with commands rejected while
+     * disconnected the first command to a connection still opening fails: open them all now, so the first
+     * requests after start-up do not answer 503.
+     */
+    static void openToMasters(StatefulRedisClusterConnection<byte[], byte[]> connection) {
+        for (RedisClusterNode node : connection.getPartitions()) {
+            if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+                connection.getConnection(node.getUri().getHost(), node.getUri().getPort()); // as slots route
+            }
+        }
+    }
+
     /** The next connection's commands, in turn. */
-    RedisAsyncCommands<byte[], byte[]> next() {
+    RedisClusterAsyncCommands<byte[], byte[]> next() {
         return commands.get(Math.floorMod(turn.getAndIncrement(), commands.size()));
     }
 
@@ -46,6 +80,6 @@ final class RedisConnections implements AutoCloseable {
 
     @Override
     public void close() {
-        connections.forEach(StatefulRedisConnection::close);
+        connections.forEach(StatefulConnection::close);
     }
 }

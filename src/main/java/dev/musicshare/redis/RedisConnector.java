@@ -5,6 +5,9 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
@@ -13,10 +16,24 @@ import java.util.concurrent.TimeUnit;
 /**
  * Builds the Lettuce clients a node talks to Redis through, from its {@link RedisOptions}: one for commands (the
  * store) and one for pub/sub (push events). Both reconnect by themselves. On a Sentinel setup the client asks the
- * sentinels for the master on every (re)connect, so after a failover it finds the new master by itself.
+ * sentinels for the master on every (re)connect, so after a failover it finds the new master by itself. On a
+ * cluster it is a {@link RedisClusterClient}, which routes each command to the master of its key's slot and follows
+ * the cluster's topology ({@link #topologyRefresh}).
  */
 final class RedisConnector {
     static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
+    /**
+     * How often a cluster client re-reads the topology unprompted. Between these reads it re-reads it at once on any
+     * sign of change ({@link #topologyRefresh}); this catches what gives no sign, such as a replica added.
+     */
+    static final Duration PERIODIC_TOPOLOGY_REFRESH = Duration.ofSeconds(10);
+    /**
+     * The least time between two topology reads prompted by signs of change. Lettuce's default is 30 s: after a
+     * master dies the first sign (reconnects failing) comes before the cluster has promoted its replica, and the read
+     * it prompts still shows the dead master; with 30 s the node would keep sending that shard's commands nowhere
+     * (503) for half a minute after the replica took over.
+     */
+    static final Duration ADAPTIVE_REFRESH_SPACING = Duration.ofSeconds(1);
 
     private RedisConnector() {}
 
@@ -24,15 +41,49 @@ final class RedisConnector {
      * For commands: while Redis is unreachable they are rejected at once rather than queued, and each fails after
      * the configured timeout, so a request answers 503 within {@code REDIS_TIMEOUT_MS}.
      */
-    static RedisClient forCommands(RedisOptions options) {
-        RedisURI uri = uri(options);
-        RedisClient client = RedisClient.create(resources(), uri);
+    static AbstractRedisClient forCommands(RedisOptions options) {
+        RedisUrl url = RedisUrl.parse(options.url());
+        if (url.kind() == RedisUrl.Kind.CLUSTER) return clusterForCommands(url, options.timeout());
+        RedisClient client = RedisClient.create(resources(), RedisUris.of(url, options.timeout()).get(0));
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(options.timeout()))
                 .build());
         return client;
+    }
+
+    /**
+     * A cluster client for commands, as {@link #forCommands} but routing each command to its slot's master: a shard
+     * whose master is away fails its own sessions' commands at once, and the other shards carry on.
+     *
+     * @param seeds   the seed nodes ({@code redis-cluster://…}); the rest of the cluster is discovered
+     * @param timeout how long one command may take
+     */
+    static RedisClusterClient clusterForCommands(RedisUrl seeds, Duration timeout) {
+        RedisClusterClient client = RedisClusterClient.create(resources(), RedisUris.of(seeds, timeout));
+        client.setOptions(ClusterClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(timeout))
+                .topologyRefreshOptions(topologyRefresh())
+                .build());
+        return client;
+    }
+
+    /**
+     * How a cluster client keeps its map of slots to masters current: re-read on every sign of change — a MOVED or
+     * ASK redirection (a slot migrated), reconnects to a node failing in a row (a master died and its replica is
+     * taking over), a slot no node serves, a node it does not know — at most {@link #ADAPTIVE_REFRESH_SPACING} apart,
+     * and every {@link #PERIODIC_TOPOLOGY_REFRESH} besides. Connections to nodes that left the cluster are closed.
+     */
+    static ClusterTopologyRefreshOptions topologyRefresh() {
+        return ClusterTopologyRefreshOptions.builder()
+                .enableAllAdaptiveRefreshTriggers()
+                .adaptiveRefreshTriggersTimeout(ADAPTIVE_REFRESH_SPACING)
+                .enablePeriodicRefresh(PERIODIC_TOPOLOGY_REFRESH)
+                .closeStaleConnections(true)
+                .build();
     }
 
     /**

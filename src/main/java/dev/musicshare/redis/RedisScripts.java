@@ -1,7 +1,7 @@
 package dev.musicshare.redis;
 
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,8 +14,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The store's Lua scripts (resources under {@code /redis}), run by digest. A restarted Redis has forgotten them;
- * {@link #run} then loads the script again and retries once, so the store recovers without a restart of ours.
+ * The store's Lua scripts (resources under {@code /redis}), run by digest. A Redis that does not know a script (one
+ * restarted, or on a cluster a master that never ran it: a promoted replica, a node added) answers NOSCRIPT;
+ * {@link #run} then sends the script itself once with EVAL, which runs it on the very node that refused it (the
+ * one owning the keys' slot) and leaves it in that node's script cache, so later runs by digest succeed there. A
+ * SCRIPT LOAD would go to whichever node the client picks, not necessarily that one. The store recovers without a
+ * restart of ours either way.
  *
  * <p>A line {@code --#include NAME} is replaced by {@code /redis/lib/NAME.lua} when the script is read: EVAL
  * scripts cannot call one another, and a rule several scripts apply (recording listeners, listing chunks, the
@@ -31,23 +35,22 @@ final class RedisScripts {
 
     private static final Pattern INCLUDE = Pattern.compile("(?m)^--#include ([a-z-]+)$");
 
-    private final Supplier<RedisAsyncCommands<byte[], byte[]>> connections;
+    private final Supplier<RedisClusterAsyncCommands<byte[], byte[]>> connections;
     private final ConcurrentHashMap<Script, String> digests = new ConcurrentHashMap<>();
 
     /** @param connections the connection each run goes over (its retry too) */
-    RedisScripts(Supplier<RedisAsyncCommands<byte[], byte[]>> connections) {
+    RedisScripts(Supplier<RedisClusterAsyncCommands<byte[], byte[]>> connections) {
         this.connections = connections;
     }
 
     <T> CompletableFuture<T> run(Script script, ScriptOutputType type, byte[][] keys, byte[]... args) {
-        RedisAsyncCommands<byte[], byte[]> redis = connections.get();
+        RedisClusterAsyncCommands<byte[], byte[]> redis = connections.get();
         String digest = digests.computeIfAbsent(script, s -> redis.digest(s.source));
         CompletableFuture<T> first = redis.<T>evalsha(digest, type, keys, args).toCompletableFuture();
         return first.handle((result, error) -> {
             if (error == null) return CompletableFuture.completedFuture(result);
             if (!isNoScript(error)) return CompletableFuture.<T>failedFuture(error);
-            return redis.scriptLoad(script.source).toCompletableFuture()
-                    .thenCompose(loaded -> redis.<T>evalsha(loaded, type, keys, args).toCompletableFuture());
+            return redis.<T>eval(script.source, type, keys, args).toCompletableFuture();
         }).thenCompose(future -> future);
     }
 
