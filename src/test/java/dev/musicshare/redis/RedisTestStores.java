@@ -22,6 +22,11 @@ final class RedisTestStores {
         return open(TestStores.freshSentinelUrl(), settings, Duration.ofSeconds(2));
     }
 
+    /** The store on the JVM's Redis Cluster (three masters with a replica each), emptied first. */
+    static ShareStore onCluster(StoreSettings settings) {
+        return open(TestStores.freshClusterUrl(), settings, Duration.ofSeconds(2));
+    }
+
     /** A store on {@code url} with the production defaults but the given command timeout. */
     static ShareStore open(String url, StoreSettings settings, Duration timeout) {
         return new RedisShareStore(options(url).withTimeout(timeout), settings, ShareMetrics.inMemory());

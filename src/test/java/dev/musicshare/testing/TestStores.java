@@ -4,7 +4,8 @@ import java.util.Map;
 
 /**
  * The store a test runs on, by name: "memory" (nothing to start), "redis" (a redis-server this JVM owns) or
- * "sentinel" (the JVM's {@link RedisSentinel} setup: master, replica, three sentinels).
+ * "sentinel" (the JVM's {@link RedisSentinel} setup: master, replica, three sentinels) or "cluster" (the JVM's
+ * {@link RedisCluster}: three masters with a replica each).
  */
 public final class TestStores {
     private TestStores() {}
@@ -15,8 +16,16 @@ public final class TestStores {
             case "memory" -> Map.of();
             case "redis" -> Map.of("REDIS_URL", SharedRedis.freshUrl());
             case "sentinel" -> Map.of("REDIS_URL", freshSentinelUrl());
+            case "cluster" -> Map.of("REDIS_URL", freshClusterUrl());
             default -> throw new IllegalArgumentException("unknown store kind: " + kind);
         };
+    }
+
+    /** The shared cluster's seed URL ({@code redis-cluster://…}), with every key deleted on every master. */
+    public static String freshClusterUrl() {
+        RedisCluster cluster = RedisCluster.shared();
+        cluster.flush();
+        return cluster.url();
     }
 
     /** The shared Sentinel setup's URL, with every key deleted. */
