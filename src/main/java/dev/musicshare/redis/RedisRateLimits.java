@@ -14,14 +14,10 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.cluster.ClusterClientOptions;
-import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
-import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.time.Duration;
-import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -43,10 +39,9 @@ public final class RedisRateLimits {
      * @throws StoreUnavailableException when Redis cannot be reached now
      */
     public static BucketStore open(RedisUrl url, Duration timeout) {
-        List<RedisURI> uris = RedisUris.of(url, timeout);
         try {
-            if (url.kind() == RedisUrl.Kind.CLUSTER) return cluster(uris, timeout, url);
-            return single(uris.get(0), timeout, url);
+            if (url.kind() == RedisUrl.Kind.CLUSTER) return cluster(timeout, url);
+            return single(RedisUris.of(url, timeout).get(0), timeout, url);
         } catch (RedisException e) {
             throw new StoreUnavailableException("Redis at " + url.describe() + " is unreachable for rate limits", e);
         }
@@ -69,22 +64,11 @@ public final class RedisRateLimits {
         }
     }
 
-    private static BucketStore cluster(List<RedisURI> seeds, Duration timeout, RedisUrl url) {
-        RedisClusterClient client = RedisClusterClient.create(RedisConnector.resources(), seeds);
-        client.setOptions(ClusterClientOptions.builder().autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(timeout))
-                .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-                        .enableAllAdaptiveRefreshTriggers().enablePeriodicRefresh(Duration.ofSeconds(30)).build())
-                .build());
+    private static BucketStore cluster(Duration timeout, RedisUrl url) {
+        RedisClusterClient client = RedisConnector.clusterForCommands(url, timeout);
         try {
             StatefulRedisClusterConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
-            // Node connections open lazily, and one still opening rejects its first command: open the masters' now.
-            for (RedisClusterNode node : connection.getPartitions()) {
-                if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
-                    connection.getConnection(node.getUri().getHost(), node.getUri().getPort());
-                }
-            }
+            RedisConnections.openToMasters(connection);
             return shared(() -> Bucket4jLettuce.casBasedBuilder(connection.async()), timeout, url, () -> {
                 connection.close();
                 RedisConnector.shutdown(client);
