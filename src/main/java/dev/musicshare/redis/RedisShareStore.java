@@ -59,7 +59,7 @@ public final class RedisShareStore implements ShareStore {
     public RedisShareStore(RedisOptions options, StoreSettings settings, ShareMetrics metrics) {
         this.settings = settings;
         this.redis = new RedisCalls(options, metrics);
-        this.registry = new SessionRegistry(redis, settings);
+        this.registry = new SessionRegistry(redis, settings, options.timeout());
         this.chunkCache = new ChunkCache(options.chunkCacheBytes());
         this.audio = new RedisAudio(redis, settings, chunkCache, metrics);
         this.covers = new CoverCaches(settings.maxSessions());
@@ -78,8 +78,14 @@ public final class RedisShareStore implements ShareStore {
                 redis.script("start", Script.CREATE, ScriptOutputType.STATUS, new RedisKeys(id).all(), now,
                         settings.sessionTimeout().toMillis(), RedisAudio.orEmpty(senderKeyHash), epoch);
             } catch (StoreUnavailableException e) {
-                registry.undoReserve(id); // the two steps cannot be one script: the registry spans sessions
+                registry.undoReserve(id); // the steps cannot be one script: the registry spans sessions
                 throw e;
+            }
+            // A failed confirm needs no undo: the reservation lapses by itself, and an undo could remove the
+            // reservation of a start that came after it lapsed.
+            if (!registry.confirm(id, now)) {
+                throw new StoreUnavailableException("Redis start of session " + id + " took longer than its "
+                        + "reservation lasts", null);
             }
         }
         return outcome;

@@ -6,6 +6,7 @@ import dev.musicshare.store.StoreSettings;
 import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.ZAddArgs;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,9 +19,12 @@ import org.slf4j.LoggerFactory;
  * active count, the expiry sweep — without KEYS or SCAN.
  *
  * <p>It is the one key that spans sessions, so it cannot share a slot with them: on a cluster it lives on one
- * shard, and a start is two steps (reserve here, then create the session's keys) with an undo when the second fails.
- * Every start, stop and expiry is one command on that shard, and a busy session moves its deadline at most once a
- * second per node ({@link #REFRESH_MILLIS}); chunks and reads never touch it.
+ * shard, and a start is three steps — {@link #reserve} here, create the session's keys, {@link #confirm} here. A
+ * reservation's deadline is only {@link #pendingMillis} away until it is confirmed, so a start cut short after its
+ * reservation (the node died, Redis stopped answering, a reserve applied after its caller timed out) frees the id and
+ * the slot by itself within seconds instead of holding them for a whole session timeout. Every start, stop and expiry
+ * is one command on that shard, and a busy session moves its deadline at most once a second per node
+ * ({@link #REFRESH_MILLIS}); chunks and reads never touch it.
  */
 final class SessionRegistry {
     private static final Logger log = LoggerFactory.getLogger(SessionRegistry.class);
@@ -35,23 +39,47 @@ final class SessionRegistry {
 
     private final RedisCalls redis;
     private final StoreSettings settings;
+    private final long pendingMillis;
     /** When this node last moved each session's deadline. */
     private final ConcurrentHashMap<String, Long> refreshed = new ConcurrentHashMap<>();
 
-    SessionRegistry(RedisCalls redis, StoreSettings settings) {
+    /** @param commandTimeout how long one Redis command may take ({@code REDIS_TIMEOUT_MS}) */
+    SessionRegistry(RedisCalls redis, StoreSettings settings, Duration commandTimeout) {
         this.redis = redis;
         this.settings = settings;
+        this.pendingMillis = pendingMillis(commandTimeout);
     }
 
-    /** Takes a live-session slot for {@code id} unless an active session holds it or the limit is reached. */
+    /**
+     * How long an unconfirmed reservation holds its id and slot: the three steps of a start, each waited for at most
+     * the command timeout, and a second for the nodes' clocks (the deadline is one node's time, the sweep another's).
+     * A start whose steps took longer has already failed with a 503.
+     */
+    static long pendingMillis(Duration commandTimeout) {
+        return 3 * commandTimeout.toMillis() + 1_000;
+    }
+
+    /**
+     * Takes a live-session slot for {@code id} unless an active session holds it or the limit is reached; until
+     * {@link #confirm}ed, the slot is held for {@link #pendingMillis} only.
+     */
     StartOutcome reserve(String id, long now) {
-        long deadline = now + settings.sessionTimeout().toMillis();
         String outcome = ScriptReplies.text(redis.<Object>script("start", Script.START, ScriptOutputType.STATUS,
-                RedisKeys.of(RedisKeys.REGISTRY), id, now, deadline, settings.maxSessions()));
+                RedisKeys.of(RedisKeys.REGISTRY), id, now, now + pendingMillis, settings.maxSessions()));
         return StartOutcome.valueOf(outcome);
     }
 
-    /** Gives a slot back (a start whose second step failed), without waiting: the refused start changed nothing. */
+    /**
+     * Gives a reservation whose session now exists the deadline of a session; false if the reservation was gone (it
+     * lapsed and an expiry sweep removed it), when the start must fail rather than leave a session nothing counts.
+     */
+    boolean confirm(String id, long now) {
+        long changed = redis.await("start", redis.next().zadd(KEY, ZAddArgs.Builder.xx().ch(),
+                now + settings.sessionTimeout().toMillis(), RedisKeys.bytes(id)));
+        return changed == 1;
+    }
+
+    /** Gives a slot back (a start whose later step failed), without waiting: the refused start changed nothing. */
     void undoReserve(String id) {
         redis.next().zrem(KEY, RedisKeys.bytes(id));
     }
@@ -75,15 +103,14 @@ final class SessionRegistry {
                 });
     }
 
+    /** The ids whose deadline is after {@code now}: a deadline reached is expired, as start.lua and expire agree. */
     int count(long now) {
-        return (int) (long) redis.await("count", redis.next().zcount(KEY, Range.create((double) now,
-                Double.POSITIVE_INFINITY)));
+        return (int) (long) redis.await("count", redis.next().zcount(KEY, after(now)));
     }
 
-    /** The ids whose deadline has not passed. */
+    /** The ids whose deadline is after {@code now}. */
     List<String> liveIds(long now) {
-        List<byte[]> ids = redis.await("sessions", redis.next().zrangebyscore(KEY,
-                Range.create((double) now, Double.POSITIVE_INFINITY)));
+        List<byte[]> ids = redis.await("sessions", redis.next().zrangebyscore(KEY, after(now)));
         return ids.stream().map(ScriptReplies::text).toList();
     }
 
@@ -105,6 +132,10 @@ final class SessionRegistry {
             if (redis.await("expiry", redis.next().zrem(KEY, id)) == 1) removedHere.add(text);
         }
         return new Expiry(ids, removedHere);
+    }
+
+    private static Range<Double> after(long now) {
+        return Range.from(Range.Boundary.excluding((double) now), Range.Boundary.unbounded());
     }
 
     /** Forgets what this node remembers of a session that ended or is gone. */

@@ -337,6 +337,64 @@ class RedisShareStoreTest extends ShareStoreContract {
         }
     }
 
+    /**
+     * A start cut short between its two steps, for real: Redis is paused for writes, so the reserve waits there, the
+     * node gives up after its command timeout (503) and never sends the create; then the pause ends and Redis applies
+     * the reserve anyway. The id and the slot must be free again once the reservation's short deadline passes, not
+     * held for a whole session timeout (10 minutes here) by a session that does not exist.
+     */
+    @Test
+    void a_start_cut_short_after_its_reserve_frees_the_id_and_the_slot_when_the_reservation_lapses() {
+        StoreSettings oneSlot = tenMinuteSessions(1);
+        Duration timeout = Duration.ofMillis(300);
+        long lapsed = now + SessionRegistry.pendingMillis(timeout);
+        try (RedisServer own = RedisServer.start();
+                ShareStore node = RedisTestStores.open(own.url(), oneSlot, timeout)) {
+            node.start("800009", null, now); // Redis has the scripts: the reserve itself is what waits
+            node.stop("800009", null, now);
+            assertThat(own.send("CLIENT PAUSE 1500 WRITE")).isEqualTo("+OK");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> node.start("800010", null, now))
+                    .isInstanceOf(StoreUnavailableException.class);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> !own.send("ZSCORE sessions:live 800010").equals("$-1"));
+            assertThat(own.send("EXISTS session:{800010}")).as("the create was never sent").isEqualTo(":0");
+
+            // While it could still be a start in progress, the reservation holds the id and the slot ...
+            assertThat(node.start("800010", null, lapsed - 1)).isEqualTo(StartOutcome.IN_USE);
+            assertThat(node.start("800011", null, lapsed - 1)).isEqualTo(StartOutcome.FULL);
+            // ... and from its deadline on, neither, and nothing counts it.
+            assertThat(node.liveSessionCount(lapsed)).isZero();
+            assertThat(node.start("800010", null, lapsed)).isEqualTo(StartOutcome.STARTED);
+            assertThat(node.session("800010", lapsed).orElseThrow().active()).isTrue();
+            assertThat(node.liveSessionCount(lapsed + Duration.ofMinutes(9).toMillis())).isEqualTo(1);
+        }
+    }
+
+    private static StoreSettings tenMinuteSessions(int maxSessions) {
+        return new StoreSettings(maxSessions, Duration.ofMinutes(10), SETTINGS.metadataTtl(), 50,
+                SETTINGS.audioBufferDuration(), SETTINGS.reorderWindow(), SETTINGS.audioTtl(), SETTINGS.stopGrace(),
+                SETTINGS.listenerWindow());
+    }
+
+    @Test
+    void a_reservation_an_expiry_sweep_removed_is_not_confirmed_back_into_the_registry() {
+        Duration timeout = Duration.ofSeconds(2);
+        try (RedisCalls calls = new RedisCalls(RedisTestStores.options(SharedRedis.freshUrl()).withTimeout(timeout),
+                ShareMetrics.inMemory())) {
+            SessionRegistry registry = new SessionRegistry(calls, tenMinuteSessions(50), timeout);
+            long lapsed = now + SessionRegistry.pendingMillis(timeout);
+            assertThat(registry.reserve("800020", now)).isEqualTo(StartOutcome.STARTED);
+            assertThat(registry.confirm("800020", now)).isTrue();
+            assertThat(registry.liveIds(lapsed)).as("a confirmed start has a session's deadline")
+                    .containsExactly("800020");
+
+            assertThat(registry.reserve("800021", now)).isEqualTo(StartOutcome.STARTED);
+            assertThat(registry.expire(lapsed).removedHere()).containsExactly("800021");
+            assertThat(registry.confirm("800021", now)).as("a lapsed start must fail, not add its id").isFalse();
+            assertThat(registry.liveIds(now)).containsExactly("800020");
+        }
+    }
+
     @Test
     void an_unchanged_cover_is_not_sent_to_redis_again_yet_always_reads_back() {
         String cover = "A".repeat(100_000);
