@@ -9,7 +9,10 @@ import dev.musicshare.config.Settings;
 import dev.musicshare.testing.ApiClient;
 import dev.musicshare.testing.ApiClient.Reply;
 import dev.musicshare.testing.AudioSamples;
+import dev.musicshare.testing.PushClient;
+import dev.musicshare.testing.SseTestClient;
 import dev.musicshare.testing.TestStores;
+import dev.musicshare.testing.WsTestClient;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -66,6 +69,16 @@ abstract class ApiTestBase {
 
     Reply postChunk(String id, long sequence) {
         return api.postJson("/api/share/" + id + "/audio", chunkJson(sequence, 441));
+    }
+
+    /** A push listener with the shared token over {@code transport} ("sse" or "ws"). */
+    PushClient connectPush(String transport, String session, String query) {
+        if (transport.equals("sse")) {
+            return SseTestClient.open(server.port(), "/api/share/" + session + "/events" + query, "Authorization",
+                    "Bearer " + TOKEN);
+        }
+        return WsTestClient.open(server.port(), "/api/share/" + session + "/ws" + query, "Authorization",
+                "Bearer " + TOKEN);
     }
 
     static Reply expect(int status, Reply reply) {

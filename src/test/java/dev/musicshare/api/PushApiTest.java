@@ -223,10 +223,6 @@ class PushApiTest extends ApiTestBase {
     }
 
     private PushClient connect(String transport, String query) {
-        if (transport.equals("sse")) {
-            return SseTestClient.open(server.port(), "/api/share/123456/events" + query, "Authorization",
-                    "Bearer " + TOKEN);
-        }
-        return WsTestClient.open(server.port(), "/api/share/123456/ws" + query, "Authorization", "Bearer " + TOKEN);
+        return connectPush(transport, "123456", query);
     }
 }

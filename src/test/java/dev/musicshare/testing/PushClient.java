@@ -40,6 +40,14 @@ public abstract class PushClient implements AutoCloseable {
         return received;
     }
 
+    /** The events received and not yet taken, heartbeats left out; without waiting. */
+    public List<PushEvent> rest() {
+        List<PushEvent> rest = new ArrayList<>();
+        events.drainTo(rest);
+        rest.removeIf(event -> event.name().equals("heartbeat"));
+        return rest;
+    }
+
     @Override
     public abstract void close();
 
