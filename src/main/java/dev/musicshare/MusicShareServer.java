@@ -86,7 +86,7 @@ public final class MusicShareServer implements AutoCloseable {
         SessionObserver observer = history == null ? SessionObserver.NONE : history.observer();
         ShareService shares = new ShareService(backend.store(), clock, settings.store().maxSessions(),
                 settings.requireSenderKey(), backend.events(), metrics, observer);
-        hub.reconcileWith(new LiveReconciler(shares, writers));
+        hub.reconcileWith(new LiveReconciler(shares, writers, upkeep));
         PushResources pushResources = new PushResources(settings.push(), writers, metrics, observer);
         PushRoutes push = new PushRoutes(shares, hub, pushResources);
         OpusStreams opus = new OpusStreams(shares, hub, pushResources, settings.opus());

@@ -112,7 +112,9 @@ public abstract class LiveConnection {
     public void offerEncoded(LiveEvent event) {
         synchronized (this) {
             if (closed) return;
-            if (heldDuringCatchUp != null) {
+            // A heartbeat carries nothing to order: it goes out even while the store is waited for (a failover's
+            // reconciliation may take seconds), so the listener and proxies see the stream alive.
+            if (heldDuringCatchUp != null && !event.name().equals(LiveEvent.HEARTBEAT)) {
                 heldDuringCatchUp.add(event);
                 return;
             }

@@ -29,6 +29,16 @@ public abstract class PushClient implements AutoCloseable {
         }
     }
 
+    /** The next event (heartbeats included) within {@code wait}, or null if none came. */
+    public PushEvent poll(Duration wait) {
+        try {
+            return events.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
     /** The next {@code count} events, each of which must have the given name. */
     public List<PushEvent> next(int count, String name) {
         List<PushEvent> received = new ArrayList<>();

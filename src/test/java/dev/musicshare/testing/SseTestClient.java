@@ -51,6 +51,11 @@ public final class SseTestClient extends PushClient {
         return response.headers().firstValue("Content-Type").orElse("");
     }
 
+    /** A refused request's {@code Retry-After} in seconds (1 when absent). */
+    public long retryAfterSeconds() {
+        return response.headers().firstValue("Retry-After").map(Long::parseLong).orElse(1L);
+    }
+
     /** The body of a refused (non-200) request. */
     public String errorBody() throws IOException {
         return new String(response.body().readAllBytes(), StandardCharsets.UTF_8);
