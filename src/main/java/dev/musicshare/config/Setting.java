@@ -18,6 +18,8 @@ public enum Setting {
     REDIS_URL(null, "redis://[user:password@]host:port[/db], or a Sentinel setup: redis-sentinel://host:port[,host:port…]/?sentinelMasterId=NAME. Unset: the embedded in-memory store (one node)."),
     REDIS_TIMEOUT_MS("2000", "How long a Redis command may take before the request fails with 503."),
     REDIS_CONNECTIONS("4", "Connections each node opens to Redis, taken in turn, so a large reply does not hold up the rest."),
+    REDIS_WAIT_REPLICAS("0", "Replicas that must hold a chunk (and a session's start and stop) before the sender is answered: Redis WAIT after the write; fewer within REDIS_WAIT_TIMEOUT_MS answer 503 and the sender retries. 0: answer once the master has it (a failover may lose the last chunks acknowledged)."),
+    REDIS_WAIT_TIMEOUT_MS("1000", "How long a write waits for REDIS_WAIT_REPLICAS replicas before it answers 503; below REDIS_TIMEOUT_MS."),
     // Every session's whole buffer at the default limits: 50 sessions x 5 s of 44.1 kHz stereo float32 as base64
     // (470 KB/s) is 118 MB. Less holds only the newest seconds, and pollers that fall further behind cost Redis the
     // full chunk again (measured: 64 MB let half the desktop scenario's chunk reads through to Redis).

@@ -2,6 +2,7 @@ package dev.musicshare.config;
 
 import dev.musicshare.live.LiveLimits;
 import dev.musicshare.redis.RedisOptions;
+import dev.musicshare.redis.ReplicaWait;
 import dev.musicshare.store.StoreSettings;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -28,6 +29,7 @@ import java.util.Set;
  * @param redisTimeout         per-command Redis timeout
  * @param redisConnections     connections a node opens to Redis
  * @param redisChunkCacheBytes chunk JSON a node on Redis keeps in memory for its pollers
+ * @param redisReplicaWait     replicas a sender's write must reach before it is acknowledged (WAIT)
  * @param store                limits and lifetimes the store enforces
  * @param push                 bounds on each push connection
  * @param rateLimits           per-client and per-session request limits
@@ -53,6 +55,7 @@ public record Settings(
         Duration redisTimeout,
         int redisConnections,
         long redisChunkCacheBytes,
+        ReplicaWait redisReplicaWait,
         StoreSettings store,
         LiveLimits push,
         RateLimitSettings rateLimits,
@@ -108,6 +111,7 @@ public record Settings(
                 Duration.ofMillis(read.integer(Setting.REDIS_TIMEOUT_MS, 10, 60_000)),
                 read.integer(Setting.REDIS_CONNECTIONS, 1, 64),
                 read.integer(Setting.REDIS_CHUNK_CACHE_MB, 0, 65_536) * 1024L * 1024,
+                replicaWait(read),
                 store,
                 new LiveLimits(read.integer(Setting.PUSH_QUEUE_EVENTS, 1, 100_000),
                         read.integer(Setting.PUSH_QUEUE_BYTES, 1024, MAX_BODY_LIMIT * 16),
@@ -132,13 +136,13 @@ public record Settings(
 
     /**
      * How this node talks to Redis: {@code REDIS_URL}, {@code REDIS_TIMEOUT_MS}, {@code REDIS_CONNECTIONS},
-     * {@code REDIS_CHUNK_CACHE_MB}.
+     * {@code REDIS_CHUNK_CACHE_MB}, {@code REDIS_WAIT_REPLICAS}, {@code REDIS_WAIT_TIMEOUT_MS}.
      *
      * @throws IllegalStateException when no {@code REDIS_URL} is set
      */
     public RedisOptions redisOptions() {
         if (redisUrl == null) throw new IllegalStateException("REDIS_URL is not set: this server keeps its data in memory");
-        return new RedisOptions(redisUrl, redisTimeout, redisConnections, redisChunkCacheBytes);
+        return new RedisOptions(redisUrl, redisTimeout, redisConnections, redisChunkCacheBytes, redisReplicaWait);
     }
 
     /** Never prints the token or Redis credentials. */
@@ -149,6 +153,18 @@ public record Settings(
                 + ", maxMetadataBodyBytes=" + maxMetadataBodyBytes + ", history="
                 + (history.database() == null ? "sqlite in " + history.directory() : "postgresql") + ", logFormat="
                 + logFormat + "]";
+    }
+
+    /** WAIT's timeout must leave the command timeout room: the client times WAIT out like any command. */
+    private static ReplicaWait replicaWait(SettingReader read) {
+        int replicas = read.integer(Setting.REDIS_WAIT_REPLICAS, 0, 64);
+        int timeoutMs = read.integer(Setting.REDIS_WAIT_TIMEOUT_MS, 1, 60_000);
+        int commandTimeoutMs = read.integer(Setting.REDIS_TIMEOUT_MS, 10, 60_000);
+        if (replicas > 0 && timeoutMs >= commandTimeoutMs) {
+            throw new InvalidSettingException("REDIS_WAIT_TIMEOUT_MS (" + timeoutMs + ") must be below REDIS_TIMEOUT_MS ("
+                    + commandTimeoutMs + "): the client times WAIT out like any other command");
+        }
+        return new ReplicaWait(replicas, Duration.ofMillis(timeoutMs));
     }
 
     private static HistorySettings history(SettingReader read) {

@@ -41,11 +41,14 @@ final class RedisAudio {
     /** A listing's chunks, each with its JSON from Redis or from this node's memory. */
     record Filled<R extends ChunkListing>(R listing, List<BufferedChunk> chunks) {}
 
-    /** Appends a chunk; what it releases is published to the session's events channel by the same script. */
+    /**
+     * Appends a chunk; what it releases is published to the session's events channel by the same script. With
+     * {@code REDIS_WAIT_REPLICAS} it returns once that many replicas hold the chunk ({@link RedisCalls#durableScript}).
+     */
     AudioWrite append(String id, StoredChunk chunk, long decodedBytes, String senderKeyHash, long now) {
         RedisKeys keys = new RedisKeys(id);
-        AudioWrite write = ScriptReplies.audioWrite(redis.script("audio", Script.AUDIO, ScriptOutputType.MULTI,
-                keys.audioKeys(), "append", now, settings.reorderWindow().toMillis(), settings.audioTtl().toMillis(),
+        AudioWrite write = ScriptReplies.audioWrite(redis.durableScript("audio", Script.AUDIO,
+                ScriptOutputType.MULTI, keys.audioKeys(), "append", now, settings.reorderWindow().toMillis(), settings.audioTtl().toMillis(),
                 EventCodec.channel(id), chunk.sequenceNumber(), chunk.json(), chunk.durationMicros(), decodedBytes,
                 settings.audioBufferChunks(), settings.audioBufferDuration().toNanos() / 1000,
                 settings.sessionTimeout().toMillis(), orEmpty(senderKeyHash)));

@@ -29,15 +29,30 @@ final class RedisCalls implements AutoCloseable {
     private final RedisScripts scripts;
     private final Duration timeout;
     private final ShareMetrics metrics;
+    private final ReplicaWait replicaWait;
+    /**
+     * Connections of their own for writes that wait for replicas (null without {@code REDIS_WAIT_REPLICAS}): WAIT
+     * blocks the connection it is sent on, so behind it on a shared one every read would wait for replicas too — up
+     * to the WAIT timeout while a replica is away.
+     */
+    private final RedisConnections waitingWrites;
 
     /** Connects at once: an unreachable Redis at start-up is a configuration error, reported as such. */
     RedisCalls(RedisOptions options, ShareMetrics metrics) {
         this.timeout = options.timeout();
         this.metrics = metrics;
+        this.replicaWait = options.replicaWait();
         this.client = RedisConnector.forCommands(options);
         try {
             connections = new RedisConnections(client, options.connections());
         } catch (RedisException e) {
+            RedisConnector.shutdown(client);
+            throw new StoreUnavailableException("Redis at " + RedisConnector.describe(options) + " is unreachable", e);
+        }
+        try {
+            waitingWrites = replicaWait.enabled() ? new RedisConnections(client, options.connections()) : null;
+        } catch (RedisException e) {
+            connections.close();
             RedisConnector.shutdown(client);
             throw new StoreUnavailableException("Redis at " + RedisConnector.describe(options) + " is unreachable", e);
         }
@@ -56,6 +71,36 @@ final class RedisCalls implements AutoCloseable {
     /** Runs one of the store's scripts and waits for its reply. */
     <T> T script(String operation, Script script, ScriptOutputType type, byte[][] keys, Object... args) {
         return await(operation, scripts.run(script, type, keys, args(args)));
+    }
+
+    /**
+     * Runs a script whose write acknowledges a sender's request (a chunk, a start, a stop). With
+     * {@code REDIS_WAIT_REPLICAS} = N it then sends {@code WAIT N timeout} on the same connection — WAIT counts the
+     * writes of the client it is sent by, and a master's replication stream is one sequence, so this covers every
+     * write the node made to that master before — and returns only once N replicas hold the write.
+     *
+     * @throws StoreUnavailableException also when fewer than N replicas acknowledged within the WAIT timeout: the
+     *         write stays on the master (and may already have reached listeners), a retry of it is harmless
+     */
+    <T> T durableScript(String operation, Script script, ScriptOutputType type, byte[][] keys, Object... args) {
+        if (waitingWrites == null) return script(operation, script, type, keys, args);
+        // On a cluster, the connection to the master of the keys' slot itself: a keyless WAIT sent through the
+        // cluster connection would go to some other node and count nothing of this write.
+        RedisClusterAsyncCommands<byte[], byte[]> connection = waitingWrites.nextFor(keys[0]);
+        CompletionStage<T> written = scripts.run(connection, script, type, keys, args(args));
+        return await(operation, written.thenCompose(result -> {
+            long began = System.nanoTime();
+            return connection.waitForReplication(replicaWait.replicas(), replicaWait.timeout().toMillis())
+                    .thenApply(acknowledged -> {
+                        metrics.storeOperation("replica-wait").record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
+                        if (acknowledged < replicaWait.replicas()) {
+                            throw new IllegalStateException("only " + acknowledged + " of " + replicaWait.replicas()
+                                    + " replicas acknowledged the write within " + replicaWait.timeout().toMillis()
+                                    + " ms (REDIS_WAIT_REPLICAS)");
+                        }
+                        return result;
+                    });
+        }));
     }
 
     /** Waits for a reply, at most the command timeout. */
@@ -86,6 +131,7 @@ final class RedisCalls implements AutoCloseable {
     @Override
     public void close() {
         connections.close();
+        if (waitingWrites != null) waitingWrites.close();
         RedisConnector.shutdown(client);
     }
 

@@ -6,10 +6,12 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -72,6 +74,22 @@ final class RedisConnections implements AutoCloseable {
     /** The next connection's commands, in turn. */
     RedisClusterAsyncCommands<byte[], byte[]> next() {
         return commands.get(Math.floorMod(turn.getAndIncrement(), commands.size()));
+    }
+
+    /**
+     * The next connection's commands for a command on {@code key} that must reach the master of its slot over one
+     * known connection (a write and the {@code WAIT} after it): on a single Redis the next connection; on a cluster
+     * that connection's own link to the master of the key's slot, which does not follow redirections (during a slot
+     * migration the write fails, and the sender's retry goes to the new owner).
+     */
+    RedisClusterAsyncCommands<byte[], byte[]> nextFor(byte[] key) {
+        int index = Math.floorMod(turn.getAndIncrement(), connections.size());
+        if (!(connections.get(index) instanceof StatefulRedisClusterConnection<byte[], byte[]> cluster)) {
+            return commands.get(index);
+        }
+        RedisClusterNode master = cluster.getPartitions().getMasterBySlot(SlotHash.getSlot(key));
+        if (master == null) throw new RedisException("no master serves the slot of " + new String(key, StandardCharsets.UTF_8));
+        return cluster.getConnection(master.getNodeId()).async();
     }
 
     int size() {

@@ -44,7 +44,12 @@ final class RedisScripts {
     }
 
     <T> CompletableFuture<T> run(Script script, ScriptOutputType type, byte[][] keys, byte[]... args) {
-        RedisClusterAsyncCommands<byte[], byte[]> redis = connections.get();
+        return run(connections.get(), script, type, keys, args);
+    }
+
+    /** Runs {@code script} over {@code redis}, a connection the caller chose (its retry goes there too). */
+    <T> CompletableFuture<T> run(RedisClusterAsyncCommands<byte[], byte[]> redis, Script script, ScriptOutputType type,
+            byte[][] keys, byte[]... args) {
         String digest = digests.computeIfAbsent(script, s -> redis.digest(s.source));
         CompletableFuture<T> first = redis.<T>evalsha(digest, type, keys, args).toCompletableFuture();
         return first.handle((result, error) -> {

@@ -75,7 +75,7 @@ public final class RedisShareStore implements ShareStore {
         if (outcome == StartOutcome.STARTED) {
             String epoch = Long.toHexString(ThreadLocalRandom.current().nextLong());
             try {
-                redis.script("start", Script.CREATE, ScriptOutputType.STATUS, new RedisKeys(id).all(), now,
+                redis.durableScript("start", Script.CREATE, ScriptOutputType.STATUS, new RedisKeys(id).all(), now,
                         settings.sessionTimeout().toMillis(), RedisAudio.orEmpty(senderKeyHash), epoch);
             } catch (StoreUnavailableException e) {
                 registry.undoReserve(id); // the steps cannot be one script: the registry spans sessions
@@ -158,7 +158,7 @@ public final class RedisShareStore implements ShareStore {
     @Override
     public StopResult stop(String id, String senderKeyHash, long now) {
         RedisKeys keys = new RedisKeys(id);
-        StopResult result = ScriptReplies.stop(id, redis.script("stop", Script.STOP, ScriptOutputType.MULTI,
+        StopResult result = ScriptReplies.stop(id, redis.durableScript("stop", Script.STOP, ScriptOutputType.MULTI,
                 RedisKeys.of(keys.session(), keys.listeners()), now, settings.stopGrace().toMillis(),
                 RedisAudio.orEmpty(senderKeyHash)));
         if (result.outcome() != WriteOutcome.WRITTEN) return result;

@@ -32,6 +32,15 @@ class SentinelFailoverTest {
         assertEveryListenerFollowed(outcome);
     }
 
+    @Test
+    void with_redis_wait_replicas_no_acknowledged_chunk_is_lost() {
+        Outcome outcome = FailoverUnderLoad.run(new SentinelFailover(RedisSentinel.shared()),
+                Map.of("REDIS_WAIT_REPLICAS", "1", "REDIS_WAIT_TIMEOUT_MS", "500"));
+        System.out.println("sentinel failover, REDIS_WAIT_REPLICAS=1: " + outcome.describe());
+        assertEveryListenerFollowed(outcome);
+        assertThat(outcome.lost()).as("acknowledged chunks the promoted replica lacks").isEmpty();
+    }
+
     /** The figures of a failover every test of it asserts, with or without waiting for replicas. */
     static void assertEveryListenerFollowed(Outcome outcome) {
         assertThat(outcome.refusals()).as("sender requests refused during the failover")
