@@ -9,9 +9,11 @@
 -- number; the generation is the session's 'chunks' counter when the chunk was stored, so a replaced chunk has a new
 -- one and nodes that hold the old one in memory know it is stale).
 -- ARGV[1] = 'append' | 'release', ARGV[2] = now, ARGV[3] = reorderWindowMs, ARGV[4] = audioTtlMs, ARGV[5] = the
--- session's events channel, to which each released chunk is published ('' publishes nothing).
--- append also: ARGV[6] seq, ARGV[7] chunk JSON, ARGV[8] durationMicros, ARGV[9] decodedBytes, ARGV[10] maxChunks,
--- ARGV[11] maxMicros, ARGV[12] sessionTimeoutMs, ARGV[13] senderKeyHash ('' when none was presented).
+-- command each released chunk is published with: 'PUBLISH', 'SPUBLISH' (on a cluster: the channel carries the
+-- session's hash tag, so it is in this script's slot and the message stays within this shard) or '' (none),
+-- ARGV[6] = the session's events channel.
+-- append also: ARGV[7] seq, ARGV[8] chunk JSON, ARGV[9] durationMicros, ARGV[10] decodedBytes, ARGV[11] maxChunks,
+-- ARGV[12] maxMicros, ARGV[13] sessionTimeoutMs, ARGV[14] senderKeyHash ('' when none was presented).
 -- Returns {outcome} when refused (NOT_FOUND, FORBIDDEN, NOT_ACTIVE), else {'WRITTEN', buffered (0/1), holdUntil,
 -- epoch, the appended chunk's generation (0 when not buffered), {seq, generation, json, ...} for each chunk
 -- released, in order}; the appended chunk's own JSON is returned empty (the caller has it).
@@ -20,12 +22,13 @@
 -- puts the events in release order whichever node released them. The message is the chunk JSON itself (nodes read
 -- its sequence number from its end): building a framed copy in Lua cost Redis more than the whole PUBLISH.
 local session, audio, index = KEYS[1], KEYS[2], KEYS[3]
-local mode, now, window, channel = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[5]
+local mode, now, window, publish, channel = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[5], ARGV[6]
+assert(publish == 'PUBLISH' or publish == 'SPUBLISH' or publish == '', 'publish with PUBLISH or SPUBLISH')
 
 local state = redis.call('HMGET', session, 'active', 'released', 'holdingSince', 'audioMicros', 'senderKey', 'epoch')
 if not state[1] then return {'NOT_FOUND'} end
 local epoch = state[6]
-if mode == 'append' and ARGV[13] ~= '' and ARGV[13] ~= state[5] then return {'FORBIDDEN'} end
+if mode == 'append' and ARGV[14] ~= '' and ARGV[14] ~= state[5] then return {'FORBIDDEN'} end
 if mode == 'append' and state[1] ~= 'true' then return {'NOT_ACTIVE'} end
 local released, holding, micros = tonumber(state[2]), tonumber(state[3]), tonumber(state[4])
 if redis.call('EXISTS', index) == 0 then
@@ -36,7 +39,7 @@ if redis.call('EXISTS', index) == 0 then
 end
 
 local function fmt(n) return string.format('%d', n) end
-local appended = mode == 'append' and tonumber(ARGV[6]) or nil
+local appended = mode == 'append' and tonumber(ARGV[7]) or nil
 local out = {}
 
 -- An index member's duration and generation.
@@ -55,13 +58,13 @@ local function advance()
     out[#out + 1] = gen
     local json
     if released == appended then
-      json = ARGV[7]
+      json = ARGV[8]
       out[#out + 1] = ''
     else
       json = redis.call('ZRANGEBYSCORE', audio, released, released)[1]
       out[#out + 1] = json
     end
-    if channel ~= '' then redis.call('PUBLISH', channel, json) end
+    if publish ~= '' then redis.call(publish, channel, json) end
   end
 end
 local function firstHeld()
@@ -82,10 +85,10 @@ end
 local buffered, generation = 1, 0
 if mode == 'append' then
   local seq = appended
-  redis.call('HINCRBY', session, 'bytes', ARGV[9])
+  redis.call('HINCRBY', session, 'bytes', ARGV[10])
   generation = redis.call('HINCRBY', session, 'chunks', 1)
   redis.call('HSET', session, 'lastActivity', ARGV[2])
-  redis.call('PEXPIRE', session, ARGV[12])
+  redis.call('PEXPIRE', session, ARGV[13])
   if seq <= released and not present(seq) then
     buffered, generation = 0, 0 -- its place in the stream was already passed
   else
@@ -95,9 +98,9 @@ if mode == 'append' then
       redis.call('ZREMRANGEBYSCORE', index, seq, seq)
       redis.call('ZREMRANGEBYSCORE', audio, seq, seq)
     end
-    redis.call('ZADD', audio, seq, ARGV[7])
-    redis.call('ZADD', index, seq, fmt(seq) .. ':' .. ARGV[8] .. ':' .. fmt(generation))
-    micros = micros + tonumber(ARGV[8])
+    redis.call('ZADD', audio, seq, ARGV[8])
+    redis.call('ZADD', index, seq, fmt(seq) .. ':' .. ARGV[9] .. ':' .. fmt(generation))
+    micros = micros + tonumber(ARGV[9])
     if seq > released then advance() end
   end
 end
@@ -105,7 +108,7 @@ end
 releaseDue()
 
 if mode == 'append' and buffered == 1 then
-  local maxChunks, maxMicros = tonumber(ARGV[10]), tonumber(ARGV[11])
+  local maxChunks, maxMicros = tonumber(ARGV[11]), tonumber(ARGV[12])
   while true do
     local count = redis.call('ZCARD', index)
     if count <= 1 or (count <= maxChunks and micros <= maxMicros) then break end

@@ -1,6 +1,5 @@
 package dev.musicshare.backend;
 
-import dev.musicshare.config.InvalidSettingException;
 import dev.musicshare.config.Settings;
 import dev.musicshare.limits.BucketStore;
 import dev.musicshare.live.LiveHub;
@@ -17,8 +16,8 @@ import dev.musicshare.store.StoreUnavailableException;
 /**
  * Opens the backend the settings name: with no {@code REDIS_URL}, sessions in this process's memory and events
  * handed straight to its hub (one node) and the node's own rate-limit buckets; with one, sessions, rate-limit buckets
- * in Redis and events over Redis pub/sub, so any number of nodes serve them. The only place that chooses between
- * the two.
+ * in Redis and events over Redis pub/sub (sharded pub/sub on a cluster), so any number of nodes serve them — on a
+ * single Redis, a Sentinel setup or a Redis Cluster alike. The only place that chooses between memory and Redis.
  */
 public final class Backends {
     private Backends() {}
@@ -31,11 +30,6 @@ public final class Backends {
             LiveHub hub = new LiveHub();
             return new Backend(new MemoryShareStore(settings.store()), new LocalShareEvents(hub),
                     SessionWatcher.IN_PROCESS, hub, () -> { }, BucketStore.perNode());
-        }
-        if (RedisUrl.parse(settings.redisUrl()).kind() == RedisUrl.Kind.CLUSTER) {
-            // The store runs on a cluster already; push events do not yet go over sharded pub/sub.
-            throw new InvalidSettingException("REDIS_URL redis-cluster://… is not supported by this version; "
-                    + "use redis://… or redis-sentinel://…");
         }
         RedisShareStore store = new RedisShareStore(settings.redisOptions(), settings.store(), metrics);
         BucketStore rateLimits = null;

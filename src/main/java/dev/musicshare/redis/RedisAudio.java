@@ -30,9 +30,12 @@ final class RedisAudio {
     private final StoreSettings settings;
     private final ChunkCache cache;
     private final ShareMetrics metrics;
+    /** PUBLISH, or SPUBLISH on a cluster ({@link EventTransport#publishCommand}). */
+    private final String publishCommand;
 
-    RedisAudio(RedisCalls redis, StoreSettings settings, ChunkCache cache, ShareMetrics metrics) {
+    RedisAudio(RedisCalls redis, StoreSettings settings, ChunkCache cache, ShareMetrics metrics, String publishCommand) {
         this.redis = redis;
+        this.publishCommand = publishCommand;
         this.settings = settings;
         this.cache = cache;
         this.metrics = metrics;
@@ -48,9 +51,10 @@ final class RedisAudio {
     AudioWrite append(String id, StoredChunk chunk, long decodedBytes, String senderKeyHash, long now) {
         RedisKeys keys = new RedisKeys(id);
         AudioWrite write = ScriptReplies.audioWrite(redis.durableScript("audio", Script.AUDIO,
-                ScriptOutputType.MULTI, keys.audioKeys(), "append", now, settings.reorderWindow().toMillis(), settings.audioTtl().toMillis(),
-                EventCodec.channel(id), chunk.sequenceNumber(), chunk.json(), chunk.durationMicros(), decodedBytes,
-                settings.audioBufferChunks(), settings.audioBufferDuration().toNanos() / 1000,
+                ScriptOutputType.MULTI, keys.audioKeys(), "append", now, settings.reorderWindow().toMillis(),
+                settings.audioTtl().toMillis(), publishCommand, EventCodec.channel(id), chunk.sequenceNumber(),
+                chunk.json(), chunk.durationMicros(), decodedBytes, settings.audioBufferChunks(),
+                settings.audioBufferDuration().toNanos() / 1000,
                 settings.sessionTimeout().toMillis(), orEmpty(senderKeyHash)));
         if (write.generation() > 0) {
             cache.putWritten(id, write.epoch(), chunk.sequenceNumber(), write.generation(), chunk.json());
@@ -62,7 +66,7 @@ final class RedisAudio {
     Released releaseDue(String id, long now) {
         AudioWrite write = ScriptReplies.audioWrite(redis.script("audio", Script.AUDIO, ScriptOutputType.MULTI,
                 new RedisKeys(id).audioKeys(), "release", now, settings.reorderWindow().toMillis(),
-                settings.audioTtl().toMillis(), EventCodec.channel(id)));
+                settings.audioTtl().toMillis(), publishCommand, EventCodec.channel(id)));
         return new Released(released(id, write, null), write.holdUntil());
     }
 

@@ -63,7 +63,7 @@ final class RedisConnections implements AutoCloseable {
      * disconnected the first command to a connection still opening fails: open them all now, so the first
      * requests after start-up do not answer 503.
      */
-    static void openToMasters(StatefulRedisClusterConnection<byte[], byte[]> connection) {
+    static void openToMasters(StatefulRedisClusterConnection<?, ?> connection) {
         for (RedisClusterNode node : connection.getPartitions()) {
             if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
                 connection.getConnection(node.getUri().getHost(), node.getUri().getPort()); // as slots route

@@ -7,15 +7,6 @@ import dev.musicshare.live.SessionWatcher;
 import dev.musicshare.share.Metadata;
 import dev.musicshare.share.SessionId;
 import dev.musicshare.share.ShareEvents;
-import dev.musicshare.store.StoreUnavailableException;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisException;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -34,15 +25,15 @@ import org.slf4j.LoggerFactory;
  * <p>Released audio is published by the Redis store's audio script in the step that releases it (a chunk's bytes
  * go to Redis once, and every node hears chunks in release order), so {@link #audioReleased} has nothing left to
  * do; metadata and endings are published from here.
+ *
+ * <p>The channels are plain pub/sub on a single Redis or Sentinel, sharded pub/sub on a cluster
+ * ({@link EventTransport}): there a session's events travel only within the shard that owns it.
  */
 public final class RedisShareEvents implements ShareEvents, SessionWatcher, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisShareEvents.class);
-    private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
     private static final Duration PUBLISH_WAIT = Duration.ofSeconds(2);
 
-    private final RedisClient client;
-    private final StatefulRedisConnection<String, byte[]> publisher;
-    private final StatefulRedisPubSubConnection<String, byte[]> subscriber;
+    private final EventTransport transport;
     /** Session id by channel, for the sessions this node watches: a message names its channel only. */
     private final ConcurrentHashMap<String, String> sessionsByChannel = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, CompletableFuture<?>> subscriptions = new ConcurrentHashMap<>();
@@ -50,25 +41,16 @@ public final class RedisShareEvents implements ShareEvents, SessionWatcher, Auto
     private final Set<String> confirmed = ConcurrentHashMap.newKeySet();
     private volatile LiveHub hub;
 
-    /** Connects at once (a publishing and a subscribing connection). */
+    /** Connects at once (a publishing and a subscribing connection, or their cluster counterparts). */
     public RedisShareEvents(RedisOptions options) {
-        client = RedisConnector.forEvents(options);
-        try {
-            publisher = client.connect(CODEC);
-            subscriber = client.connectPubSub(CODEC);
-        } catch (RedisException e) {
-            RedisConnector.shutdown(client);
-            throw new StoreUnavailableException("Redis at " + RedisConnector.describe(options)
-                    + " is unreachable for live events", e);
-        }
-        subscriber.addListener(new RedisPubSubAdapter<>() {
+        transport = EventTransport.open(options, new EventTransport.Receiver() {
             @Override
             public void message(String channel, byte[] message) {
                 deliver(channel, message);
             }
 
             @Override
-            public void subscribed(String channel, long count) {
+            public void subscribed(String channel) {
                 confirmed(channel);
             }
         });
@@ -98,7 +80,7 @@ public final class RedisShareEvents implements ShareEvents, SessionWatcher, Auto
         return subscriptions.computeIfAbsent(sessionId, id -> {
             String channel = EventCodec.channel(id);
             sessionsByChannel.put(channel, id);
-            return subscriber.async().subscribe(channel).toCompletableFuture();
+            return transport.subscribe(channel);
         });
     }
 
@@ -108,13 +90,13 @@ public final class RedisShareEvents implements ShareEvents, SessionWatcher, Auto
             confirmed.remove(sessionId);
             String channel = EventCodec.channel(sessionId);
             sessionsByChannel.remove(channel);
-            subscriber.async().unsubscribe(channel);
+            transport.unsubscribe(channel);
         }
     }
 
     /**
      * Redis confirms each subscription, and again each time the client resubscribes after reconnecting (it does so
-     * by itself). Whatever was published in between was lost to this node, so the hub reconciles the session's
+     * by itself, or {@link ShardedPubSub} does). Whatever was published in between was lost to this node, so the hub reconciles the session's
      * listeners from the store. Runs on the client's event loop, in order with the messages that follow.
      */
     private void confirmed(String channel) {
@@ -128,9 +110,7 @@ public final class RedisShareEvents implements ShareEvents, SessionWatcher, Auto
 
     @Override
     public void close() {
-        subscriber.close();
-        publisher.close();
-        RedisConnector.shutdown(client);
+        transport.close();
     }
 
     /**
@@ -140,8 +120,7 @@ public final class RedisShareEvents implements ShareEvents, SessionWatcher, Auto
      */
     private void publish(SessionId id, byte[] message) {
         try {
-            publisher.async().publish(EventCodec.channel(id.value()), message)
-                    .get(PUBLISH_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            transport.publish(EventCodec.channel(id.value()), message).get(PUBLISH_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             log.atWarn().addKeyValue("sessionId", id).log("live event not published: {}", e.getMessage());
         } catch (InterruptedException e) {

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * forgot on a restart are loaded again).
  *
  * <p>Chunks the audio script releases are published by it to the session's events channel ({@link EventCodec}),
- * which {@link RedisShareEvents} subscribes to.
+ * which {@link RedisShareEvents} subscribes to: with SPUBLISH on a cluster, so they stay within the session's shard.
  */
 public final class RedisShareStore implements ShareStore {
     private static final Logger log = LoggerFactory.getLogger(RedisShareStore.class);
@@ -61,7 +61,8 @@ public final class RedisShareStore implements ShareStore {
         this.redis = new RedisCalls(options, metrics);
         this.registry = new SessionRegistry(redis, settings, options.timeout());
         this.chunkCache = new ChunkCache(options.chunkCacheBytes());
-        this.audio = new RedisAudio(redis, settings, chunkCache, metrics);
+        this.audio = new RedisAudio(redis, settings, chunkCache, metrics,
+                EventTransport.publishCommand(RedisUrl.parse(options.url()).kind()));
         this.covers = new CoverCaches(settings.maxSessions());
         metrics.gauge("musicshare.store.chunk.cache.bytes", "Chunk JSON this node holds to spare Redis re-sending it",
                 chunkCache::bytes);

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Push to listeners over SSE and WebSocket: order, resume, gaps, the end, and auth. */
 @ParameterizedClass(name = "{0} store")
-@ValueSource(strings = {"memory", "redis", "sentinel"})
+@ValueSource(strings = {"memory", "redis", "sentinel", "cluster"})
 class PushApiTest extends ApiTestBase {
 
     @BeforeEach

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Starting sessions, auth, health and ids: the seed's contract over real HTTP, on both stores. */
 @ParameterizedClass(name = "{0} store")
-@ValueSource(strings = {"memory", "redis"})
+@ValueSource(strings = {"memory", "redis", "cluster"})
 class SessionApiTest extends ApiTestBase {
 
     // --- start ---
