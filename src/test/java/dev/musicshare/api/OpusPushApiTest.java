@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.musicshare.testing.ApiClient.Reply;
-import dev.musicshare.testing.Ffmpeg;
 import dev.musicshare.testing.OpusPushStream;
 import dev.musicshare.testing.PushClient;
 import dev.musicshare.testing.PushEvent;
@@ -16,8 +15,6 @@ import dev.musicshare.testing.WsTestClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -28,30 +25,24 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @ParameterizedClass(name = "{0} store")
 @ValueSource(strings = {"memory", "redis"})
-class OpusPushApiTest extends ApiTestBase {
+class OpusPushApiTest extends OpusApiTestBase {
     static final String ID = "434343";
     static final String EVENTS = "/api/share/" + ID + "/events?codec=opus&access_token=" + TOKEN;
     static final String WS = "/api/share/" + ID + "/ws?codec=opus&access_token=" + TOKEN;
 
     @Override
-    Map<String, String> extraEnvironment() {
-        return Map.of("MAX_AUDIO_BODY_BYTES", "1048576", "AUDIO_BUFFER_CHUNKS", "50", "STREAM_SILENCE_AFTER_MS", "10000");
-    }
-
-    @BeforeEach
-    void needsFfmpegAndASession() {
-        Ffmpeg.require();
-        expect(200, start(ID));
+    String sessionId() {
+        return ID;
     }
 
     @Test
     void a_sweep_comes_back_from_sse_and_websocket_as_the_same_opus_frames_and_decodes_to_the_source() {
-        float[] source = Signals.sweep(StreamOggApiTest.RATE, 2, 2.0);
+        float[] source = Signals.sweep(RATE, 2, 2.0);
         try (SseTestClient sse = SseTestClient.open(server.port(), EVENTS);
                 WsTestClient ws = WsTestClient.open(server.port(), WS);
                 SseTestClient pcm = SseTestClient.open(server.port(), EVENTS.replace("codec=opus", "codec=pcm"))) {
             assertThat(sse.status()).isEqualTo(200);
-            StreamOggApiTest.postSignal(api, ID, source, 2, 4_410, false);
+            postSignal(source, 2, 4_410, false);
             api.postEmpty("/api/share/" + ID + "/stop");
 
             List<PushEvent> fromSse = audioUntilEnded(sse);
@@ -72,17 +63,17 @@ class OpusPushApiTest extends ApiTestBase {
             }
             assertThat(packets(fromWs)).as("one encoder: the same packets on both transports")
                     .containsExactlyElementsOf(packets(fromSse));
-            StreamOggApiTest.assertDecodesTo(OpusPushStream.toOgg(fromSse), source, 2);
+            assertDecodesTo(OpusPushStream.toOgg(fromSse), source, 2);
         }
     }
 
     @Test
     void a_listener_that_resumes_with_last_event_id_or_since_gets_the_rest_without_repeats_or_holes() {
-        float[] source = Signals.sweep(StreamOggApiTest.RATE, 2, 2.0);
+        float[] source = Signals.sweep(RATE, 2, 2.0);
         try (SseTestClient whole = SseTestClient.open(server.port(), EVENTS)) {
             List<PushEvent> firstPart;
             try (SseTestClient dropped = SseTestClient.open(server.port(), EVENTS)) {
-                StreamOggApiTest.postSignal(api, ID, slice(source, 0, 10 * 4_410), 2, 4_410, false);
+                postSignal(slice(source, 0, 10 * 4_410), 2, 4_410, false);
                 firstPart = dropped.next(10, "audio");
             }
             String lastId = firstPart.get(firstPart.size() - 1).id();
@@ -115,7 +106,7 @@ class OpusPushApiTest extends ApiTestBase {
             assertThat(metric("musicshare_opus_sessions_encoding")).as("one encoder for the session").isEqualTo(1);
             double opusBytes = metric("musicshare_listener_bytes_sent_total{codec=\"opus\"");
             double pcmBytes = metric("musicshare_listener_bytes_sent_total{codec=\"pcm\"");
-            StreamOggApiTest.postSignal(api, ID, Signals.sweep(StreamOggApiTest.RATE, 2, 0.5), 2, 4_410, false);
+            postSignal(Signals.sweep(RATE, 2, 0.5), 2, 4_410, false);
             sse.next(5, "audio");
             ws.next(5, "audio");
             await().atMost(Duration.ofSeconds(20)).until(() -> metric("musicshare_listener_bytes_sent_total{codec=\"opus\"")
@@ -176,7 +167,7 @@ class OpusPushApiTest extends ApiTestBase {
         for (int from = 0, sequence = fromChunk; from < rest.length / 2; from += 4_410, sequence++) {
             int to = Math.min(from + 4_410, rest.length / 2);
             bodies.add(dev.musicshare.testing.AudioSamples.chunkJson(sequence, Signals.base64(rest, 2 * from, 2 * to),
-                    StreamOggApiTest.RATE, 2));
+                    RATE, 2));
         }
         bodies.forEach(body -> expect(200, api.postJson("/api/share/" + ID + "/audio", body)));
     }

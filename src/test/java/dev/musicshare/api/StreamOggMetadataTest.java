@@ -13,8 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,20 +20,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Titles reach players: ICY blocks for those that ask, chained OpusTags for {@code ?chained=true}. */
 @ParameterizedClass(name = "{0} store")
 @ValueSource(strings = {"memory"})
-class StreamOggMetadataTest extends ApiTestBase {
-    static final int RATE = 44_100;
+class StreamOggMetadataTest extends OpusApiTestBase {
     static final String ID = "515151";
     static final String STREAM = "/api/share/" + ID + "/stream.ogg?access_token=" + TOKEN;
 
     @Override
-    Map<String, String> extraEnvironment() {
-        return Map.of("MAX_AUDIO_BODY_BYTES", "1048576", "STREAM_SILENCE_AFTER_MS", "10000");
-    }
-
-    @BeforeEach
-    void needsFfmpegAndASession() {
-        Ffmpeg.require();
-        expect(200, start(ID));
+    String sessionId() {
+        return ID;
     }
 
     @Test
@@ -54,7 +45,7 @@ class StreamOggMetadataTest extends ApiTestBase {
             List<String> titles = new ArrayList<>();
             byte[] ogg = splitIcy(player.body(), 16_000, titles);
             assertThat(titles).containsExactly("Band - One", "Band - Two", "Band - Three");
-            assertThat(StreamOggApiTest.occurrences(ogg, "OpusHead")).isEqualTo(1);
+            assertThat(occurrences(ogg, "OpusHead")).isEqualTo(1);
             assertThat(Ffmpeg.decode(ogg, 2).length / 2).isBetween(6 * 48_000 - 960, 6 * 48_000 + 960);
         }
     }

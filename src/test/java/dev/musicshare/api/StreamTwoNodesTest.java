@@ -55,7 +55,7 @@ class StreamTwoNodesTest {
             }
             a.postEmpty("/api/share/717171/stop");
             await().atMost(Duration.ofSeconds(10)).until(player::ended);
-            StreamOggApiTest.assertDecodesTo(player.body(), source, 2);
+            OpusApiTestBase.assertDecodesTo(player.body(), source, 2);
         }
     }
 
@@ -71,9 +71,9 @@ class StreamTwoNodesTest {
         try (SseTestClient listener = SseTestClient.open(nodeB.port(),
                 "/api/share/727272/events?codec=opus&access_token=" + TOKEN)) {
             assertThat(listener.status()).isEqualTo(200);
-            StreamOggApiTest.postSignal(a, "727272", source, 2, 4_410, false);
+            OpusApiTestBase.postSignal(a, "727272", source, 2, 4_410, false);
             a.postEmpty("/api/share/727272/stop");
-            StreamOggApiTest.assertDecodesTo(OpusPushStream.toOgg(OpusPushApiTest.audioUntilEnded(listener)), source,
+            OpusApiTestBase.assertDecodesTo(OpusPushStream.toOgg(OpusPushApiTest.audioUntilEnded(listener)), source,
                     2);
         }
     }
