@@ -81,8 +81,17 @@ public final class RedisCluster implements AutoCloseable {
 
     /** The master that owns {@code key}'s slot now (its hash tag decides, as for every key). */
     public RedisServer masterOf(String key) {
-        long slot = (Long) Resp.call(anyRunning().port(), "CLUSTER", "KEYSLOT", key);
-        for (String line : clusterNodes(anyRunning())) {
+        return masterOfSlot(slotOf(key));
+    }
+
+    /** The master that owns {@code slot} now. */
+    public RedisServer masterOfSlot(long slot) {
+        return masterOfSlot(slot, anyRunning());
+    }
+
+    /** The master that owns {@code slot} as {@code asked} sees it. */
+    private RedisServer masterOfSlot(long slot, RedisServer asked) {
+        for (String line : clusterNodes(asked)) {
             String[] fields = line.split(" ");
             if (!fields[2].contains("master") || fields[2].contains("fail")) continue;
             for (int i = 8; i < fields.length; i++) {
@@ -95,6 +104,46 @@ public final class RedisCluster implements AutoCloseable {
             }
         }
         throw new IllegalStateException("no master owns slot " + slot);
+    }
+
+    /** The slot a key (or channel) hashes to: its hash tag's, when it has one. */
+    public long slotOf(String key) {
+        return (Long) Resp.call(anyRunning().port(), "CLUSTER", "KEYSLOT", key);
+    }
+
+    /**
+     * Moves one slot, with its keys, from the master that owns it to {@code to}, as {@code redis-cli --cluster
+     * reshard} does: IMPORTING on the target, MIGRATING on the source, MIGRATE of every key in the slot, then every
+     * master is told the new owner (the source last but one, so it answers ASK, then MOVED). The source ends the
+     * sharded subscriptions of the slot (an unsolicited SUNSUBSCRIBE to their clients).
+     */
+    public void moveSlot(long slot, RedisServer to) {
+        RedisServer from = masterOfSlot(slot);
+        if (from == to) return;
+        String fromId = Resp.text(from.port(), "CLUSTER", "MYID");
+        String toId = Resp.text(to.port(), "CLUSTER", "MYID");
+        Resp.call(to.port(), "CLUSTER", "SETSLOT", "" + slot, "IMPORTING", fromId);
+        Resp.call(from.port(), "CLUSTER", "SETSLOT", "" + slot, "MIGRATING", toId);
+        while (true) {
+            @SuppressWarnings("unchecked")
+            List<Object> keys = (List<Object>) Resp.call(from.port(), "CLUSTER", "GETKEYSINSLOT", "" + slot, "100");
+            if (keys.isEmpty()) break;
+            List<String> migrate = new ArrayList<>(List.of("MIGRATE", "127.0.0.1", "" + to.port(), "", "0", "5000",
+                    "KEYS"));
+            keys.forEach(key -> migrate.add((String) key));
+            Resp.call(from.port(), migrate.toArray(String[]::new));
+        }
+        Resp.call(to.port(), "CLUSTER", "SETSLOT", "" + slot, "NODE", toId);
+        Resp.call(from.port(), "CLUSTER", "SETSLOT", "" + slot, "NODE", toId);
+        for (RedisServer master : masters()) {
+            if (master != to && master != from) Resp.call(master.port(), "CLUSTER", "SETSLOT", "" + slot, "NODE", toId);
+        }
+        RedisSentinel.await(READY, "every node to see slot " + slot + " on " + to.port(), () -> {
+            for (RedisServer node : nodes) {
+                if (node.isRunning() && masterOfSlot(slot, node) != to) return false;
+            }
+            return true;
+        });
     }
 
     /** Deletes every key on every master (replicas follow). */
