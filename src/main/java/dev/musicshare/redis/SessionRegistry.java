@@ -22,9 +22,11 @@ import org.slf4j.LoggerFactory;
  * shard, and a start is three steps — {@link #reserve} here, create the session's keys, {@link #confirm} here. A
  * reservation's deadline is only {@link #pendingMillis} away until it is confirmed, so a start cut short after its
  * reservation (the node died, Redis stopped answering, a reserve applied after its caller timed out) frees the id and
- * the slot by itself within seconds instead of holding them for a whole session timeout. Every start, stop and expiry
- * is one command on that shard, and a busy session moves its deadline at most once a second per node
- * ({@link #REFRESH_MILLIS}); chunks and reads never touch it.
+ * the slot by itself within seconds instead of holding them for a whole session timeout. What that shard carries:
+ * two commands per start (reserve, confirm), one per stop, one per expiry sweep and count, and at most one deadline
+ * move per sending session per second per node ({@link #REFRESH_MILLIS}) — about one command per ten 100 ms chunks
+ * of that session; chunks and reads never touch it. Kept in one key so that {@code MAX_SESSIONS} is checked
+ * atomically by {@code start.lua}: spread over N keys, concurrent starts counted on different keys could overshoot it.
  */
 final class SessionRegistry {
     private static final Logger log = LoggerFactory.getLogger(SessionRegistry.class);
