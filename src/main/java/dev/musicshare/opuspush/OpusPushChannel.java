@@ -105,10 +105,16 @@ final class OpusPushChannel implements OpusSink {
             nextPresentationTime = Double.NaN;
             return;
         }
+        // A decoder's output trails the encoder's input by the look-ahead (RFC 7845's pre-skip): the first decoded
+        // sample of these frames is input from preSkip samples before the first frame's place in the stream, so it
+        // is to be heard that much earlier. A client schedules decoded audio at presentationTime as it comes, with
+        // no need to know the pre-skip (and at the stream's start drops preSkip samples, which lands it on the
+        // chunk's own time).
+        double leadMillis = (origin.leadSamples() + preSkip) * 1000.0 / OpusPushEvents.SAMPLE_RATE;
         double presentationTime = Double.isNaN(origin.presentationTime()) ? Double.NaN
-                : origin.presentationTime() - origin.leadSamples() * 1000.0 / OpusPushEvents.SAMPLE_RATE;
+                : origin.presentationTime() - leadMillis;
         LiveEvent event = OpusPushEvents.audio(origin.sequenceNumber(), origin.timestamp(), presentationTime,
-                channels, origin.firstSample() == 0 ? preSkip : -1, frames);
+                leadMillis, channels, origin.firstSample() == 0 ? preSkip : -1, frames);
         nextPresentationTime = presentationTime + duration / 1000.0;
         lastSequence = origin.sequenceNumber();
         remember(new Recent(origin.sequenceNumber(), event, duration));

@@ -28,13 +28,18 @@ final class OpusPushEvents {
     /**
      * The frames encoded from one chunk.
      *
-     * @param presentationTime when the first frame's first sample is to be heard, epoch ms (NaN: unknown)
+     * @param presentationTime when the first frame's first decoded sample is to be heard, epoch ms (NaN: unknown);
+     *                         decoded audio trails the input by the pre-skip, which this time already includes
+     * @param leadMillis       how long before the chunk's first sample the first decoded sample is heard (the
+     *                         encoder's remainder plus the pre-skip), ms: the sender's clock at that sample is
+     *                         {@code timestamp - leadMillis}
      * @param preSkip          samples (48 kHz) to drop from the decoded start: only for the encoder's first frames,
      *                         -1 otherwise
      */
-    static LiveEvent audio(long sequenceNumber, long timestamp, double presentationTime, int channels, int preSkip,
-            List<OpusFrame> frames) {
-        Fields fields = new Fields(sequenceNumber, timestamp, presentationTime, channels, preSkip, -1, frames);
+    static LiveEvent audio(long sequenceNumber, long timestamp, double presentationTime, double leadMillis,
+            int channels, int preSkip, List<OpusFrame> frames) {
+        Fields fields = new Fields(sequenceNumber, timestamp, presentationTime, leadMillis, channels, preSkip, -1,
+                frames);
         return LiveEvent.encodedAudio(sequenceNumber, json(fields, false), binary(fields));
     }
 
@@ -45,12 +50,12 @@ final class OpusPushEvents {
      * @param padding samples (48 kHz) of padding at the end of the last frame, to drop after decoding
      */
     static LiveEvent last(double presentationTime, int channels, int padding, List<OpusFrame> frames) {
-        Fields fields = new Fields(-1, -1, presentationTime, channels, -1, padding, frames);
+        Fields fields = new Fields(-1, -1, presentationTime, Double.NaN, channels, -1, padding, frames);
         return LiveEvent.encodedAudio(-1, json(fields, false), binary(fields));
     }
 
-    private record Fields(long sequenceNumber, long timestamp, double presentationTime, int channels, int preSkip,
-            int padding, List<OpusFrame> frames) {}
+    private record Fields(long sequenceNumber, long timestamp, double presentationTime, double leadMillis,
+            int channels, int preSkip, int padding, List<OpusFrame> frames) {}
 
     private static byte[] json(Fields fields, boolean sizesOnly) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(64 + fields.frames().size() * 600);
@@ -74,6 +79,10 @@ final class OpusPushEvents {
         if (!Double.isNaN(fields.presentationTime())) {
             json.writeFieldName("presentationTime");
             json.writeNumber(millis(fields.presentationTime()));
+        }
+        if (!Double.isNaN(fields.leadMillis())) {
+            json.writeFieldName("leadMs");
+            json.writeNumber(millis(fields.leadMillis()));
         }
         json.writeNumberField("sampleRate", SAMPLE_RATE);
         json.writeNumberField("channels", fields.channels());

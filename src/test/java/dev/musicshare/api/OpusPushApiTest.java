@@ -55,8 +55,11 @@ class OpusPushApiTest extends OpusApiTestBase {
             assertThat(fromSse.stream().filter(e -> !e.data().has("last")).map(PushEvent::sequenceNumber))
                     .as("one event per chunk, in order").containsExactlyElementsOf(range(0, 20));
             List<PushEvent> chunks = pcm.next(20, "audio");
+            // decoded audio trails the encoder's input by the pre-skip: the event's time is that of its first
+            // decoded sample
+            double preSkipMs = fromSse.get(0).data().get("preSkip").asInt() / 48.0;
             for (int i = 0; i < 20; i++) {
-                double chunkStart = chunks.get(i).data().get("presentationTime").asDouble();
+                double chunkStart = chunks.get(i).data().get("presentationTime").asDouble() - preSkipMs;
                 assertThat(fromSse.get(i).data().get("presentationTime").asDouble())
                         .as("event %d's frames start with the chunk, or up to a frame before (the remainder)", i)
                         .isBetween(chunkStart - 20.001, chunkStart + 0.001);

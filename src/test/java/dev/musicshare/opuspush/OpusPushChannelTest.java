@@ -47,7 +47,9 @@ class OpusPushChannelTest {
         assertThat(listener.audio().get(0).get("preSkip").asInt()).as("where the encoder's stream starts").isEqualTo(312);
         assertThat(listener.audio().get(1).has("preSkip")).isFalse();
         assertThat(listener.audio().get(1).get("frames")).hasSize(5);
-        assertThat(listener.audio().get(1).get("presentationTime").asDouble()).isEqualTo(1_000_100.0 - 10.0);
+        assertThat(listener.audio().get(1).get("presentationTime").asDouble()).isEqualTo(1_000_100.0 - 10.0 - 312 / 48.0);
+        assertThat(listener.audio().get(1).get("leadMs").asDouble()).as("the remainder and the pre-skip")
+                .isEqualTo(10.0 + 6.5);
     }
 
     @Test
