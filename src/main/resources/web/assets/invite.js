@@ -13,6 +13,7 @@ export class InvitePanel {
   }
 
   async toggle() {
+    if (this.closed) return;
     if (!this.view.panel.hidden) {
       this.view.panel.hidden = true;
       this.view.button.setAttribute('aria-expanded', 'false');
@@ -23,6 +24,7 @@ export class InvitePanel {
       const response = await fetch(this.url, { headers: this.headers(), cache: 'no-store' });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const invite = await response.json();
+      if (this.closed) return; // the session ended while the invitation was on its way
       this.view.link.value = invite.listenUrl;
       const qr = await fetch(this.url + '.svg', { headers: this.headers(), cache: 'no-store' });
       if (qr.ok) {
@@ -37,6 +39,18 @@ export class InvitePanel {
       this.view.panel.hidden = false;
       this.view.result.textContent = `The invitation could not be fetched (${error.message}).`;
     }
+  }
+
+  /** The session is over: its link no longer works, so none is offered. */
+  close() {
+    this.closed = true;
+    this.view.panel.hidden = true;
+    this.view.button.disabled = true;
+    this.view.button.setAttribute('aria-expanded', 'false');
+    this.view.link.value = '';
+    this.view.qr.removeAttribute('src');
+    if (this.qrUrl) URL.revokeObjectURL(this.qrUrl);
+    this.qrUrl = null;
   }
 
   /** The clipboard API needs a secure context (not plain http on a LAN): then the selected link is copied. */

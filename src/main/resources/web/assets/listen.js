@@ -7,13 +7,15 @@
 //
 // Every page plays each chunk at its presentation time (the server's timeline) plus the same target delay, so all
 // listeners hear the same sample at the same moment (see timeline-player.js); the lyrics follow the audio actually
-// heard, frame by frame.
+// heard, frame by frame. The audio comes as Opus (decoded by WebCodecs, ~16 kB/s) where the browser can decode it,
+// as float PCM (~470 kB/s) otherwise; ?codec=pcm or ?codec=opus chooses (tests run both).
 import { authHeaders, forgetToken, listenerIdForThisTab, storeToken, takeTokenFromLink } from './auth.js';
 import { InvitePanel } from './invite.js';
 import { askForNameOnce, listenersText, nameHeaders } from './listener-name.js';
-import { groupAt, parseLrc } from './lyrics.js';
+import { LyricsView } from './lyrics-view.js';
 import { handleMediaKeys, setPlaybackState, showOnLockScreen } from './media-session.js';
 import { NowPlaying, formatClock } from './now-playing.js';
+import { OpusStream, canDecodeOpus, opusEventSeconds } from './opus-stream.js';
 import { PushStream, StreamRefused } from './push-stream.js';
 import { ServerClock } from './server-clock.js';
 import { TimelinePlayer } from './timeline-player.js';
@@ -23,9 +25,6 @@ const LISTENER_COUNT_EVERY_MS = 5000;
 const GUARD_EVERY_MS = 20;          // the underrun guard also runs when frames do not (a tab in the background)
 const LIVE_TEXT_EVERY_MS = 250;
 const CLOCK_SETTLING_MAX_MS = 2000; // Listen waits at most this long for the clock estimate (usually it is ready)
-// A frame's change shows at the next paint, 0-17 ms after this frame's moment at 60 Hz: looking half a frame ahead
-// centres the highlight's error on zero instead of lagging it by half a frame on average.
-const LYRIC_LOOKAHEAD_SECONDS = 0.008;
 const RECEIVED_WINDOW_MS = 5000;    // kB/s received, over this long
 const BYTES_PER_SAMPLE = 4;         // float32
 const BYTES_PER_BASE64_CHAR = 3 / 4;
@@ -51,10 +50,13 @@ const player = new TimelinePlayer(serverClock);
 const nowPlaying = new NowPlaying();
 const listenerId = listenerIdForThisTab();
 const connection = { state: 'connecting', stream: null, token: null, countingListeners: false };
-const lyrics = { text: undefined, lines: [], line: -1, last: -1 }; // line..last: the highlighted group
 const cover = { objectUrl: null, version: null };
-const received = { chunks: 0, gaps: 0, listenerCount: null, audibleSequence: -1, recent: [], codec: 'pcm' };
+const received = { chunks: 0, gaps: 0, listenerCount: null, audibleSequence: -1, recent: [], codec: null,
+  lastStatus: null };
 const shown = { liveAt: 0, rejoins: 0, muted: false };
+const opus = new OpusStream((block) => player.schedule(block));
+const lyrics = new LyricsView({ list: view.lyrics, plain: view.plainLyrics, none: view.noLyrics,
+  currentLine: view.currentLine }, render);
 let backlog = [];
 // True once Listen has started the player and the clocks are settled: until then chunks wait in the backlog, in order.
 let playing = false;
@@ -70,12 +72,11 @@ Object.defineProperty(window, 'musicShareStatus', {
     state: connection.state, sessionId, chunksReceived: received.chunks, ...player.stats,
     currentSequence: received.audibleSequence, bufferedSeconds: player.bufferedSeconds(),
     gaps: received.gaps, position: nowPlaying.position, lyricLine: lyrics.line,
-    lyricText: lyrics.lines[lyrics.line]?.text ?? null,
-    lyricTexts: lyrics.lines.slice(lyrics.line, lyrics.last + 1).map((line) => line.text),
+    lyricText: lyrics.lines[lyrics.line]?.text ?? null, lyricTexts: lyrics.currentTexts,
     title: nowPlaying.metadata?.title ?? null,
     artist: nowPlaying.metadata?.artist ?? null, listenerCount: received.listenerCount, listening: player.started,
     delayMs: player.delayMs(), clockOffsetMs: serverClock.offsetMs, clockRoundTripMs: serverClock.roundTripMs,
-    codec: received.codec, receivedKBps: receivedKBps(), muted: shown.muted,
+    codec: received.codec, receivedKBps: receivedKBps(), muted: shown.muted, decoderErrors: opus.errors,
   }),
 });
 
@@ -108,7 +109,7 @@ handleMediaKeys({ play: () => { if (!player.started) void toggleListening(); },
 askForNameOnce({ form: view.nameForm, input: $('display-name'), skip: $('name-skip') }, () => {
   if (connection.stream && !STOPPED_STATES.has(connection.state)) connection.stream.reconnect(); // named at once
 });
-new InvitePanel({ base, sessionId, headers: requestHeaders, elements: { button: $('invite'),
+const invite = new InvitePanel({ base, sessionId, headers: requestHeaders, elements: { button: $('invite'),
   panel: $('invite-panel'), link: $('invite-link'), qr: $('invite-qr'), copy: $('copy-link'),
   result: $('copy-result') } });
 void serverClock.start();
@@ -128,8 +129,18 @@ function requestHeaders() {
   return { ...authHeaders(connection.token, listenerId), ...nameHeaders() };
 }
 
+/**
+ * Opus where this browser decodes it (WebCodecs, which needs a secure context: https or localhost), else PCM;
+ * ?codec=pcm|opus asks for one (Opus falls back to PCM where it cannot be decoded).
+ */
+async function chooseCodec() {
+  const asked = new URLSearchParams(location.search).get('codec');
+  if (asked === 'pcm') return 'pcm';
+  return (await canDecodeOpus()) ? 'opus' : 'pcm';
+}
+
 /** Starts (or, with a new token after "denied", starts again) following the session. */
-function connect() {
+async function connect() {
   if (!SESSION_CODE.test(sessionId)) {
     return finish('invalid', 'That is not a session code', 'A session code is exactly 6 digits.');
   }
@@ -139,9 +150,13 @@ function connect() {
   }
   hideNotice();
   showState('connecting');
+  connection.stream?.close();
+  received.codec ??= await chooseCodec();
   connection.stream = new PushStream({
-    base, sessionId, token: connection.token, listenerId, headers: nameHeaders, onEvent: handleEvent,
+    base, sessionId, token: connection.token, listenerId, codec: received.codec, headers: nameHeaders,
+    onEvent: handleEvent,
     onState: (state) => {
+      if (state === 'connected') opus.restart(); // a new connection may come from another node's encoder
       setState(state === 'connected' ? (nowPlaying.metadata ? listeningState() : 'waiting') : state);
       // Counted from the first connection on: before it, this listener would not count itself.
       if (state === 'connected' && !connection.countingListeners) void pollListenerCount();
@@ -162,7 +177,7 @@ function connect() {
   });
 }
 
-function handleEvent(name, data) {
+function handleEvent(name, data, size) {
   switch (name) {
     case 'metadata':
       nowPlaying.receive(data, Date.now());
@@ -170,13 +185,14 @@ function handleEvent(name, data) {
       break;
     case 'audio':
       received.chunks++;
-      countReceived(data.data.length);
-      if (playing) player.play(data);
+      countReceived(size);
+      if (playing) playAudio(data);
       else keepInBacklog(data);
       if (connection.state === 'waiting') setState(listeningState());
       break;
     case 'gap':
       received.gaps++;
+      if (received.codec === 'opus') opus.gap();
       break;
     case 'ended':
       void endAfterPlayingOut(data.reason);
@@ -189,9 +205,17 @@ function handleEvent(name, data) {
   }
 }
 
+function playAudio(event) {
+  if (event.codec === 'opus') opus.push(event);
+  else player.playPcm(event);
+}
+
 /** The session ended: what is queued is still to be heard, so it plays out first, then the page says so. */
 async function endAfterPlayingOut(reason) {
-  if (player.started) await player.drain();
+  if (player.started) {
+    await opus.flush(); // the last frames may still be in the decoder
+    await player.drain();
+  }
   finish('ended', 'Session ended', reason === 'expired'
     ? 'The sender went quiet and the session expired.' : 'The person sharing has stopped.');
 }
@@ -214,6 +238,7 @@ function onKey(event) {
 async function toggleListening() {
   if (player.started) {
     playing = false;
+    opus.close();
     await player.stop();
     showListenButton(false);
     setPlaybackState(false);
@@ -222,7 +247,7 @@ async function toggleListening() {
     await Promise.all([player.start(), serverClock.settled(CLOCK_SETTLING_MAX_MS)]);
     setPlaybackState(true);
     player.setVolume(Number(view.volume.value));
-    for (const chunk of backlog) player.play(chunk);
+    for (const event of backlog) playAudio(event);
     backlog = [];
     playing = true;
     showListenButton(true);
@@ -238,8 +263,8 @@ function showListenButton(listening) {
 /** Keeps the newest BACKLOG_SECONDS of audio (at least one chunk) until Listen is pressed. */
 function keepInBacklog(chunk) {
   backlog.push(chunk);
-  const seconds = (c) => (c.data.length * BYTES_PER_BASE64_CHAR) / BYTES_PER_SAMPLE / Math.max(1, c.channels)
-    / c.sampleRate;
+  const seconds = (c) => (c.codec === 'opus' ? opusEventSeconds(c)
+    : (c.data.length * BYTES_PER_BASE64_CHAR) / BYTES_PER_SAMPLE / Math.max(1, c.channels) / c.sampleRate);
   let total = backlog.reduce((sum, c) => sum + seconds(c), 0);
   while (backlog.length > 1 && total - seconds(backlog[0]) >= BACKLOG_SECONDS) total -= seconds(backlog.shift());
 }
@@ -262,11 +287,12 @@ function render() {
   view.progress.setAttribute('aria-valuenow', String(Math.round(position)));
   view.progress.setAttribute('aria-valuetext', `${formatClock(position)} of ${formatClock(total)}`);
   view.progressFill.style.width = total > 0 ? `${Math.min(100, (position / total) * 100)}%` : '0%';
-  highlightLyrics(groupAt(lyrics.lines, audible ? position + LYRIC_LOOKAHEAD_SECONDS : position));
+  lyrics.follow(position, !!audible);
 }
 
 /** The live indicator with the current delay behind the shared timeline, what a drop cost, and what arrives. */
 function showLive(audible) {
+  if (STOPPED_STATES.has(connection.state)) return; // finish() said the last word
   const now = performance.now();
   if (now - shown.liveAt < LIVE_TEXT_EVERY_MS) return;
   shown.liveAt = now;
@@ -301,52 +327,8 @@ function showMetadata(metadata, changedTrack) {
   view.lyricsSection.classList.remove('empty');
   showOnLockScreen({ title: metadata.title, artist: metadata.artist, coverUrl: cover.objectUrl });
   document.title = `${metadata.title || 'Unknown'}${metadata.artist ? ` — ${metadata.artist}` : ''} · Music Share`;
-  if (metadata.lyrics !== lyrics.text || changedTrack) showLyrics(metadata.lyrics, metadata.hasSyncedLyrics);
+  if (metadata.lyrics !== lyrics.text || changedTrack) lyrics.show(metadata.lyrics, metadata.hasSyncedLyrics);
   showCover(metadata.thumbnailUrl ?? null);
-}
-
-function showLyrics(text, synced) {
-  lyrics.text = text;
-  lyrics.lines = synced ? parseLrc(text) : [];
-  lyrics.line = -1;
-  lyrics.last = -1;
-  view.lyrics.replaceChildren(...lyrics.lines.map((line) => {
-    const item = document.createElement('li');
-    item.textContent = line.text || '♪';
-    return item;
-  }));
-  const plain = !!text && lyrics.lines.length === 0;
-  view.lyrics.hidden = lyrics.lines.length === 0;
-  view.plainLyrics.hidden = !plain;
-  view.plainLyrics.textContent = plain ? text.replace(/\[\d{1,3}:\d{1,2}(?:[.:]\d{1,3})?\]/g, '') : '';
-  view.noLyrics.hidden = !!text;
-}
-
-/** Highlights the current group of lines (those sharing a time: an original and its translation, say). */
-function highlightLyrics(group) {
-  const first = group?.first ?? -1;
-  const last = group?.last ?? -1;
-  if (first === lyrics.line && last === lyrics.last) return;
-  for (let i = Math.max(0, lyrics.line); i <= lyrics.last; i++) {
-    view.lyrics.children[i]?.classList.remove('current');
-    view.lyrics.children[i]?.removeAttribute('aria-current');
-  }
-  lyrics.line = first;
-  lyrics.last = last;
-  view.currentLine.textContent = '';
-  if (!group) return;
-  for (let i = first; i <= last; i++) {
-    view.lyrics.children[i].classList.add('current');
-    view.lyrics.children[i].setAttribute('aria-current', 'true');
-  }
-  // On a phone the group is also shown under the title, above the fold.
-  view.currentLine.textContent = lyrics.lines.slice(first, last + 1).map((line) => line.text || '♪').join(' / ');
-  // Scroll the lyrics box only (scrollIntoView would also scroll the page under a reader's thumb), to the group's
-  // middle.
-  const top = view.lyrics.children[first];
-  const bottom = view.lyrics.children[last];
-  const middle = (top.offsetTop + bottom.offsetTop + bottom.offsetHeight) / 2;
-  view.lyrics.scrollTo({ top: middle - view.lyrics.clientHeight / 2, behavior: 'smooth' });
 }
 
 async function showCover(url) {
@@ -380,9 +362,10 @@ async function pollListenerCount() {
     try {
       const response = await fetch(`${base}api/share/${sessionId}/status`,
         { headers: requestHeaders(), cache: 'no-store' });
-      if (response.ok) {
+      if (response.ok && !STOPPED_STATES.has(connection.state)) {
         const status = await response.json();
         received.listenerCount = status.listenerCount;
+        received.lastStatus = status;
         view.listeners.textContent = listenersText(status);
       }
     } catch { /* the stream reports connection trouble; this only decorates */ }
@@ -427,6 +410,14 @@ function finish(state, title, text, askForToken = false) {
   view.player.classList.toggle('empty', !nowPlaying.metadata && received.chunks === 0);
   view.lyricsSection.classList.toggle('empty', !nowPlaying.metadata);
   view.live.hidden = true;
+  // Nothing live any more: who was there in the past tense, no invitation to a session that is gone, no reception.
+  if (state !== 'denied') {
+    view.listeners.textContent = state === 'ended' && received.lastStatus
+      ? listenersText(received.lastStatus, 'listened') : '';
+    invite.close();
+    view.reception.textContent = state === 'ended' && received.chunks > 0
+      ? `Received ${received.codec === 'opus' ? 'Opus' : 'PCM'}` : '';
+  }
   view.nameForm.hidden = true; // nothing to join under a name any more (it is asked again on a later visit)
   view.listen.disabled = true;
   if (askForToken) view.token.focus();

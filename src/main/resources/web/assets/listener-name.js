@@ -35,13 +35,13 @@ export function askForNameOnce({ form, input, skip }, onChange) {
 }
 
 /** "Alice, Bob and 3 others listening" from status's listenerNames and otherListeners. */
-export function listenersText(status) {
+export function listenersText(status, verb = 'listening') {
   const names = Array.isArray(status.listenerNames) ? status.listenerNames : [];
   const others = typeof status.otherListeners === 'number' ? status.otherListeners
     : Math.max(0, status.listenerCount - names.length);
-  if (names.length === 0) return `${status.listenerCount} listening`;
+  if (names.length === 0) return `${status.listenerCount} ${verb}`;
   const parts = [...names];
   if (others > 0) parts.push(`${others} other${others === 1 ? '' : 's'}`);
   const text = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
-  return `${text} listening`;
+  return `${text} ${verb}`;
 }

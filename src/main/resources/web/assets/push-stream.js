@@ -15,13 +15,16 @@ export class StreamRefused extends Error {
 }
 
 /**
- * Follows one session's events until it ends. Calls onEvent(name, data) for every event; after a drop it reconnects
- * with since=<last sequence number received>, so no audio is replayed or skipped (the server says "gap" if it
- * can no longer fill the hole).
+ * Follows one session's events until it ends. Calls onEvent(name, data, size) for every event (size: the characters
+ * of its data, what it cost on the wire); after a drop it reconnects with since=<last sequence number received>, so
+ * no audio is replayed or skipped (the server says "gap" if it can no longer fill the hole). With codec 'opus' the
+ * audio events carry Opus frames (the README's "Opus push"), the last of them ({"last": true}) without a sequence
+ * number. onState('connected') comes at the start of every connection: an Opus decoder starts afresh there.
  */
 export class PushStream {
-  constructor({ base, sessionId, token, listenerId, headers = () => ({}), onEvent, onState }) {
+  constructor({ base, sessionId, token, listenerId, codec = 'pcm', headers = () => ({}), onEvent, onState }) {
     this.url = `${base}api/share/${sessionId}/events`;
+    this.codec = codec;
     this.token = token;
     this.listenerId = listenerId;
     this.headers = headers;
@@ -75,7 +78,8 @@ export class PushStream {
   /** One connection; resolves true when the session ended, false when the stream dropped and should resume. */
   async #connectOnce() {
     this.controller = new AbortController();
-    const response = await fetch(`${this.url}?since=${this.lastSequence}`, {
+    const codec = this.codec === 'pcm' ? '' : `&codec=${this.codec}`;
+    const response = await fetch(`${this.url}?since=${this.lastSequence}${codec}`, {
       headers: { Authorization: `Bearer ${this.token}`, Accept: 'text/event-stream', 'X-Listener-Id': this.listenerId,
         ...this.headers() },
       cache: 'no-store',
@@ -117,11 +121,11 @@ export class PushStream {
   /** Hands one event on; true when it ends the session. */
   #dispatch(name, text) {
     const data = JSON.parse(text);
-    if (name === 'audio') {
+    if (name === 'audio' && typeof data.sequenceNumber === 'number') { // Opus's last frames carry none
       if (data.sequenceNumber <= this.lastSequence) return false; // never twice, even across a reconnect
       this.lastSequence = data.sequenceNumber;
     }
-    this.onEvent(name, data);
+    this.onEvent(name, data, text.length);
     if (name === 'reconnect') this.controller.abort();
     return name === 'ended';
   }

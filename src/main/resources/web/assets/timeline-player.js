@@ -28,6 +28,8 @@ const MAPPING_READINGS = 31;
 const MAPPING_FIRST_READINGS = 3;
 const MAPPING_AGREE_SECONDS = 0.002;
 const MAPPING_WAIT_MS = 1500;
+// The end is heard out this far past its last sample before the page closes its audio: two render quanta.
+const DRAIN_MARGIN_SECONDS = 0.006;
 
 export class TimelinePlayer {
   constructor(clock, { targetDelayMs = TARGET_DELAY_MS } = {}) {
@@ -42,8 +44,8 @@ export class TimelinePlayer {
 
   reset() {
     this.nextStart = 0;        // where a chunk following the last one would start (context seconds)
-    this.fadingOutAt = null;
-    this.pendingMissedSeconds = 0; // audio skipped since the last chunk that was heard, reported when one is again   // a fade-out already placed at the end of what is queued (a drop is coming)
+    this.fadingOutAt = null;       // a fade-out already placed at the end of what is queued (a drop is coming)
+    this.pendingMissedSeconds = 0; // audio skipped since the last chunk that was heard, reported when one is again
     this.stats = { chunksScheduled: 0, chunksPlayed: 0, chunksDropped: 0, underruns: 0, lastSequence: -1,
       rejoins: 0, reseeks: 0, missedSeconds: 0, lastMissedSeconds: 0, playbackRate: 1, errorMs: 0 };
   }
@@ -96,21 +98,45 @@ export class TimelinePlayer {
     if (this.output) this.output.gain.setTargetAtTime(muted ? 0 : this.volume, this.context.currentTime, 0.01);
   }
 
-  /** Queues one chunk at its place on the timeline; chunks arrive in sequence order (the stream guarantees it). */
-  play(chunk) {
+  /** Queues one PCM chunk (the push stream's audio event) at its place on the timeline, in sequence order. */
+  playPcm(chunk) {
     if (!this.context || chunk.sequenceNumber <= this.stats.lastSequence) return;
     const previous = this.stats.lastSequence;
-    const contiguous = chunk.sequenceNumber === previous + 1;
-    this.stats.lastSequence = chunk.sequenceNumber;
     const channels = Math.max(1, chunk.channels | 0);
     const samples = decodeSamples(chunk.data);
     const frames = Math.floor(samples.length / channels);
+    const planes = [];
+    for (let channel = 0; channel < channels; channel++) {
+      const plane = new Float32Array(frames);
+      for (let frame = 0, i = channel; frame < frames; frame++, i += channels) plane[frame] = samples[i];
+      planes.push(plane);
+    }
+    const follows = chunk.sequenceNumber === previous + 1;
+    // chunks the stream never gave this page (a gap), counted once one is heard again
+    const missedSeconds = previous >= 0 && !follows
+      ? (chunk.sequenceNumber - previous - 1) * frames / chunk.sampleRate : 0;
+    this.schedule({ sequence: chunk.sequenceNumber, timestamp: chunk.timestamp, presentation: chunk.presentationTime,
+      sampleRate: chunk.sampleRate, planes, follows, missedSeconds });
+  }
+
+  /**
+   * Queues one block of audio at its place on the timeline: {sequence, timestamp (the sender's clock at its first
+   * sample, ms), presentation (the server's clock, ms; undefined: place it as it arrives), sampleRate, planes (one
+   * Float32Array per channel), follows (it continues the block before sample to sample), missedSeconds (audio the
+   * stream skipped before it)}. Blocks come in stream order: PCM chunks, or decoded Opus events (opus-stream.js).
+   */
+  schedule(block) {
+    if (!this.context) return;
+    this.stats.lastSequence = Math.max(this.stats.lastSequence, block.sequence);
+    const channels = block.planes.length;
+    const frames = channels > 0 ? block.planes[0].length : 0;
     if (frames === 0) return;
-    const duration = frames / chunk.sampleRate;
+    const duration = frames / block.sampleRate;
     // An older server sends no presentation time: the chunk is placed as it arrives.
-    const presentation = typeof chunk.presentationTime === 'number' ? chunk.presentationTime : this.clock.now();
+    const presentation = typeof block.presentation === 'number' ? block.presentation : this.clock.now();
+    const contiguous = block.follows;
     const joined = this.stats.chunksScheduled > 0; // before that, skipping what is past is joining, not missing
-    if (joined && !contiguous) this.pendingMissedSeconds += (chunk.sequenceNumber - previous - 1) * duration;
+    if (joined) this.pendingMissedSeconds += block.missedSeconds || 0;
     const now = this.context.currentTime;
     this.#forgetFinished(now);
     const ideal = this.contextTimeOf(presentation + this.targetDelayMs);
@@ -149,11 +175,8 @@ export class TimelinePlayer {
     }
     this.#reportMissed();
 
-    const buffer = this.context.createBuffer(channels, frames, chunk.sampleRate);
-    for (let channel = 0; channel < channels; channel++) {
-      const out = buffer.getChannelData(channel);
-      for (let frame = 0, i = channel; frame < frames; frame++, i += channels) out[frame] = samples[i];
-    }
+    const buffer = this.context.createBuffer(channels, frames, block.sampleRate);
+    for (let channel = 0; channel < channels; channel++) buffer.copyToChannel(block.planes[channel], channel);
     const source = this.context.createBufferSource();
     source.buffer = buffer;
     source.playbackRate.value = rate;
@@ -161,7 +184,7 @@ export class TimelinePlayer {
     source.onended = () => { this.stats.chunksPlayed++; };
     source.start(start, offset);
     const end = start + (duration - offset) / rate;
-    this.scheduled.push({ start, end, sequence: chunk.sequenceNumber, timestamp: chunk.timestamp, presentation,
+    this.scheduled.push({ start, end, sequence: block.sequence, timestamp: block.timestamp, presentation,
       offset, rate, source });
     this.nextStart = end;
     this.stats.chunksScheduled++;
@@ -197,7 +220,7 @@ export class TimelinePlayer {
   /** What is heard now: the chunk, the sender's clock and the timeline at this very sample; null when silent. */
   audible() {
     if (!this.context) return null;
-    const heard = performance.now() / 1000 + this.#contextMinusPerformance();
+    const heard = this.#heardContextTime();
     this.#forgetFinished(this.context.currentTime);
     const entry = this.scheduled.find((candidate) => candidate.start <= heard && heard < candidate.end);
     if (!entry) return null;
@@ -224,11 +247,20 @@ export class TimelinePlayer {
     return this.audible() === null;
   }
 
-  /** Resolves once everything queued has been heard (the session ended: play out what is held). */
+  /**
+   * Resolves once everything queued has been heard: once the output clock (the samples leaving the speakers, which
+   * trail what the audio thread has rendered by the device's latency) is past the end, with render quanta to spare.
+   * Closing the context on the rendering clock instead cut the last milliseconds off whenever the device held them.
+   */
   async drain() {
-    while (this.context && this.nextStart + this.#outputLatency() > this.context.currentTime) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
+    while (this.context && this.#heardContextTime() < this.nextStart + DRAIN_MARGIN_SECONDS) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
+  }
+
+  /** The context time of the samples leaving the speakers now. */
+  #heardContextTime() {
+    return Math.min(this.context.currentTime, performance.now() / 1000 + this.#contextMinusPerformance());
   }
 
   /**

@@ -50,7 +50,7 @@ class BrowserPageTest {
     /** Every third time (1, 4, 7, …) also has a translation, which must be highlighted with its line. */
     private static final int TRANSLATED = (LYRIC_TIMES + 1) / 3;
     private static final String LYRICS = lyrics();
-    /** listen.js's LYRIC_LOOKAHEAD_SECONDS. */
+    /** lyrics-view.js's LYRIC_LOOKAHEAD_SECONDS. */
     private static final double LYRIC_LOOKAHEAD_SECONDS = 0.008;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -163,8 +163,8 @@ class BrowserPageTest {
             double position = sample.get("position").asDouble();
             assertThat(position).as("heard position vs the chunk being heard").isCloseTo(sequence * 0.1 + 0.05,
                     within(0.12));
-            // listen.js highlights the line of position + LYRIC_LOOKAHEAD_SECONDS (half a 60 Hz frame, shown at the
-            // next paint), so a sample just before a line's start already shows that line.
+            // lyrics-view.js highlights the line of position + LYRIC_LOOKAHEAD_SECONDS (half a 60 Hz frame, shown at
+            // the next paint), so a sample just before a line's start already shows that line.
             LrcLyrics.Group group = lyrics.groupAt(position + LYRIC_LOOKAHEAD_SECONDS).orElseThrow();
             int expected = group.first();
             assertThat(sample.get("lyricLine").asInt()).as("line at %.2f s", position).isEqualTo(expected);
