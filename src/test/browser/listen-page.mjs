@@ -24,12 +24,13 @@ try {
   // Join page: type the code and the token with the keyboard, submit with Enter.
   const page = await browser.newPage({ viewport: { width: 1100, height: 850 } });
   watch(page);
-  await page.goto(`${baseUrl}/`);
+  // PCM, as the server relays it: this test is about the page (Opus in the page: ListenTogetherPageTest, both ways)
+  await page.goto(`${baseUrl}/?codec=pcm`);
   await page.keyboard.type(sessionId); // the code field has focus on load
   await page.keyboard.press('Tab');
   await page.keyboard.type(token);
   await page.keyboard.press('Enter');
-  await page.waitForURL(`**/listen/${sessionId}`);
+  await page.waitForURL(`**/listen/${sessionId}?codec=pcm`);
   report('joined', { url: page.url() });
 
   await waitForState(page, ['ready']);

@@ -22,5 +22,7 @@ form.addEventListener('submit', (event) => {
     return;
   }
   storeToken(token.value.trim());
-  location.assign(`${base}listen/${id}`);
+  // the listener page's own choice of codec (?codec=pcm|opus) goes along
+  const codec = new URLSearchParams(location.search).get('codec');
+  location.assign(`${base}listen/${id}${codec ? `?codec=${encodeURIComponent(codec)}` : ''}`);
 });

@@ -26,6 +26,7 @@ export class LyricsView {
     this.line = -1;             // line..last: the highlighted group
     this.last = -1;
     this.timer = null;
+    this.timed = null;          // the line and position the last timer was set for
   }
 
   /** The texts of the highlighted group (empty before the first line). */
@@ -63,12 +64,17 @@ export class LyricsView {
 
   #timeNextLine(at) {
     if (this.timer !== null) return;
-    const next = this.lines[lineAt(this.lines, at) + 1];
+    const index = lineAt(this.lines, at) + 1;
+    const next = this.lines[index];
     if (!next || next.time - at > TIMER_HORIZON_SECONDS) return;
+    // A position that stands still (the sender paused the track while audio plays) gets no second timer: the
+    // frames see to it.
+    if (index === this.timed?.index && at <= this.timed.at) return;
+    this.timed = { index, at };
     this.timer = setTimeout(() => {
       this.timer = null;
       this.onDue();
-    }, Math.max(0, (next.time - at) * 1000));
+    }, Math.max(1, (next.time - at) * 1000));
   }
 
   #highlight(group) {

@@ -109,7 +109,8 @@ class BrowserPageTest {
                 .doesNotContainKey("failed");
         assertThat(node.exitValue()).as(Files.readString(NODE_LOG)).isZero();
 
-        assertThat(steps.get("joined").get("url").asText()).endsWith("/listen/" + SESSION);
+        assertThat(steps.get("joined").get("url").asText()).as("the join page carries the codec asked for")
+                .endsWith("/listen/" + SESSION + "?codec=pcm");
 
         JsonNode ready = steps.get("ready");
         assertThat(ready.get("title").asText()).isEqualTo("Browser Tone");
