@@ -4,13 +4,13 @@
 // channel) that shows every fade. This script acts, measures and reports, one JSON object per stdout line; the Java
 // side drives the sender when asked ("sender-start", "pause-now", "stop-now") and answers on stdin.
 // Usage: node together.mjs <base-url> <listen-url> <artifact-dir> <seconds-together> <late-joiner-after-seconds>
-//   <shared-token>
+//   <shared-token> <codec: pcm|opus>
 // The 3 s connection stall is made by the page itself (its ?debug hook drops the stream and stays away): a browser
 // context's offline switch does not reliably cut a live stream in Chromium.
 import { launchChromium, status, waitForState as waitForAnyState } from './chromium.mjs';
 import { createInterface } from 'node:readline';
 
-const [baseUrl, listenUrl, artifacts, togetherArg, joinerArg, sharedToken] = process.argv.slice(2);
+const [baseUrl, listenUrl, artifacts, togetherArg, joinerArg, sharedToken, codec = 'pcm'] = process.argv.slice(2);
 const TOGETHER_MS = Number(togetherArg) * 1000;
 const JOINER_AFTER_MS = Number(joinerArg) * 1000;
 const RATE = 48000;                 // the sender's sample rate
@@ -30,10 +30,11 @@ const browser = await launchChromium(['--autoplay-policy=user-gesture-required']
 const errors = [];
 const watch = (page) => page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
 
-/** The listen link with the page's ?debug flag, which offers musicShareDebug.stallStream(ms). */
+/** The listen link with the page's ?debug flag (musicShareDebug.stallStream(ms)) and the codec to receive. */
 function debugUrl(link) {
   const url = new URL(link);
   url.searchParams.set('debug', '1');
+  url.searchParams.set('codec', codec);
   return url.toString();
 }
 
@@ -56,7 +57,8 @@ async function join(name, options) {
   await page.click('#name-form button[type="submit"]');
   await waitForState(page, ['ready']);
   await page.click('#listen');
-  await waitForState(page, ['playing']);
+  // a fresh server's Opus encoder may take a while to run in real time on a loaded machine (its JIT warming up)
+  await waitForState(page, ['playing'], 60000);
   await page.evaluate(installTap, TAP_WORKLET);
   return { context, page, name, tapAt: Date.now() };
 }
@@ -64,27 +66,86 @@ async function join(name, options) {
 /**
  * The tap, an AudioWorklet on the audio thread: it sees every rendered block of the player's output (before the
  * volume) with its exact frame number, whatever the load on the page's main thread (a ScriptProcessor, on the main
- * thread, lost and repeated whole blocks under load). It reads the ramp there and hands over, per batch, what it
- * heard every 1 ms: valid samples as [frame, phase], fading and silent moments as frames, and any frames the
- * audio clock skipped without rendering them (the browser's renderer fell behind). Little work is left for the
- * page's main thread, so measuring does not delay the lyrics being measured.
+ * thread, lost and repeated whole blocks under load). Every 1 ms it reads which of the sender's samples is playing
+ * from the tones the sender sends (RampSender: three pairs, left at f, right at f + Δ; each pair's phase difference
+ * gives the sample's place within 8 s, 250 ms and 7.8 ms, the 4 kHz tone's own phase within 0.25 ms), measured
+ * over a 4 ms Hann window: exact to a frame through Opus as through PCM, where a lossy codec would bend a plain ramp
+ * (Opus's encoder removes DC and anything below a few Hz). It hands over, per batch: valid samples (every tone at
+ * full level, the levels agreeing) as [frame, phase]; faded but still readable ones ("quiet") the same way; moments
+ * the level over the last 1 ms was fading (under half) or silent (a hard cut's two halves never dip under 3/4 of it,
+ * a fade to the seam goes to zero); and frames the audio clock skipped without rendering them (the browser's renderer
+ * fell behind). Little work is left for the page's main thread, so measuring does not delay the lyrics measured.
  */
 const TAP_WORKLET = `
 const BATCH = 2048;
 const STEP = Math.max(1, Math.round(sampleRate / 1000));
+const WINDOW = 192;
+const PERIOD = 384000;
+const AMPLITUDE = 0.15;
+const TONES = [[8000, 8001], [16000, 16032], [32000, 33024]]; // eighths of a Hz: left, right
+const LEVELS = [PERIOD, 12000, 375, 12];                      // sender frames: 8 s, 250 ms, 1/128 s, 0.25 ms
+const NOMINAL_RMS = AMPLITUDE * Math.sqrt(1.5);
+const weights = Array.from({ length: WINDOW }, (_, k) => 0.5 - 0.5 * Math.cos(2 * Math.PI * (k + 0.5) / WINDOW));
+const weightSum = weights.reduce((a, b) => a + b);
+const tables = TONES.flat().map((eighths) => {
+  const cos = new Float32Array(WINDOW);
+  const sin = new Float32Array(WINDOW);
+  for (let k = 0; k < WINDOW; k++) {
+    const angle = 2 * Math.PI * eighths / 8 * (k - WINDOW / 2 + 0.5) / sampleRate; // the context's rate
+    cos[k] = weights[k] * Math.cos(angle);
+    sin[k] = weights[k] * Math.sin(angle);
+  }
+  return { cos, sin };
+});
+const wrap = (x) => x - Math.round(x);
+const fraction = (x) => x - Math.floor(x);
 class PlayedSamplesTap extends AudioWorkletProcessor {
   constructor() {
     super();
     this.expected = -1;
+    this.left = new Float32Array(2 * WINDOW);  // each sample twice: the window is always one straight run
+    this.right = new Float32Array(2 * WINDOW);
+    this.at = 0;
+    this.filled = 0;
     this.fresh();
   }
   fresh() {
     this.heard = 0;
     this.points = [];
+    this.quiet = [];
     this.fades = [];
     this.silences = [];
     this.skips = [];
     this.frames = 0;
+  }
+  /** The window ending at the newest sample: [frame, phase] with its level, or null where the tones do not agree. */
+  read() {
+    const phases = [];
+    const levels = [];
+    for (let j = 0; j < 6; j++) {
+      const samples = j % 2 ? this.right : this.left;
+      const { cos, sin } = tables[j];
+      let c = 0;
+      let s = 0;
+      for (let k = 0, i = this.at; k < WINDOW; k++, i++) {
+        c += samples[i] * cos[k];
+        s += samples[i] * sin[k];
+      }
+      phases.push(Math.atan2(c, s) / (2 * Math.PI));
+      levels.push(2 * Math.hypot(c, s) / weightSum / AMPLITUDE);
+    }
+    const sorted = [...levels].sort((a, b) => a - b);
+    const level = (sorted[2] + sorted[3]) / 2;
+    if (level < 0.1 || sorted[0] < level * 0.85 || sorted[5] > level * 1.15) return null;
+    const cycles = [fraction(phases[1] - phases[0]), fraction(phases[3] - phases[2]), fraction(phases[5] - phases[4]),
+      fraction(phases[4])];
+    let place = cycles[0] * LEVELS[0];
+    for (let l = 1; l < 4; l++) {
+      const residual = wrap((cycles[l] * LEVELS[l] - place) / LEVELS[l]);
+      if (Math.abs(residual) > 0.3) return null;
+      place += residual * LEVELS[l];
+    }
+    return { phase: fraction(place / PERIOD), level };
   }
   process(inputs) {
     const input = inputs[0];
@@ -93,24 +154,33 @@ class PlayedSamplesTap extends AudioWorkletProcessor {
     const frames = left ? left.length : 128;
     if (this.expected >= 0 && currentFrame !== this.expected) this.skips.push(this.expected, currentFrame);
     this.expected = currentFrame + frames;
-    for (let k = (STEP - currentFrame % STEP) % STEP; k < frames; k += STEP) {
-      const frame = currentFrame + k;
+    for (let k = 0; k < frames; k++) {
+      const l = left ? left[k] : 0;
       const r = right ? right[k] : 0;
-      if (Math.abs(r - 0.5) < 0.002) {
-        const l = left[k];
-        if (l > -0.79 && l < 0.79) this.points.push(frame, (l + 0.8) / 1.6);
-      } else if (r > 0.01 && r < 0.49) {
-        this.fades.push(frame);
-      } else if (r <= 0.01) {
-        this.silences.push(frame);
-      }
+      this.left[this.at] = this.left[this.at + WINDOW] = l;
+      this.right[this.at] = this.right[this.at + WINDOW] = r;
+      this.at = (this.at + 1) % WINDOW;
+      this.filled++;
+      const frame = currentFrame + k;
+      if ((frame + 1) % STEP !== 0 || this.filled < WINDOW) continue;
+      let squares = 0;
+      for (let i = this.at + WINDOW - STEP; i < this.at + WINDOW; i++) squares += this.left[i] * this.left[i];
+      const gain = Math.sqrt(squares / STEP) / NOMINAL_RMS;
+      if (gain <= 0.03) this.silences.push(frame);
+      else if (gain < 0.5) this.fades.push(frame);
+      const heard = this.read();
+      if (heard === null) continue;
+      const centre = frame - WINDOW / 2 + 0.5;
+      if (heard.level > 0.9 && heard.level < 1.1) this.points.push(centre, heard.phase);
+      else this.quiet.push(centre, heard.phase);
     }
     this.frames += frames;
     // Sound that stops is handed over at once: the page closes its audio soon after its last sample (the end).
-    const sounding = this.points.length + this.fades.length > this.heard;
-    this.heard = this.points.length + this.fades.length;
+    const sounding = this.points.length + this.quiet.length + this.fades.length > this.heard;
+    this.heard = this.points.length + this.quiet.length + this.fades.length;
     if (this.frames >= BATCH || (this.wasSounding && !sounding)) {
-      this.port.postMessage({ points: this.points, fades: this.fades, silences: this.silences, skips: this.skips });
+      this.port.postMessage({ points: this.points, quiet: this.quiet, fades: this.fades, silences: this.silences,
+        skips: this.skips });
       this.fresh();
     }
     this.wasSounding = sounding;
@@ -133,11 +203,13 @@ async function installTap(source) {
     outputChannelCount: [1], channelCount: 2, channelCountMode: 'explicit', channelInterpretation: 'discrete' });
   audio.tapPoint.connect(node);
   node.connect(context.destination); // a node is rendered only while connected; it outputs silence
-  const tap = { points: [], fades: [], silences: [], skips: [], stamps: [], sampleRate: context.sampleRate,
+  const tap = { points: [], quiet: [], fades: [], silences: [], skips: [], stamps: [], sampleRate: context.sampleRate,
     lyricChanges: [], batches: 0, node };
   node.port.onmessage = ({ data }) => {
     tap.batches++;
-    for (const name of ['points', 'fades', 'silences', 'skips']) for (const value of data[name]) tap[name].push(value);
+    for (const name of ['points', 'quiet', 'fades', 'silences', 'skips']) {
+      for (const value of data[name]) tap[name].push(value);
+    }
     const stamp = context.getOutputTimestamp();
     if (stamp.contextTime > 0 && stamp.performanceTime > 0) {
       tap.stamps.push([stamp.contextTime, performance.timeOrigin + stamp.performanceTime - stamp.contextTime * 1000]);
@@ -185,6 +257,8 @@ function readTap() {
   };
   const points = [];
   for (let i = 0; i < tap.points.length; i += 2) points.push(epochOf(tap.points[i]), tap.points[i + 1]);
+  const quiet = [];
+  for (let i = 0; i < tap.quiet.length; i += 2) quiet.push(epochOf(tap.quiet[i]), tap.quiet[i + 1]);
   // Frames the renderer skipped (ms > 0), or blocks it rendered again (currentFrame behind the block before, ms < 0)
   const skips = [];
   for (let i = 0; i < tap.skips.length; i += 2) {
@@ -194,20 +268,28 @@ function readTap() {
   const offsets = stamps.map(([, offset]) => offset);
   // This reading holds up the page's main thread: a lyric change it delays is the measurement's doing, not the page's.
   tap.busy = [...(tap.busy ?? []), [began, performance.timeOrigin + performance.now()]];
-  return { points, busy: tap.busy, frames: tap.frames, fades: tap.fades.map(epochOf),
+  return { points, quiet, busy: tap.busy, frames: tap.frames, fades: tap.fades.map(epochOf),
     silences: tap.silences.map(epochOf), skips, repeats,
     lyricChanges: tap.lyricChanges, batches: tap.batches,
     lostFrames: Math.round(skips.reduce((sum, skip) => sum + Math.max(0, skip.ms) * rate / 1000, 0)),
     mappingSpreadMs: Math.max(...offsets) - Math.min(...offsets) };
 }
 
-/** Absolute sender frames from the ramp's phase, unwrapped near the frame expected at that moment. */
+/**
+ * Absolute sender frames from the tones' phase (a place within 8 s), unwrapped near the frame expected at that
+ * moment: for the first point, the sender's frame of that moment less the approximate delay; after it, the previous
+ * point's frame moved on by the time between them. A page skips or repeats far less than 4 s at once, whereas the
+ * delay behind the test sender's nominal clock can drift by seconds when its thread is starved on a loaded machine.
+ */
 function heard(tap, senderStartEpoch, approximateDelayMs) {
   const series = [];
-  for (let i = 0; i < tap.points.length; i += 2) {
-    const epoch = tap.points[i];
-    const phase = tap.points[i + 1] * PERIOD;
-    const expected = (epoch - senderStartEpoch - approximateDelayMs) * RATE / 1000;
+  const points = tap.points;
+  for (let i = 0; i < points.length; i += 2) {
+    const epoch = points[i];
+    const phase = points[i + 1] * PERIOD;
+    const previous = series.at(-1);
+    const expected = previous ? previous[1] + (epoch - previous[0]) * RATE / 1000
+      : (epoch - senderStartEpoch - approximateDelayMs) * RATE / 1000;
     const frame = phase + PERIOD * Math.round((expected - phase) / PERIOD);
     series.push([epoch, frame]);
   }
@@ -303,22 +385,9 @@ function discontinuities(series, tap) {
 }
 
 /**
- * Whether the page drew no frame for more than 50 ms (three frames) before this change. The change is made in the
- * page's frame callback, which runs before the tap's in the same frame: the frame before it is the tap's last one.
- */
-function starved(frames, epoch) {
-  let low = 0;
-  let high = frames.length - 1;
-  while (low < high) {
-    const middle = (low + high + 1) >> 1;
-    if (frames[middle] < epoch - 1) low = middle; else high = middle - 1;
-  }
-  return frames[low] < epoch - 1 && epoch - frames[low] > 50;
-}
-
-/**
- * Highlight changes against the moment the page heard each LRC line's first sample; changes that the test's own work
- * held up (reading the tap, screenshots) are left out unless asked for.
+ * Highlight changes against the moment the page heard each LRC line's first sample: every change, whether or not the
+ * browser drew a frame near it, except (unless asked for) those that the test's own work held up (reading the tap,
+ * screenshots: they stop the page's main thread).
  */
 function lyricErrors(series, tap, lrcTimes, testBusy = [], leaveOutTestWork = true, withTimes = false) {
   const errors = [];
@@ -326,7 +395,6 @@ function lyricErrors(series, tap, lrcTimes, testBusy = [], leaveOutTestWork = tr
   for (const change of tap.lyricChanges) {
     if (change.line < 0) continue;
     if (busy.some(([from, to]) => change.epoch >= from && change.epoch <= to + 20)) continue;
-    if (leaveOutTestWork && starved(tap.frames, change.epoch)) continue;
     const time = lrcTimes[change.line];
     const target = time * RATE;
     // the first moment at or after which the page heard the line's first frame
@@ -495,9 +563,20 @@ try {
   // The whole run, two pages side by side: skew and lyrics everywhere both play (the sender's pause is silence on
   // both, so it drops out by itself); delay outside the pause and its settling.
   const whole = [start, stoppedAt];
-  report('ended', { lastFrameSent: lastFrame, lastFrameHeard: a4.at(-1)?.[1] ?? null,
-    lastHeardBeforeEndedMs: endedAt - (a4.at(-1)?.[0] ?? 0),
+  // the last sample heard at all: the end's fade-out is heard too, if ever more quietly
+  const pairs = (flat) => Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i], flat[2 * i + 1]]);
+  const everything = pairs(tapA4.points).concat(pairs(tapA4.quiet)).sort((x, y) => x[0] - y[0]).flat();
+  const lastHeard = heard({ points: everything }, senderStartEpoch, approximate).at(-1);
+  report('ended', { lastFrameSent: lastFrame, lastFrameHeard: lastHeard?.[1] ?? null,
+    lastValidFrameHeard: a4.at(-1)?.[1] ?? null,
+    lastHeardBeforeEndedMs: endedAt - (lastHeard?.[0] ?? 0),
     state: (await status(alice.page)).state, listenDisabled: await alice.page.isDisabled('#listen'),
+    endedView: await alice.page.evaluate(() => ({ listeners: document.getElementById('listeners').textContent,
+      inviteDisabled: document.getElementById('invite').disabled,
+      invitePanelHidden: document.getElementById('invite-panel').hidden,
+      inviteLink: document.getElementById('invite-link').value,
+      reception: document.getElementById('reception').textContent,
+      liveHidden: document.getElementById('live').hidden })),
     tailFaded: tapA4.fades.some((epoch) => epoch >= (a4.at(-1)?.[0] ?? 0) - 1 && epoch <= (a4.at(-1)?.[0] ?? 0) + 20),
     seconds: Math.round((whole[1] - whole[0]) / 1000),
     skewAB: summary(skew(a4, b4, ...whole, testBusy.concat(glitches(tapA4, tapB4)))),

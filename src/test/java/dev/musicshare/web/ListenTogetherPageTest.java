@@ -30,17 +30,20 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Listening together in headless Chromium: three listener pages (two together, a third joining 20 s later) named by
- * their listeners, the invitation, a 3 s connection stall (made by the page's ?debug hook: a browser's offline switch
- * does not reliably cut a live stream), a sender pause, the end, the error states. Each page has an AudioWorklet tap
- * on its audio output that reads which of the sender's samples it plays when (the sender sends a ramp whose value
- * names the sample), so the assertions hold what the pages play, not what they report: two pages within 10 ms at
- * p95, back at the delay within 5 s after the stall and the pause, every cut faded, nothing played twice, the last
- * chunk heard before "ended", the lyric highlight within 50 ms of the line heard at p95. The figures go to
- * {@code target/test-artifacts/together-figures.json} with the screenshots (docs/benchmarks.md quotes them).
+ * Listening together in headless Chromium, once with the pages receiving PCM and once Opus (decoded by WebCodecs):
+ * three listener pages (two together, a third joining 20 s later) named by their listeners, the invitation, a 3 s
+ * connection stall (made by the page's ?debug hook: a browser's offline switch does not reliably cut a live stream),
+ * a sender pause, the end, the error states. Each page has an AudioWorklet tap on its audio output that reads which
+ * of the sender's samples it plays when (the sender sends tones whose phases name the sample, which survive a lossy
+ * codec), so the assertions hold what the pages play, not what they report: two pages within 10 ms at p95, back at
+ * the delay within 5 s after the stall and the pause, every cut faded, nothing played twice, the last chunk heard
+ * before "ended", the lyric highlight within 50 ms of the line heard at p95 over every line change; Opus at most
+ * 25 kB/s. The figures go to {@code target/test-artifacts/<codec>/together-figures.json} with the screenshots
+ * (docs/benchmarks.md quotes them).
  */
 class ListenTogetherPageTest {
     private static final String TOKEN = "together-test-token";
@@ -52,6 +55,8 @@ class ListenTogetherPageTest {
     private static final double MAX_SKEW_MS = 10;
     /** The highlighted line against the line heard, p95 (issue 15). */
     private static final double MAX_LYRIC_ERROR_MS = 50;
+    /** What a page receives in Opus (issue 15). */
+    private static final double MAX_OPUS_KB_PER_SECOND = 25;
     /** A line every 1.5 s; every fourth time stamp carries two lines (a duet), highlighted together. */
     private static final List<Double> LRC_TIMES = new ArrayList<>();
     private static final String LYRICS = lyrics();
@@ -73,13 +78,15 @@ class ListenTogetherPageTest {
         if (server != null) server.close();
     }
 
-    @Test
-    void listeners_join_by_link_rejoin_after_a_drop_and_hear_the_end_before_ended() throws Exception {
-        Files.createDirectories(ARTIFACTS);
+    @ParameterizedTest(name = "receiving {0}")
+    @ValueSource(strings = {"pcm", "opus"})
+    void listeners_join_by_link_rejoin_after_a_drop_and_hear_the_end_before_ended(String codec) throws Exception {
+        Path artifacts = ARTIFACTS.resolve(codec);
+        Files.createDirectories(artifacts);
         sender.start();
         String listenUrl = invite().get("listenUrl").asText();
         Process node = new ProcessBuilder("node", "together.mjs", baseUrl(), listenUrl,
-                ARTIFACTS.toAbsolutePath().toString(), "30", "20", TOKEN).directory(SCRIPT_DIR.toFile())
+                artifacts.toAbsolutePath().toString(), "30", "20", TOKEN, codec).directory(SCRIPT_DIR.toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         Map<String, JsonNode> steps = new HashMap<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(),
@@ -103,7 +110,7 @@ class ListenTogetherPageTest {
         }
         ObjectNode figures = JSON.createObjectNode();
         steps.forEach(figures::set);
-        Files.writeString(ARTIFACTS.resolve("together-figures.json"), figures.toPrettyString());
+        Files.writeString(artifacts.resolve("together-figures.json"), figures.toPrettyString());
         assertThat(steps).as("the script failed: %s", steps.get("failed")).doesNotContainKey("failed");
 
         JsonNode together = steps.get("together");
@@ -115,6 +122,17 @@ class ListenTogetherPageTest {
         assertThat(phone.get("text").asText()).as("the current line on the phone").isNotBlank();
         assertThat(phone.get("bottom").asDouble()).as("above the fold").isLessThan(844);
         assertThat(phone.get("scrollBoxes")).as("no inner scroll box on the phone").isEmpty();
+        for (String page : List.of("statusA", "statusB", "statusC")) {
+            assertThat(together.at("/" + page + "/codec").asText()).as("%s receives what was asked", page)
+                    .isEqualTo(codec);
+            assertThat(together.at("/" + page + "/decoderErrors").asInt()).isZero();
+        }
+        if (codec.equals("opus")) {
+            assertThat(together.at("/statusA/receivedKBps").asDouble()).as("Opus on the wire, kB/s")
+                    .isLessThanOrEqualTo(MAX_OPUS_KB_PER_SECOND).isGreaterThan(5);
+        } else {
+            assertThat(together.at("/statusA/receivedKBps").asDouble()).as("float PCM, kB/s").isGreaterThan(300);
+        }
         for (String page : List.of("statusA", "statusC")) {
             assertListening(together.get(page), page);
             assertThat(together.at("/" + page + "/clockOffsetMs").isNumber()).as("the server's clock estimated")
@@ -155,6 +173,13 @@ class ListenTogetherPageTest {
                 .isGreaterThanOrEqualTo(ended.get("lastFrameSent").asDouble() - 48 * 10);
         assertThat(ended.get("tailFaded").asBoolean()).as("the end fades out").isTrue();
         assertThat(ended.get("listenDisabled").asBoolean()).isTrue();
+        JsonNode endedView = ended.get("endedView");
+        assertThat(endedView.get("listeners").asText()).as("who was there, not as if live").endsWith("listened");
+        assertThat(endedView.get("inviteDisabled").asBoolean()).as("no invitation to a session that is gone").isTrue();
+        assertThat(endedView.get("invitePanelHidden").asBoolean()).isTrue();
+        assertThat(endedView.get("inviteLink").asText()).isEmpty();
+        assertThat(endedView.get("reception").asText()).doesNotContain("Receiving");
+        assertThat(endedView.get("liveHidden").asBoolean()).isTrue();
         assertThat(ended.at("/skewAB/p95").asDouble()).as("two pages over the whole run: %s", ended.get("skewAB"))
                 .isLessThanOrEqualTo(MAX_SKEW_MS);
         assertThat(ended.at("/lyricErrorMs/n").asInt()).as("lines measured").isGreaterThanOrEqualTo(60);
@@ -229,14 +254,20 @@ class ListenTogetherPageTest {
     }
 
     /**
-     * A sender that plays a ramp in real time, 100 ms chunks at 48 kHz stereo: left = the sample's index within an
-     * 8 s period, right = 0.5 (a fade anywhere shows as a smaller value). Its timestamps are its playback clock,
-     * which a pause moves on; metadata every 500 ms carries the position and the lyrics.
+     * A sender that plays, in real time, 100 ms chunks at 48 kHz stereo of tones whose phases name each sample: three
+     * pairs, the left tone at f and the right at f + Δ (1000 / 1000.125 Hz, 2000 / 2004 Hz, 4000 / 4128 Hz), so the
+     * pairs' phase differences give a sample's place within 8 s, 250 ms and 7.8 ms, and the 4 kHz tone's phase within
+     * 0.25 ms (together.mjs's tap reads them back to a fraction of a frame, through Opus too, which a plain ramp
+     * would not survive: the encoder removes DC and the lowest frequencies). A fade anywhere shows as a lower level.
+     * Its timestamps are its playback clock, which a pause moves on; metadata every 500 ms carries the position and
+     * the lyrics.
      */
     static final class RampSender implements AutoCloseable {
         static final int RATE = 48_000;
         static final int FRAMES = RATE / 10;
-        static final int PERIOD = RATE * 8;
+        /** The tones in eighths of a hertz (exact phases from integers): left, right. */
+        private static final long[][] TONES = {{8_000, 8_001}, {16_000, 16_032}, {32_000, 33_024}};
+        private static final double AMPLITUDE = 0.15;
         private final ShareApi api;
         private final String lyrics;
         private final Thread thread;
@@ -317,12 +348,22 @@ class ListenTogetherPageTest {
         private byte[] chunk(long sequence, long playedAt) throws Exception {
             ByteBuffer samples = ByteBuffer.allocate(FRAMES * 2 * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
             for (long frame = frames; frame < frames + FRAMES; frame++) {
-                samples.putFloat((float) (-0.8 + 1.6 * (frame % PERIOD) / PERIOD));
-                samples.putFloat(0.5f);
+                samples.putFloat(tones(frame, 0));
+                samples.putFloat(tones(frame, 1));
             }
             ObjectNode chunk = JSON.createObjectNode().put("data", Base64.getEncoder().encodeToString(samples.array()))
                     .put("sampleRate", RATE).put("channels", 2).put("timestamp", playedAt).put("sequenceNumber", sequence);
             return JSON.writeValueAsBytes(chunk);
+        }
+
+        /** Sample {@code frame} of one channel: its tones' phases are exact (whole eighths of a hertz). */
+        private static float tones(long frame, int channel) {
+            double sum = 0;
+            for (long[] pair : TONES) {
+                long cycles = (pair[channel] * frame) % (8L * RATE);
+                sum += AMPLITUDE * Math.sin(2 * Math.PI * cycles / (8.0 * RATE));
+            }
+            return (float) sum;
         }
 
         private byte[] metadata(long playedAt) throws Exception {
