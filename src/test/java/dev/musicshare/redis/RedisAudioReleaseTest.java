@@ -3,17 +3,10 @@ package dev.musicshare.redis;
 import dev.musicshare.store.AudioReleaseContract;
 import dev.musicshare.store.ShareStore;
 import dev.musicshare.store.StoreSettings;
-import java.time.Duration;
 
 class RedisAudioReleaseTest extends AudioReleaseContract {
     @Override
     protected ShareStore createStore(StoreSettings settings) {
         return RedisTestStores.create(settings);
-    }
-
-    @Override
-    protected void advance(Duration duration) {
-        now += duration.toMillis();
-        RedisTestStores.waitFor(duration);
     }
 }

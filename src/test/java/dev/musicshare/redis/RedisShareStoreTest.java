@@ -32,12 +32,6 @@ class RedisShareStoreTest extends ShareStoreContract {
         return RedisTestStores.create(settings);
     }
 
-    @Override
-    protected void advance(Duration duration) {
-        now += duration.toMillis();
-        RedisTestStores.waitFor(duration);
-    }
-
     @Test
     void keys_follow_the_documented_layout_with_hash_tags_and_ttls() {
         store.start("123456", null, now);

@@ -36,13 +36,4 @@ final class RedisTestStores {
     static RedisOptions options(String url) {
         return Settings.from(Map.of("REDIS_URL", url)).redisOptions();
     }
-
-    /** Redis keeps real time for its TTLs, so a test that moves its clock must also wait that long. */
-    static void waitFor(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

@@ -3,18 +3,11 @@ package dev.musicshare.redis;
 import dev.musicshare.store.AudioReleaseContract;
 import dev.musicshare.store.ShareStore;
 import dev.musicshare.store.StoreSettings;
-import java.time.Duration;
 
 /** The audio release contract (ordering, holes, the reorder window) on a Sentinel setup. */
 class SentinelAudioReleaseTest extends AudioReleaseContract {
     @Override
     protected ShareStore createStore(StoreSettings settings) {
         return RedisTestStores.onSentinel(settings);
-    }
-
-    @Override
-    protected void advance(Duration duration) {
-        now += duration.toMillis();
-        RedisTestStores.waitFor(duration);
     }
 }

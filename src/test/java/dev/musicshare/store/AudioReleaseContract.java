@@ -14,20 +14,12 @@ import org.junit.jupiter.api.Test;
  * How a store releases audio to listeners: in sequence order, holes waited on for the reorder window, late chunks
  * refused, the buffer capped by count and by duration. Run against every store.
  */
-public abstract class AudioReleaseContract {
+public abstract class AudioReleaseContract extends StoreContract {
     protected static final String ID = "424242";
     protected static final long WINDOW_MILLIS = 400;
     protected static final StoreSettings SETTINGS = new StoreSettings(10, Duration.ofMinutes(15), Duration.ofSeconds(30), 6,
             Duration.ofSeconds(3), Duration.ofMillis(WINDOW_MILLIS), Duration.ofSeconds(1), Duration.ofMinutes(5),
             Duration.ofSeconds(15));
-
-    protected ShareStore store;
-    protected long now = 1_800_000_000_000L;
-
-    protected abstract ShareStore createStore(StoreSettings settings);
-
-    /** Moves time forward (a real wait where the store keeps real time). */
-    protected abstract void advance(Duration duration);
 
     @BeforeEach
     void startSession() {

@@ -20,18 +20,10 @@ import org.junit.jupiter.api.Test;
  * What every {@link ShareStore} must do: sessions, limits under concurrency, lifetimes, metadata, listeners. Short
  * lifetimes let the Redis run wait for real TTLs briefly; the memory run only moves its clock.
  */
-public abstract class ShareStoreContract {
+public abstract class ShareStoreContract extends StoreContract {
     protected static final StoreSettings SETTINGS = new StoreSettings(50, Duration.ofMillis(1_500), Duration.ofMillis(600), 50,
             Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMillis(800), Duration.ofMillis(900),
             Duration.ofMillis(700));
-
-    protected ShareStore store;
-    protected long now = 1_800_000_000_000L;
-
-    protected abstract ShareStore createStore(StoreSettings settings);
-
-    /** Moves time forward (waiting for real where the store keeps real TTLs). */
-    protected abstract void advance(Duration duration);
 
     @BeforeEach
     void open() {
