@@ -282,7 +282,8 @@ function render() {
   const position = nowPlaying.positionAt(player.started, audible, Date.now());
   const total = metadata.totalSeconds || 0;
   view.elapsed.textContent = formatClock(position);
-  view.total.textContent = total > 0 ? formatClock(total) : 'live'; // a stream without a known length
+  const live = !STOPPED_STATES.has(connection.state);
+  view.total.textContent = total > 0 ? formatClock(total) : live ? 'live' : ''; // a stream without a known length
   view.progress.setAttribute('aria-valuemax', String(Math.round(total)));
   view.progress.setAttribute('aria-valuenow', String(Math.round(position)));
   view.progress.setAttribute('aria-valuetext', `${formatClock(position)} of ${formatClock(total)}`);
@@ -415,6 +416,7 @@ function finish(state, title, text, askForToken = false) {
     view.listeners.textContent = state === 'ended' && received.lastStatus
       ? listenersText(received.lastStatus, 'listened') : '';
     invite.close();
+    view.note.textContent = ''; // "back in step", "muted": about a stream that is gone
     view.reception.textContent = state === 'ended' && received.chunks > 0
       ? `Received ${received.codec === 'opus' ? 'Opus' : 'PCM'}` : '';
   }

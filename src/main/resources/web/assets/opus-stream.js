@@ -40,6 +40,7 @@ export class OpusStream {
   constructor(onBlock) {
     this.onBlock = onBlock;
     this.decoder = null;
+    this.retiring = new Set();  // decoders still putting out what they were given before a discontinuity
     this.pending = [];          // events given to the decoder whose audio is not all out yet, oldest first
     this.expectedNext = null;   // presentation time (ms) where the last event's audio ends
     this.lastSequence = -1;
@@ -51,13 +52,13 @@ export class OpusStream {
 
   /** The connection started again: the next event starts a new decoder (it may come from another node's encoder). */
   restart() {
-    this.#closeDecoder();
+    this.#retireDecoder();
   }
 
   /** The server skipped sequence numbers for this listener ("gap"): what follows does not continue the stream. */
   gap() {
     this.gapPending = true;
-    this.#closeDecoder();
+    this.#retireDecoder();
   }
 
   /** One audio event (codec "opus"), in stream order. */
@@ -95,43 +96,68 @@ export class OpusStream {
 
   /** Resolves once every event given so far has come out as a block (the session ended: play out what is held). */
   async flush() {
-    if (this.decoder && this.decoder.state === 'configured') {
-      try { await this.decoder.flush(); } catch { /* closed meanwhile: its events are dropped */ }
-    }
+    const current = this.decoder && this.decoder.state === 'configured'
+      ? this.decoder.flush().catch(() => { /* closed meanwhile: its events are dropped */ }) : null;
+    await Promise.all([...this.retiring, current]);
   }
 
+  /** Listening stopped: everything still in the decoder is dropped. */
   close() {
-    this.#closeDecoder();
+    const decoder = this.decoder;
+    this.decoder = null;
+    this.pending = [];
+    if (decoder && decoder.state !== 'closed') decoder.close();
     this.expectedNext = null;
     this.lastSequence = -1;
   }
 
   #openDecoder(channels) {
-    this.#closeDecoder();
+    this.#retireDecoder();
     const decoder = new AudioDecoder({
       output: (audio) => this.#output(decoder, audio),
       error: () => {
         // A packet it could not decode: the next event starts a new decoder, the player fades across the hole.
         this.errors++;
         if (this.decoder === decoder) this.decoder = null;
-        this.pending = this.pending.filter((entry) => entry.decoder !== decoder);
+        this.#forget(decoder);
       },
     });
     decoder.configure({ codec: 'opus', sampleRate: SAMPLE_RATE, numberOfChannels: Math.max(1, channels | 0) });
     this.decoder = decoder;
   }
 
-  #closeDecoder() {
+  /**
+   * The decoder takes no more packets; what it was given (audio received before the discontinuity) still comes out,
+   * then it is closed.
+   */
+  #retireDecoder() {
     const decoder = this.decoder;
     this.decoder = null;
-    this.pending = this.pending.filter((entry) => entry.decoder !== decoder);
-    if (decoder && decoder.state !== 'closed') decoder.close();
+    if (!decoder || decoder.state === 'closed') return;
+    const retired = decoder.flush().catch(() => {}).finally(() => {
+      if (decoder.state !== 'closed') decoder.close();
+      this.#forget(decoder);
+      this.retiring.delete(retired);
+    });
+    this.retiring.add(retired);
   }
 
-  /** One decoded frame: added to the oldest event still waiting; a complete event goes on as a block. */
+  /** Drops the events a decoder will not complete (it failed or closed), then hands on what is complete. */
+  #forget(decoder) {
+    this.pending = this.pending.filter((entry) => entry.decoder !== decoder || entry.frames >= entry.expected);
+    this.#handOn();
+  }
+
+  #handOn() {
+    while (this.pending.length > 0 && this.pending[0].frames >= this.pending[0].expected) {
+      this.onBlock(toBlock(this.pending.shift()));
+    }
+  }
+
+  /** One decoded frame: added to its event; complete events go on as blocks, in the order the events came. */
   #output(decoder, audio) {
-    const entry = this.pending[0];
-    if (!entry || entry.decoder !== decoder) {
+    const entry = this.pending.find((waiting) => waiting.decoder === decoder && waiting.frames < waiting.expected);
+    if (!entry) {
       audio.close();
       return;
     }
@@ -144,9 +170,7 @@ export class OpusStream {
     audio.close();
     entry.planes.push(planes);
     entry.frames++;
-    if (entry.frames < entry.expected) return;
-    this.pending.shift();
-    this.onBlock(toBlock(entry));
+    this.#handOn();
   }
 }
 

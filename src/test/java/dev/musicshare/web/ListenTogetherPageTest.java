@@ -180,6 +180,8 @@ class ListenTogetherPageTest {
         assertThat(endedView.get("inviteLink").asText()).isEmpty();
         assertThat(endedView.get("reception").asText()).doesNotContain("Receiving");
         assertThat(endedView.get("liveHidden").asBoolean()).isTrue();
+        assertThat(endedView.get("note").asText()).as("no word about a stream that is gone").isEmpty();
+        assertThat(endedView.get("total").asText()).isNotEqualTo("live");
         assertThat(ended.at("/skewAB/p95").asDouble()).as("two pages over the whole run: %s", ended.get("skewAB"))
                 .isLessThanOrEqualTo(MAX_SKEW_MS);
         assertThat(ended.at("/lyricErrorMs/n").asInt()).as("lines measured").isGreaterThanOrEqualTo(60);
