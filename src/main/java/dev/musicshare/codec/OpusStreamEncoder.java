@@ -119,19 +119,37 @@ public final class OpusStreamEncoder {
             resampler = new PcmResampler(sampleRate, channels);
             lastChunkFrames = 0;
         }
-        if (lastSequenceNumber >= 0 && sequenceNumber > lastSequenceNumber + 1 && lastChunkFrames > 0) {
-            long missing = sequenceNumber - lastSequenceNumber - 1;
-            // Bounded: a hole wider than a minute is a restart of the sender, not audio to fill.
-            long holeFrames = Math.min(missing * lastChunkFrames, 60L * sampleRate);
-            append(resampler.process(new float[(int) holeFrames * channels], (int) holeFrames));
-            inputPosition += holeFrames * (double) PcmResampler.OUTPUT_RATE / sampleRate;
-        }
+        fillHoleBefore(sequenceNumber);
         lastChunkStart = inputPosition;
         inputPosition += frames * (double) PcmResampler.OUTPUT_RATE / sampleRate;
         lastSequenceNumber = sequenceNumber;
         lastChunkFrames = frames;
         append(resampler.process(mix(pcm, frames, sourceChannels), frames));
         return drainFrames();
+    }
+
+    /**
+     * Chunks up to {@code sequenceNumber} will not come (they were skipped): their time becomes silence now, as long
+     * as the chunks before them, instead of when the next chunk comes (which may be never, at the end).
+     *
+     * @return the frames now complete
+     */
+    public List<OpusFrame> skipThrough(long sequenceNumber) {
+        if (sequenceNumber <= lastSequenceNumber) return List.of();
+        fillHoleBefore(sequenceNumber + 1);
+        if (lastSequenceNumber >= 0) lastSequenceNumber = sequenceNumber; // before the first chunk: nothing to hold
+        return drainFrames();
+    }
+
+    /** Silence for the chunks missing before {@code sequenceNumber}, each as long as the last chunk taken. */
+    private void fillHoleBefore(long sequenceNumber) {
+        if (lastSequenceNumber < 0 || sequenceNumber <= lastSequenceNumber + 1 || lastChunkFrames == 0) return;
+        long missing = sequenceNumber - lastSequenceNumber - 1;
+        int sampleRate = resampler.inputRate();
+        // Bounded: a hole wider than a minute is a restart of the sender, not audio to fill.
+        long holeFrames = Math.min(missing * lastChunkFrames, 60L * sampleRate);
+        append(resampler.process(new float[(int) holeFrames * channels], (int) holeFrames));
+        inputPosition += holeFrames * (double) PcmResampler.OUTPUT_RATE / sampleRate;
     }
 
     /**

@@ -37,6 +37,7 @@ public final class ShareMetrics {
     private final Counter opusBytesOut;
     private final Counter streamListenersDropped;
     private final Counter encoderCpuSeconds;
+    private final Counter encoderSkippedChunks;
     private final Timer audioDelivery;
     private final DistributionSummary chunkSize;
 
@@ -63,6 +64,9 @@ public final class ShareMetrics {
                 "stream.ogg listeners disconnected for falling behind the live stream");
         encoderCpuSeconds = Counter.builder("musicshare.opus.encoder.cpu").baseUnit("seconds")
                 .description("CPU time spent encoding Opus (resampling included) on this node").register(registry);
+        encoderSkippedChunks = counter("musicshare.opus.encoder.skipped.chunks",
+                "Chunks the Opus encoder skipped because it fell behind the live stream (overload): silence in the "
+                        + "streams, a gap event to Opus push listeners");
         metadataUpdates = counter("musicshare.metadata.updates", "Metadata updates accepted from senders");
         sessionsStarted = counter("musicshare.sessions.started", "Sessions started");
         sessionsStopped = counter("musicshare.sessions.stopped", "Sessions stopped by their sender");
@@ -147,6 +151,11 @@ public final class ShareMetrics {
     /** CPU time one encoder call took, in nanoseconds. */
     public void encoderCpu(long nanos) {
         if (nanos > 0) encoderCpuSeconds.increment(nanos / 1e9);
+    }
+
+    /** Chunks an Opus encoder skipped because it fell behind (this node is overloaded). */
+    public void encoderSkipped(long chunks) {
+        if (chunks > 0) encoderSkippedChunks.increment(chunks);
     }
 
     public void metadataUpdated() {

@@ -128,6 +128,13 @@ final class OpusPushChannel implements OpusSink {
         }
     }
 
+    /** Chunks the encoder skipped: each listener gets a {@code gap} before the frames that follow (silence). */
+    @Override
+    public synchronized void skipped(long from, long to) {
+        LiveEvent gap = LiveEvent.gap(from, to);
+        for (LiveConnection connection : listeners.keySet()) connection.offerEncoded(gap);
+    }
+
     /**
      * The session's stream ended ({@code ending} holds its last frames) or broke off on this node ({@code null}:
      * listeners are asked to reconnect, unless the hub already told them the session ended).

@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
  * SHOUTcast/Icecast in-band metadata for one listener that asked for it ({@code Icy-MetaData: 1}): after every
  * {@link #INTERVAL} bytes of audio comes one metadata block, a length byte (in 16-byte units) and the text padded
  * with zeros, {@code StreamTitle='Artist - Title';}. A block with the new title is sent once after each change;
- * the blocks in between are a single zero byte, as Icecast does.
+ * the blocks in between are a single zero byte, as Icecast does. The title comes with the pages
+ * ({@link PageBatch#title()}): a block announces a new title once the audio of that title has begun, never before
+ * (at most one interval, about a second at 128 kbps, after its first page).
  *
  * <p>Not thread-safe: one listener's writer uses it.
  */
@@ -20,22 +22,25 @@ final class IcyMetadata {
 
     private int untilNextBlock = INTERVAL;
     private String sentTitle;
-    private volatile String currentTitle;
+    private String currentTitle;
+    private boolean started;
 
-    IcyMetadata(String title) {
-        this.currentTitle = title;
+    /** Writes a batch's pages with metadata blocks inserted at every interval boundary. */
+    void write(OutputStream out, PageBatch pages) throws IOException {
+        if (!started) { // the listener's first pages: the title they start in is the one to announce
+            started = true;
+            currentTitle = pages.startTitle();
+        }
+        write(out, pages.bytes(), 0, pages.titleOffset());
+        currentTitle = pages.title();
+        write(out, pages.bytes(), pages.titleOffset(), pages.length());
     }
 
-    /** The title to announce in the next block (called by the session, on any thread). */
-    void title(String title) {
-        this.currentTitle = title;
-    }
-
-    /** Writes {@code bytes} with metadata blocks inserted at every interval boundary. */
-    void write(OutputStream out, byte[] bytes) throws IOException {
-        int offset = 0;
-        while (offset < bytes.length) {
-            int run = Math.min(untilNextBlock, bytes.length - offset);
+    /** Writes {@code bytes[from, to)} with metadata blocks inserted at every interval boundary. */
+    private void write(OutputStream out, byte[] bytes, int from, int to) throws IOException {
+        int offset = from;
+        while (offset < to) {
+            int run = Math.min(untilNextBlock, to - offset);
             out.write(bytes, offset, run);
             offset += run;
             untilNextBlock -= run;
@@ -46,7 +51,7 @@ final class IcyMetadata {
         }
     }
 
-    byte[] nextBlock() {
+    private byte[] nextBlock() {
         String title = currentTitle;
         if (title == null || title.equals(sentTitle)) return new byte[1];
         sentTitle = title;

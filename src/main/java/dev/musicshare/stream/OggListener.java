@@ -85,11 +85,6 @@ final class OggListener implements WriteListener {
         return done;
     }
 
-    /** The next title, for a listener that reads ICY metadata. */
-    void title(String title) {
-        if (icy != null) icy.title(title);
-    }
-
     /**
      * Queues pages; {@link #writeQueued()} writes them. Called under the session's lock, so it only queues: a
      * listener whose queue would outgrow its bound is dropped here.
@@ -209,7 +204,7 @@ final class OggListener implements WriteListener {
     private void write(PageBatch pages) throws IOException {
         if (icy != null) {
             ByteArrayOutputStream withBlocks = new ByteArrayOutputStream(pages.length() + 64);
-            icy.write(withBlocks, pages.bytes());
+            icy.write(withBlocks, pages);
             out.write(ByteBuffer.wrap(withBlocks.toByteArray()));
         } else {
             out.write(pages.view()); // no copy: the batch's shared direct buffer goes to the socket as it is

@@ -54,6 +54,10 @@ final class OggStreamMux {
     private int inputRate;
     private StreamTags tags = StreamTags.NONE;
     private boolean retagPending;
+    /** The title (ICY) of the audio written last, of the batch's first byte, and where in the batch it changed. */
+    private String title;
+    private String batchStartTitle;
+    private int titleOffset;
     /** Listeners offered pages since the session last took them: it writes to them once its lock is released. */
     private List<OggListener> toWrite = List.of();
     private boolean ended;
@@ -72,6 +76,8 @@ final class OggStreamMux {
         this.channels = encoder.channels();
         this.inputRate = inputRate;
         this.tags = tags;
+        this.title = tags.displayTitle();
+        this.batchStartTitle = title;
         openLink(encoder.preSkip());
     }
 
@@ -99,15 +105,35 @@ final class OggStreamMux {
         return listeners.size();
     }
 
-    /** New title/artist/cover: a chained stream starts a new link with the next frames; a continuous one ignores it. */
+    /**
+     * New title/artist/cover from the next frame written on: a chained stream starts a new link there (the old link's
+     * end-of-stream page takes that first frame: it must carry a packet); a continuous one only changes the title its
+     * pages announce to ICY listeners.
+     */
     void retag(StreamTags next) {
-        if (!chained) {
+        if (!chained || !started()) {
             tags = next;
+            titleChanges(next.displayTitle());
             return;
         }
         if (Objects.equals(next.title(), tags.title()) && Objects.equals(next.artist(), tags.artist())) return;
         tags = next;
-        retagPending = started();
+        retagPending = true;
+    }
+
+    /**
+     * Writes frames; with {@code next} non-null, the tags change at frame {@code changeAt} (the frame in which the
+     * new title's audio starts; at the next write when it is past these frames).
+     */
+    void write(List<OpusFrame> frames, StreamTags next, int changeAt) {
+        if (next == null) {
+            write(frames);
+            return;
+        }
+        int at = Math.min(Math.max(changeAt, 0), frames.size());
+        write(frames.subList(0, at));
+        retag(next);
+        write(frames.subList(at, frames.size()));
     }
 
     void write(List<OpusFrame> frames) {
@@ -117,6 +143,7 @@ final class OggStreamMux {
             // The old link ends on a page of its own (an end-of-stream page carries at least one packet).
             writer.finish(frames.subList(0, 1), 0);
             publish(drainWritten(), 1L * frames.get(0).samples(), false);
+            titleChanges(tags.displayTitle());
             openLink(0); // the encoder runs on: no look-ahead to skip, the timeline stays exact
             frames = frames.subList(1, frames.size());
             if (frames.isEmpty()) return;
@@ -151,7 +178,7 @@ final class OggStreamMux {
         sendBatch(false); // what the previous link left goes out before the new headers
         writer = new OggOpusWriter(written, SERIALS.nextInt(), channels, preSkip, inputRate,
                 chained ? tagsFittingHeader() : StreamTags.NONE);
-        headers = PageBatch.of(drainWritten());
+        headers = PageBatch.of(drainWritten(), title);
         burst.clear(); // a joiner's burst must start inside the link whose headers it got
         burstTotal = 0;
         offerToAll(headers);
@@ -173,9 +200,19 @@ final class OggStreamMux {
         else if (batchSamples >= BATCH_SAMPLES) sendBatch(true);
     }
 
+    /** The pages written from now on carry {@code next} as their ICY title. */
+    private void titleChanges(String next) {
+        if (Objects.equals(next, title)) return;
+        title = next;
+        titleOffset = batch.size();
+        if (titleOffset == 0) batchStartTitle = next;
+    }
+
     private void sendBatch(boolean keepForBurst) {
         if (batch.size() == 0) return;
-        PageBatch pages = PageBatch.of(batch.toByteArray());
+        PageBatch pages = PageBatch.of(batch.toByteArray(), batchStartTitle, title, titleOffset);
+        batchStartTitle = title;
+        titleOffset = 0;
         long samples = batchSamples;
         batch.reset();
         batchSamples = 0;

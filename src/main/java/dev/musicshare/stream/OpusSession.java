@@ -33,11 +33,11 @@ final class OpusSession {
     private final ReentrantLock lock = new ReentrantLock();
     private final OggStreamMux continuous;
     private final OggStreamMux chained;
-    private final List<OggListener> icyListeners = new CopyOnWriteArrayList<>();
     private final List<OpusSink> sinks = new CopyOnWriteArrayList<>();
     private final StreamPacer pacer;
     private OpusStreamEncoder encoder;
-    private StreamTags tags = StreamTags.NONE;
+    /** Guarded by {@code encoding}. */
+    private final TitleChanges titleChanges = new TitleChanges();
     /** Written under both locks, so either lock sees it. */
     private boolean ended;
 
@@ -62,10 +62,8 @@ final class OpusSession {
         lock.lock();
         try {
             encoder = new OpusStreamEncoder(OpusStreamEncoder.opusChannelsFor(sourceChannels), settings.bitrate());
-            tags = initialTags;
             continuous.start(encoder, inputRate, initialTags);
             chained.start(encoder, inputRate, initialTags);
-            icyListeners.forEach(listener -> listener.title(initialTags.displayTitle()));
             sinks.forEach(sink -> sink.started(encoder.channels(), encoder.preSkip()));
         } finally {
             toWrite = listenersToWrite();
@@ -75,13 +73,9 @@ final class OpusSession {
         writeQueued(toWrite);
     }
 
-    void attach(OggListener listener, boolean chainedStream, boolean icy) {
+    void attach(OggListener listener, boolean chainedStream) {
         lock.lock();
         try {
-            if (icy) {
-                icyListeners.add(listener);
-                listener.title(tags.displayTitle());
-            }
             (chainedStream ? chained : continuous).attach(listener);
         } finally {
             lock.unlock();
@@ -94,7 +88,6 @@ final class OpusSession {
         try {
             continuous.detach(listener);
             chained.detach(listener);
-            icyListeners.remove(listener);
             return listenerCount();
         } finally {
             lock.unlock();
@@ -132,38 +125,61 @@ final class OpusSession {
         encoding.lock();
         try {
             if (encoder == null || ended) return;
-            long cpuBefore = cpuNanos();
+            StreamTags retag = titleChanges.dueWith(chunk);
             long firstFrame = encoder.samplesEncoded();
-            List<OpusFrame> frames = encoder.encodeChunk(chunk.sequenceNumber(), chunk.samples(), chunk.sampleRate(),
-                    chunk.channels());
-            metrics.encoderCpu(cpuNanos() - cpuBefore);
+            List<OpusFrame> frames = timed(() -> encoder.encodeChunk(chunk.sequenceNumber(), chunk.samples(),
+                    chunk.sampleRate(), chunk.channels()));
             OpusSink.Origin origin = new OpusSink.Origin(chunk.sequenceNumber(), chunk.timestamp(), chunk.sampleRate(),
                     chunk.channels(), chunk.presentationTime(), encoder.lastChunkStart() - firstFrame, firstFrame);
             pacer.encoded(encoder.samplesEncoded(), System.nanoTime());
-            toWrite = fanOut(frames, origin);
+            // The new title starts with the frame that holds the chunk's first sample.
+            int changeAt = (int) (origin.leadSamples() / OpusStreamEncoder.FRAME_SAMPLES);
+            toWrite = fanOut(frames, origin, retag, changeAt);
         } finally {
             encoding.unlock();
         }
         writeQueued(toWrite);
     }
 
-    /** New title/artist/cover, in order with the audio; {@code metadataJson} is the event sinks are given. */
-    void metadata(StreamTags next, byte[] metadataJson) {
+    /** Chunks {@code from}..{@code to} were skipped (encoding fell behind): counted, told, silence in their place. */
+    void skipped(long from, long to) {
+        metrics.encoderSkipped(to - from + 1);
         List<OggListener> toWrite;
-        lock.lock();
+        encoding.lock();
         try {
-            tags = next;
-            continuous.retag(next);
-            chained.retag(next);
-            String title = next.displayTitle();
-            icyListeners.forEach(listener -> listener.title(title));
-            sinks.forEach(sink -> sink.metadata(next, metadataJson));
+            if (encoder == null || ended) return;
+            lock.lock();
+            try {
+                sinks.forEach(sink -> sink.skipped(from, to));
+            } finally {
+                lock.unlock();
+            }
+            toWrite = fanOut(timed(() -> encoder.skipThrough(to)), null, null, 0);
         } finally {
-            toWrite = listenersToWrite();
-            lock.unlock();
+            encoding.unlock();
         }
         writeQueued(toWrite);
     }
+
+    /**
+     * New title/artist/cover: sinks get {@code metadataJson} at once (push listeners line it up by its timestamp);
+     * the Ogg streams take it with the audio it belongs to ({@link TitleChanges}).
+     */
+    void metadata(StreamTags next, long timestamp, byte[] metadataJson) {
+        encoding.lock();
+        try {
+            titleChanges.add(next, timestamp);
+        } finally {
+            encoding.unlock();
+        }
+        lock.lock();
+        try {
+            sinks.forEach(sink -> sink.metadata(next, metadataJson));
+        } finally {
+            lock.unlock();
+        }
+    }
+
 
     /** Adds silence when the stream has fallen behind the wall clock (the sender pauses); called by a timer. */
     void tick(long nowNanos) {
@@ -174,10 +190,7 @@ final class OpusSession {
             long silence = pacer.silenceNeeded(encoder.samplesEncoded(), nowNanos);
             int frames = (int) Math.min(silence / OpusStreamEncoder.FRAME_SAMPLES, 50);
             if (frames == 0) return;
-            long cpuBefore = cpuNanos();
-            List<OpusFrame> encoded = encoder.encodeSilence(frames);
-            metrics.encoderCpu(cpuNanos() - cpuBefore);
-            toWrite = fanOut(encoded, null);
+            toWrite = fanOut(timed(() -> encoder.encodeSilence(frames)), null, null, 0);
         } finally {
             encoding.unlock();
         }
@@ -202,7 +215,6 @@ final class OpusSession {
                 chained.end(null);
                 sinks.forEach(sink -> sink.ended(null));
             }
-            icyListeners.clear();
         } finally {
             toWrite = listenersToWrite();
             lock.unlock();
@@ -220,7 +232,6 @@ final class OpusSession {
             continuous.abort();
             chained.abort();
             sinks.forEach(sink -> sink.ended(null));
-            icyListeners.clear();
         } finally {
             lock.unlock();
             encoding.unlock();
@@ -231,15 +242,17 @@ final class OpusSession {
      * Hands frames to the streams and sinks under the fan-out lock (called with the encoding lock held, so frames
      * go out in the order they were encoded).
      *
+     * @param retag    new tags from frame {@code changeAt} on (null: none)
      * @return the listeners to write to once the locks are released
      */
-    private List<OggListener> fanOut(List<OpusFrame> frames, OpusSink.Origin origin) {
-        if (frames.isEmpty() && origin == null) return List.of();
+    private List<OggListener> fanOut(List<OpusFrame> frames, OpusSink.Origin origin, StreamTags retag,
+            int changeAt) {
+        if (frames.isEmpty() && origin == null && retag == null) return List.of();
         lock.lock();
         try {
             if (ended) return List.of(); // aborted while this was being encoded
-            continuous.write(frames);
-            chained.write(frames);
+            continuous.write(frames, retag, changeAt);
+            chained.write(frames, retag, changeAt);
             if (!sinks.isEmpty()) {
                 List<OpusFrame> shared = List.copyOf(new ArrayList<>(frames));
                 sinks.forEach(sink -> sink.frames(shared, origin));
@@ -254,10 +267,8 @@ final class OpusSession {
     private List<OggListener> listenersToWrite() {
         List<OggListener> first = continuous.takeListenersToWrite();
         List<OggListener> second = chained.takeListenersToWrite();
-        if (second.isEmpty()) return first;
-        if (first.isEmpty()) return second;
-        List<OggListener> both = new ArrayList<>(first.size() + second.size());
-        both.addAll(first);
+        if (first.isEmpty() || second.isEmpty()) return first.isEmpty() ? second : first;
+        List<OggListener> both = new ArrayList<>(first);
         both.addAll(second);
         return both;
     }
@@ -268,6 +279,14 @@ final class OpusSession {
      */
     private static void writeQueued(List<OggListener> listeners) {
         for (OggListener listener : listeners) listener.writeQueued();
+    }
+
+    /** Runs an encoder call, adding its CPU time to the encoder's metric. */
+    private List<OpusFrame> timed(java.util.function.Supplier<List<OpusFrame>> encoderCall) {
+        long cpuBefore = cpuNanos();
+        List<OpusFrame> frames = encoderCall.get();
+        metrics.encoderCpu(cpuNanos() - cpuBefore);
+        return frames;
     }
 
     private static long cpuNanos() {

@@ -25,6 +25,12 @@ public interface OpusSink {
      */
     default void metadata(StreamTags tags, byte[] metadataJson) {}
 
+    /**
+     * The encoder skipped chunks {@code from}..{@code to} (it fell behind, or they were lost): their time follows as
+     * silence, frames without an origin. Push listeners are owed a {@code gap}, as for PCM.
+     */
+    default void skipped(long from, long to) {}
+
     /** The stream ended; {@code ending} is null when it broke off rather than ended. */
     void ended(OpusStreamEncoder.Ending ending);
 

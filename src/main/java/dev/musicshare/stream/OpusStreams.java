@@ -88,11 +88,11 @@ public final class OpusStreams {
         return sessions.size();
     }
 
-    void attach(SessionId id, OggListener listener, ListenerId who, boolean chained, boolean icy) {
+    void attach(SessionId id, OggListener listener, ListenerId who, boolean chained) {
         streamListeners.put(listener, who);
         listener.done().whenComplete((ok, error) -> detach(listener));
         synchronized (this) {
-            running(id, who).session().attach(listener, chained, icy);
+            running(id, who).session().attach(listener, chained);
         }
         recordListening(id, List.of(who));
     }

@@ -73,6 +73,17 @@ class OpusPushChannelTest {
     }
 
     @Test
+    void chunks_the_overloaded_encoder_skipped_reach_listeners_as_a_gap_before_the_frames_that_follow() {
+        Recorded listener = new Recorded(-1);
+        channel.subscribe(listener, -1, List.of());
+        encode(0);
+        channel.skipped(1, 7);
+        encode(8);
+        assertThat(listener.events.get(1)).isEqualTo("gap {\"from\":1,\"to\":7}");
+        assertThat(listener.audio()).extracting(event -> event.get("sequenceNumber").asLong()).containsExactly(0L, 8L);
+    }
+
+    @Test
     void the_end_sends_the_last_frames_then_the_hubs_ended_which_waited_for_them() {
         Recorded listener = new Recorded(-1);
         channel.subscribe(listener, -1, List.of());
