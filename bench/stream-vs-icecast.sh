@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # stream.ogg side by side with Icecast 2.4.4, measured by the same listener tool (bench/stream_listeners.py), in one run:
 #   bench/stream-vs-icecast.sh ["1000 2500 5000"] [SECONDS] [WARMUP_LISTENERS]
-# Starts our server (target/music-share.jar, -Xmx768m) with one session fed a 440 Hz tone in real time by the CLI
+# Starts our server (target/music-share.jar, a fixed pre-touched heap: HEAP, default 256m) with one session fed a 440 Hz tone in real time by the CLI
 # sender, and Icecast with a 128 kbps Ogg/Opus mount of a 440 Hz sine fed by ffmpeg (../shared/tools/icecast-anchor.sh).
 # Both first serve WARMUP_LISTENERS (default 1000) for the window, unmeasured: our JVM compiles its hot paths
 # then (the first minute of a cold JVM costs several times the steady state, mostly in the JIT compiler). Then for
@@ -11,6 +11,10 @@
 # it (Icecast's figure does not include ffmpeg, its encoder), also without the JIT compiler threads (a cold
 # JVM's one-time cost, which on a starved machine outlasts the warm-up), and RSS growth since before the first
 # listener.
+# Memory per listener: for ours the live heap after a full GC plus RSS growth (with the heap fixed and pre-touched,
+# RSS grows only by native memory), both between before the listeners and mid-window; for Icecast RSS growth.
+# The tool also prints CPU per added listener-second: the window's CPU less the server's fixed cost (sender ingest,
+# encoder, timers) measured at the same rate while its three reference listeners alone were connected.
 # JAVA=/path/to/java picks the server's JDK (default: java on PATH). NICE=-5 runs servers, feeders and the tool at
 # that niceness (root only), to measure on a machine shared with niced jobs; say so when you quote the figures.
 # Needs: mvn package, apt-get install -y icecast2 ffmpeg, python3, ulimit -n above the largest count plus margin.
@@ -30,8 +34,10 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 run=(); [ -n "${NICE:-}" ] && run=(nice -n "$NICE")
 
 java=${JAVA:-java}
-PORT=$port BIND_ADDRESS=127.0.0.1 BEARER_TOKEN=$token JAVA_TOOL_OPTIONS=-Xmx768m \
-  "${run[@]}" "$java" -jar target/music-share.jar serve >"$logs/server.log" 2>&1 &
+heap=${HEAP:-256m}
+jar=${JAR:-target/music-share.jar} # JAR=copy.jar: a build in progress cannot change the one measured
+PORT=$port BIND_ADDRESS=127.0.0.1 BEARER_TOKEN=$token JAVA_TOOL_OPTIONS="-Xms$heap -Xmx$heap -XX:+AlwaysPreTouch" \
+  "${run[@]}" "$java" -jar "$jar" serve >"$logs/server.log" 2>&1 &
 server=$!
 cleanup() {
   kill "${sender:-}" "$server" 2>/dev/null || true
@@ -39,7 +45,7 @@ cleanup() {
 }
 trap cleanup EXIT
 for _ in $(seq 300); do curl -m 5 -fs "127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.2; done
-"${run[@]}" java -jar target/music-share.jar share --url "http://127.0.0.1:$port" --token "$token" --session "$session" \
+"${run[@]}" java -jar "$jar" share --url "http://127.0.0.1:$port" --token "$token" --session "$session" \
   --tone 440 --title Bench --artist Tone >"$logs/sender.log" 2>&1 &
 sender=$!
 # Measure only once the sender's audio flows (its JVM may take a while to start on a busy machine).
@@ -58,15 +64,15 @@ rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 idle_ours=$(rss_kb "$server"); idle_ice=$(rss_kb "$icepid")
 
 metric() { curl -m 10 -fs "127.0.0.1:$port/metrics" | awk -v m="$1" '$1 == m {print $2}'; }
-echo "# $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), window ${window}s, server java $("$java" -version 2>&1 | head -1 | cut -d'"' -f2), nice ${NICE:-0}"
+echo "# $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), window ${window}s, server java $("$java" -version 2>&1 | head -1 | cut -d'"' -f2), heap $heap fixed, nice ${NICE:-0}"
 echo "# idle RSS before any listener: ours $((idle_ours / 1024)) MB, icecast $((idle_ice / 1024)) MB"
 if [ "$warmup" -gt 0 ]; then
-  echo "warmup   ours    n=$warmup $("${run[@]}" $listeners "$ours" "$warmup" "$window" --pids "$server" || true)"
+  echo "warmup   ours    n=$warmup $("${run[@]}" $listeners "$ours" "$warmup" "$window" --pids "$server" --jvm-heap || true)"
   echo "warmup   icecast n=$warmup $("${run[@]}" $listeners "$iceurl" "$warmup" "$window" --pids "$icepid" || true)"
 fi
 for n in $counts; do
   cpu0=$(metric musicshare_opus_encoder_cpu_seconds_total); t0=$(date +%s.%N)
-  line=$("${run[@]}" $listeners "$ours" "$n" "$window" --pids "$server" || true)
+  line=$("${run[@]}" $listeners "$ours" "$n" "$window" --pids "$server" --jvm-heap || true)
   cpu1=$(metric musicshare_opus_encoder_cpu_seconds_total); t1=$(date +%s.%N)
   echo "ours     n=$n $line"
   # The encoder's CPU over the tool's whole run (reference, ramp, window) against the tool's window figure: an

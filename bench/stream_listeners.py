@@ -15,14 +15,21 @@ muxes them, ~1 s each; ours in 0.5 s batches). This does not depend on a short r
 burst or one batch more or less skews by 10 % and more; the byte count against the unloaded reference is
 printed beside it (kept_by_bytes). With --pids it also prints the servers' CPU per listener-second over the
 window (all listeners connected), also without the JIT compiler threads' share (a JVM compiling its hot paths,
-a one-time cost that on a starved machine lasts minutes), and RSS growth per listener at mid-window. Stops by
-itself; connects only to URL."""
+a one-time cost that on a starved machine lasts minutes), and RSS growth per listener at mid-window. It also
+prints the CPU each added listener costs: the window's CPU less what the server spent at the same rate while only
+the three reference listeners were connected (its fixed cost: the sender's ingest, the encoder, timers), per
+listener-second. With --jvm-heap (a JVM server) it also measures the live heap at the same two instants as RSS,
+each after a full GC (jcmd GC.class_histogram: reachable objects only; its CPU falls in the window), so a heap that merely grows towards -Xmx is not
+taken for memory per listener; memory_kB_per_listener adds the RSS growth, which counts only native memory when
+the heap is fixed and pre-touched (-Xms = -Xmx, -XX:+AlwaysPreTouch, as bench/stream-vs-icecast.sh runs it).
+Stops by itself; connects only to URL."""
 import argparse, asyncio, os, statistics, struct, sys, time, urllib.parse
 
 ap = argparse.ArgumentParser()
 ap.add_argument("url"); ap.add_argument("n", type=int); ap.add_argument("seconds", type=float)
 ap.add_argument("--header", action="append", default=[]); ap.add_argument("--pids", default="")
 ap.add_argument("--ramp-per-s", type=float, default=500.0); ap.add_argument("--settle", type=float, default=3.0)
+ap.add_argument("--jvm-heap", action="store_true", help="also measure the live heap after a full GC (jcmd)")
 ap.add_argument("--jit-threads", default="C1 CompilerThre,C2 CompilerThre",
                 help="thread names (/proc comm) whose CPU is also reported apart: a JVM's JIT compilers")
 args = ap.parse_args()
@@ -58,6 +65,20 @@ def cpu_seconds():
             except FileNotFoundError:
                 pass  # the thread ended
     return total / CLOCK_TICKS, jit / CLOCK_TICKS
+
+
+async def live_heap_kb():
+    """Live heap summed over the servers (kB): jcmd GC.class_histogram, which runs a full GC first and counts only
+    reachable objects. Run as a subprocess the event loop awaits, so the listeners keep reading meanwhile."""
+    total = 0
+    for pid in pids:
+        proc = await asyncio.create_subprocess_exec("jcmd", str(pid), "GC.class_histogram",
+                                                    stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL)
+        out, _ = await proc.communicate()
+        for line in out.decode(errors="replace").splitlines():
+            if line.startswith("Total"):
+                total += int(line.split()[2]) // 1024
+    return total
 
 
 def rss_kb():
@@ -118,8 +139,9 @@ async def main():
     stop_refs = asyncio.Event()
     ref_tasks = [asyncio.create_task(l.run(stop_refs)) for l in refs]
     await asyncio.sleep(2)
-    ref_b0 = [l.bytes for l in refs]
+    ref_b0 = [l.bytes for l in refs]; f0 = time.monotonic(); fixed0, fixed_jit0 = cpu_seconds() if pids else (0, 0)
     await asyncio.sleep(8)
+    fixed_s = time.monotonic() - f0; fixed1, fixed_jit1 = cpu_seconds() if pids else (0, 0)
     reference = statistics.median((l.bytes - b) / 8.0 for l, b in zip(refs, ref_b0))
     stop_refs.set()
     for t in ref_tasks: t.cancel()
@@ -127,6 +149,7 @@ async def main():
     if reference <= 0:
         print(f"reference listeners got nothing ({[l.error for l in refs]})"); return 1
 
+    heap0 = await live_heap_kb() if pids and args.jvm_heap else 0
     rss0 = rss_kb() if pids else 0
     listeners = [Listener() for _ in range(args.n)]
     stop = asyncio.Event()
@@ -140,6 +163,7 @@ async def main():
     w0 = time.monotonic(); cpu0, jit0 = cpu_seconds() if pids else (0, 0)
     start = [(l.bytes, l.granule) for l in listeners]
     await asyncio.sleep(args.seconds / 2)
+    heap1 = await live_heap_kb() if pids and args.jvm_heap else 0
     rss1 = rss_kb() if pids else 0
     await asyncio.sleep(max(0.0, w0 + args.seconds - time.monotonic()))
     window = time.monotonic() - w0; cpu1, jit1 = cpu_seconds() if pids else (0, 0)
@@ -172,6 +196,15 @@ async def main():
                    cpu_us_per_listener_s=round((cpu1 - cpu0) / listener_s * 1e6, 1),
                    cpu_us_per_listener_s_without_jit=round((cpu1 - cpu0 - (jit1 - jit0)) / listener_s * 1e6, 1),
                    rss_MB=round(rss1 / 1024, 1), rss_growth_kB_per_listener=round((rss1 - rss0) / max(connected, 1), 1))
+        # The fixed cost at the reference phase's rate (3 listeners), JIT compiler threads left out of both.
+        fixed_rate = (fixed1 - fixed0 - (fixed_jit1 - fixed_jit0)) / fixed_s
+        added = (cpu1 - cpu0 - (jit1 - jit0)) - fixed_rate * window
+        out.update(fixed_cpu_ms_per_s=round(fixed_rate * 1000, 1),
+                   cpu_us_per_added_listener_s=round(added / listener_s * 1e6, 1))
+        if args.jvm_heap:
+            out.update(heap_live_MB=round(heap1 / 1024, 1),
+                       heap_live_growth_kB_per_listener=round((heap1 - heap0) / max(connected, 1), 1),
+                       memory_kB_per_listener=round((heap1 - heap0 + rss1 - rss0) / max(connected, 1), 1))
     print(" ".join(f"{k}={v}" for k, v in out.items()))
     return 0 if kept == args.n else 1
 
