@@ -132,8 +132,8 @@ final class OpusSession {
             OpusSink.Origin origin = new OpusSink.Origin(chunk.sequenceNumber(), chunk.timestamp(), chunk.sampleRate(),
                     chunk.channels(), chunk.presentationTime(), encoder.lastChunkStart() - firstFrame, firstFrame);
             pacer.encoded(encoder.samplesEncoded(), System.nanoTime());
-            // The new title starts with the frame that holds the chunk's first sample.
-            int changeAt = (int) (origin.leadSamples() / OpusStreamEncoder.FRAME_SAMPLES);
+            // The new title starts with the frame that decodes the chunk's first sample (output trails by pre-skip).
+            int changeAt = (int) ((origin.leadSamples() + encoder.preSkip()) / OpusStreamEncoder.FRAME_SAMPLES);
             toWrite = fanOut(frames, origin, retag, changeAt);
         } finally {
             encoding.unlock();
