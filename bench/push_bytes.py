@@ -6,7 +6,9 @@
 For each of SSE + PCM (the seed's JSON chunks), SSE + Opus (codec=opus: base64 frames in event JSON) and WebSocket
 + Opus (binary messages), LISTENERS connections (default 3) read for SECONDS (default 20) after 2 s of catch-up;
 every byte the socket delivers after the response headers counts (SSE framing, WebSocket frame headers, event
-JSON). Prints kB/s per listener and each form's ratio to PCM push. Connects only to BASE_URL."""
+JSON). One more Opus listener stays connected from 15 s before the first measurement to the end, so the session's
+encoder runs (and its JIT-compiled code is warm) throughout, as on a node with Opus listeners. Prints kB/s per
+listener and each form's ratio to PCM push. Connects only to BASE_URL."""
 import asyncio, base64, os, sys, time, urllib.parse
 
 base, session, token = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -60,11 +62,15 @@ async def measure(kind):
 
 
 async def main():
+    keeper_stop = asyncio.Event()
+    keeper = asyncio.create_task(listen("sse-opus", {"bytes": 0, "on": False}, keeper_stop))
+    await asyncio.sleep(15)
     rates = {}
     for kind in ("sse-pcm", "sse-opus", "ws-opus"):
         rates[kind], errors = await measure(kind)
         if errors:
             print(f"{kind}: errors {errors}"); return 1
+    keeper_stop.set(); keeper.cancel()
     for kind, rate in rates.items():
         print(f"{kind} kB_per_listener_s={rate / 1000:.2f} pcm_push_over_this={rates['sse-pcm'] / rate:.1f}x")
     return 0
