@@ -12,6 +12,10 @@ from pathlib import Path
 ROOT = Path(sys.argv[1] if len(sys.argv) > 1 else "target/test-artifacts")
 
 
+def number(value):
+    return round(value, 1) if isinstance(value, float) else value
+
+
 def triple(summary):
     if not summary or summary.get("n", 0) == 0:
         return "—"
@@ -52,4 +56,4 @@ tables = {c: rows(json.loads((ROOT / c / "together-figures.json").read_text())) 
 print("| figure | " + " | ".join(c.upper() for c in codecs) + " |")
 print("| --- |" + " --- |" * len(codecs))
 for i, (name, _) in enumerate(tables[codecs[0]] if codecs else []):
-    print(f"| {name} | " + " | ".join(str(tables[c][i][1]) for c in codecs) + " |")
+    print(f"| {name} | " + " | ".join(str(number(tables[c][i][1])) for c in codecs) + " |")
