@@ -11,13 +11,14 @@
 # --scenario connect` (8 SSE listeners joining a session with metadata and 5 buffered chunks, in a loop; SECONDS,
 # default 10). Each target is warmed up first (one ingest and one connect run, not counted). ROUNDS (default 2) repeat everything with the targets in reverse order every other round; the last
 # lines are the medians. Our nodes run with rate limits off and -Xmx512m. Needs redis-server, redis-cli, wrk,
-# gunicorn, python3-flask, python3-redis (Debian packages) and a built jar. Leaves nothing running.
+# gunicorn, python3-flask, python3-redis (Debian packages) and a built jar (JAR, default target/music-share.jar).
+# Leaves nothing running.
 # Run it under `flock /work/wt/bench.lock` on a shared machine.
 set -euo pipefail
 rounds=${1:-2}
 seconds=${2:-10}
 here=$(cd "$(dirname "$0")/.." && pwd)
-jar=$here/target/music-share.jar
+jar=${JAR:-$here/target/music-share.jar}
 peer=${PEER_DIR:-$here/../shared/peers/seed-flask}
 [ -d "$peer" ] || peer=/work/shared/peers/seed-flask
 work=$(mktemp -d "${TMPDIR:-/tmp}/redis-shapes-XXXXXX")
