@@ -48,6 +48,8 @@ def rows(figures):
         ("run length (s)", ended.get("seconds")),
         ("Chromium frame skips on Alice's page (count, ms)",
          "{skips}, {skippedMs}".format(**ended["taps"][0]) if ended.get("taps") else "—"),
+        ("audio device fell a period behind, Alice's page (output-timestamp steps)",
+         ended["taps"][0].get("mappingSteps", "—") if ended.get("taps") else "—"),
     ]
 
 

@@ -265,13 +265,25 @@ function readTap() {
     skips.push({ at: epochOf(tap.skips[i]), ms: (tap.skips[i + 1] - tap.skips[i]) * 1000 / rate });
   }
   const repeats = skips.filter((skip) => skip.ms < 0).length;
+  // Where the audio device itself fell a period behind (or caught up), the output timestamps step by it with every
+  // frame rendered: the sound is late by that much for everyone on this page, and the mapping above (a median) moves
+  // over at one instant, where the heard series then shows a jump the page never made. Counted with the glitches.
+  let mappingSteps = 0;
+  for (let i = 1; i < stamps.length; i++) {
+    const step = stamps[i][1] - stamps[i - 1][1];
+    if (Math.abs(step) > 5) {
+      skips.push({ at: epochOf(stamps[i][0] * rate), ms: step });
+      mappingSteps++;
+    }
+  }
   const offsets = stamps.map(([, offset]) => offset);
   // This reading holds up the page's main thread: a lyric change it delays is the measurement's doing, not the page's.
   tap.busy = [...(tap.busy ?? []), [began, performance.timeOrigin + performance.now()]];
   return { points, quiet, busy: tap.busy, frames: tap.frames, fades: tap.fades.map(epochOf),
     silences: tap.silences.map(epochOf), skips, repeats,
     lyricChanges: tap.lyricChanges, batches: tap.batches,
-    lostFrames: Math.round(skips.reduce((sum, skip) => sum + Math.max(0, skip.ms) * rate / 1000, 0)),
+    lostFrames: Math.round(skips.slice(0, skips.length - mappingSteps)
+      .reduce((sum, skip) => sum + Math.max(0, skip.ms) * rate / 1000, 0)), mappingSteps,
     mappingSpreadMs: Math.max(...offsets) - Math.min(...offsets) };
 }
 
@@ -482,9 +494,10 @@ try {
   const joined = Math.max(c[0]?.[0] ?? end, carol.tapAt + TAP_SETTLE_MS);
   const groups = tapA.lyricChanges.filter((change) => change.group.length > 1).map((change) => change.group);
   const tapHealth = (tap) => ({ lostFrames: tap.lostFrames, batches: tap.batches,
-    mappingSpreadMs: Math.round(tap.mappingSpreadMs * 100) / 100, repeats: tap.repeats,
-    skips: tap.skips.length - tap.repeats,
-    skippedMs: Math.round(tap.skips.reduce((sum, skip) => sum + Math.max(0, skip.ms), 0)) });
+    mappingSpreadMs: Math.round(tap.mappingSpreadMs * 100) / 100, repeats: tap.repeats, mappingSteps: tap.mappingSteps,
+    skips: tap.skips.length - tap.repeats - tap.mappingSteps,
+    skippedMs: Math.round(tap.skips.slice(0, tap.skips.length - tap.mappingSteps)
+      .reduce((sum, skip) => sum + Math.max(0, skip.ms), 0)) });
   report('together', {
     listeners, inviteLink, phoneLine, seconds: Math.round((end - start) / 1000),
     skewAB: summary(skew(a, b, start, end, glitches(tapA, tapB))),
