@@ -253,7 +253,11 @@ export class TimelinePlayer {
    * Closing the context on the rendering clock instead cut the last milliseconds off whenever the device held them.
    */
   async drain() {
-    while (this.context && this.#heardContextTime() < this.nextStart + DRAIN_MARGIN_SECONDS) {
+    if (!this.context) return;
+    // a context the browser suspended (a phone's screen locked) would never get there: the page says "ended" anyway
+    const until = performance.now() + (Math.max(0, this.nextStart - this.context.currentTime) + 2) * 1000;
+    while (this.context && this.#heardContextTime() < this.nextStart + DRAIN_MARGIN_SECONDS
+        && performance.now() < until) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
