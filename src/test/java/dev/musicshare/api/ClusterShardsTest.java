@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * A server on the 3-master test cluster (issue #16): sessions spread over the masters by their hash tag, the registry
  * lives on one, and a session's push events travel only within its own shard — sharded pub/sub, checked on the
  * Redis side with PUBSUB SHARDNUMSUB, CLIENT LIST and the cluster bus's message counters — and keep flowing when the
- * session's slot moves to another master.
+ * session's slot moves to another master or the node's subscribing connection is killed.
  */
 @ParameterizedClass
 @ValueSource(strings = {"cluster"})
@@ -128,6 +128,35 @@ class ClusterShardsTest extends ApiTestBase {
             assertThat(Resp.call(elsewhere.port(), "EXISTS", "session:{" + id + "}")).isEqualTo(1L);
         } finally {
             cluster.moveSlot(slot, home);
+        }
+    }
+
+    @Test
+    void listeners_keep_hearing_their_sessions_after_the_nodes_subscriber_connection_is_killed() {
+        // Two sessions in different slots of one master: Lettuce's own renewal of that connection's channels is one
+        // SSUBSCRIBE, which Redis refuses across slots (CROSSSLOT); each must be subscribed again on its own.
+        RedisCluster cluster = RedisCluster.shared();
+        RedisServer master = cluster.masterOf("session:{300000}");
+        List<String> ids = new java.util.ArrayList<>(List.of("300000"));
+        for (int id = 300_001; ids.size() < 2; id++) {
+            if (cluster.masterOf("session:{" + id + "}") == master) ids.add("" + id);
+        }
+        for (String id : ids) expect(200, start(id));
+        try (SseTestClient first = listen(ids.get(0)); SseTestClient second = listen(ids.get(1))) {
+            postChunk(ids.get(0), 0);
+            postChunk(ids.get(1), 0);
+            assertThat(first.next().sequenceNumber()).isZero();
+            assertThat(second.next().sequenceNumber()).isZero();
+
+            assertThat((Long) Resp.call(master.port(), "CLIENT", "KILL", "TYPE", "pubsub")).isPositive();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> shardSubscribers(master, ids.get(0)) == 1 && shardSubscribers(master, ids.get(1)) == 1);
+            for (long sequence = 1; sequence <= 2; sequence++) {
+                postChunk(ids.get(0), sequence);
+                postChunk(ids.get(1), sequence);
+            }
+            assertThat(first.next(2, "audio")).extracting(PushEvent::sequenceNumber).containsExactly(1L, 2L);
+            assertThat(second.next(2, "audio")).extracting(PushEvent::sequenceNumber).containsExactly(1L, 2L);
         }
     }
 
