@@ -92,7 +92,7 @@ public final class MusicShareServer implements AutoCloseable {
         OpusStreams opus = new OpusStreams(shares, hub, pushResources, settings.opus());
         OpusPushService opusPush = new OpusPushService(opus);
         push.serveOpusWith(opusPush);
-        recordings = new Recordings(settings.recording(), opus, clock, metrics);
+        recordings = new Recordings(settings.recording(), opus, shares, backend.recordingLeases(), clock, metrics);
         http = HttpApi.create(shares, settings, clock, push, new StreamRoutes(shares, opus), inFlight, metrics,
                 history == null ? null : history.queries(), backend.rateLimits(), recordings).start();
         recordings.schedule(upkeep);

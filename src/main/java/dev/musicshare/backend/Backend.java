@@ -3,6 +3,7 @@ package dev.musicshare.backend;
 import dev.musicshare.limits.BucketStore;
 import dev.musicshare.live.LiveHub;
 import dev.musicshare.live.SessionWatcher;
+import dev.musicshare.lease.RecordingLeases;
 import dev.musicshare.share.ShareEvents;
 import dev.musicshare.store.ShareStore;
 import org.slf4j.Logger;
@@ -19,9 +20,10 @@ import org.slf4j.LoggerFactory;
  * @param hub       this node's push connections, fed by {@code events}
  * @param eventFeed what carries the events between nodes, closed before the store (nothing in one process)
  * @param rateLimits where the rate limits' buckets live: the node's own, or in Redis shared by every node
+ * @param recordingLeases which node records a session: this one (memory), or the holder of its lease in Redis
  */
 public record Backend(ShareStore store, ShareEvents events, SessionWatcher watcher, LiveHub hub,
-        AutoCloseable eventFeed, BucketStore rateLimits) implements AutoCloseable {
+        AutoCloseable eventFeed, BucketStore rateLimits, RecordingLeases recordingLeases) implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Backend.class);
 
     /** "memory" or "redis", for logs and health. */
@@ -29,9 +31,17 @@ public record Backend(ShareStore store, ShareEvents events, SessionWatcher watch
         return store.kind();
     }
 
-    /** Closes the event feed, the rate limits, then the store; a failure of one does not keep the next open. */
+    /**
+     * Closes the event feed, the rate limits, the recording leases, then the store; a failure of one does not keep
+     * the next open.
+     */
     @Override
     public void close() {
+        try {
+            recordingLeases.close();
+        } catch (RuntimeException e) {
+            log.warn("recording leases not closed cleanly: {}", e.getMessage());
+        }
         try {
             eventFeed.close();
         } catch (Exception e) {

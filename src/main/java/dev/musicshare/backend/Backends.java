@@ -6,7 +6,10 @@ import dev.musicshare.live.LiveHub;
 import dev.musicshare.live.LocalShareEvents;
 import dev.musicshare.live.SessionWatcher;
 import dev.musicshare.metrics.ShareMetrics;
+import dev.musicshare.lease.LocalRecordingLeases;
+import dev.musicshare.lease.RecordingLeases;
 import dev.musicshare.redis.RedisRateLimits;
+import dev.musicshare.redis.RedisRecordingLeases;
 import dev.musicshare.redis.RedisShareEvents;
 import dev.musicshare.redis.RedisShareStore;
 import dev.musicshare.redis.RedisUrl;
@@ -29,17 +32,20 @@ public final class Backends {
         if (settings.redisUrl() == null) {
             LiveHub hub = new LiveHub();
             return new Backend(new MemoryShareStore(settings.store()), new LocalShareEvents(hub),
-                    SessionWatcher.IN_PROCESS, hub, () -> { }, BucketStore.perNode());
+                    SessionWatcher.IN_PROCESS, hub, () -> { }, BucketStore.perNode(), new LocalRecordingLeases());
         }
         RedisShareStore store = new RedisShareStore(settings.redisOptions(), settings.store(), metrics);
         BucketStore rateLimits = null;
+        RecordingLeases leases = null;
         try {
             rateLimits = RedisRateLimits.open(RedisUrl.parse(settings.redisUrl()), settings.redisTimeout());
+            leases = new RedisRecordingLeases(settings.redisOptions(), metrics);
             RedisShareEvents events = new RedisShareEvents(settings.redisOptions());
             LiveHub hub = new LiveHub(events);
             events.deliverTo(hub);
-            return new Backend(store, events, events, hub, events, rateLimits);
+            return new Backend(store, events, events, hub, events, rateLimits, leases);
         } catch (RuntimeException e) {
+            if (leases != null) leases.close();
             if (rateLimits != null) rateLimits.close();
             store.close();
             throw e;

@@ -240,13 +240,27 @@ public final class ShareMetrics {
     }
 
     /**
-     * A session's recording stopped early: {@code reason} "write" (the disk refused: full, read-only, gone) or
-     * "queue" (the disk fell so far behind that the writer's queue filled).
+     * A session's recording stopped early on this node: {@code reason} "write" (the disk refused: full, read-only,
+     * gone), "queue" (the disk fell so far behind that the writer's queue filled), "start", or "lease" (this node
+     * could no longer be sure it held the session's recording lease; another node continues it).
      */
     public void recordingFailed(String reason) {
         Counter.builder("musicshare.recordings.failed").tag("reason", reason)
                 .description("Session recordings stopped early by a disk that refused or fell behind")
                 .register(registry).increment();
+    }
+
+    /** This node took over a session's recording from a node whose lease ran out; {@code salvaged}: its file too. */
+    public void recordingTakenOver(boolean salvaged) {
+        Counter.builder("musicshare.recordings.takeovers").tag("salvaged", String.valueOf(salvaged))
+                .description("Session recordings this node took over from a recorder whose lease ran out")
+                .register(registry).increment();
+    }
+
+    /** A recording lease could not be acquired, renewed or given up because Redis did not answer. */
+    public void recordingLeaseError() {
+        counter("musicshare.recordings.lease.errors", "Recording lease operations that failed because Redis did not "
+                + "answer").increment();
     }
 
     private Counter counter(String name, String description) {

@@ -134,6 +134,11 @@ public final class RecordingLibrary {
         move(partOf(id, suffix), directory.resolve(id + suffix));
     }
 
+    /** Moves a file written under another name into place as a recording's {@code suffix} file. */
+    void install(Path written, String id, String suffix) throws IOException {
+        move(written, directory.resolve(id + suffix));
+    }
+
     /** Writes the description last: from then on the recording is listed. */
     void publish(Recording recording) throws IOException {
         Path part = partOf(recording.id(), INFO);

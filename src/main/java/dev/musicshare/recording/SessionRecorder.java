@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * A session's recorder as the shared Opus encoder sees it: a sink that hands each event to the writer thread and
  * returns at once. It stops the recording — one log line, one count in {@code musicshare_recordings_failed_total} —
  * when the disk refuses a write or falls so far behind that the writer's queue is full; the session and its
- * listeners carry on untouched.
+ * listeners carry on untouched. Before each write it checks that this node still holds the session's recording lease
+ * ({@link dev.musicshare.lease.RecordingLeases}); once it cannot be sure, it writes nothing more and leaves its file for the node taking
+ * over, so two nodes never write the same file.
  */
 final class SessionRecorder implements OpusSink {
     private static final Logger log = LoggerFactory.getLogger(SessionRecorder.class);
@@ -29,14 +31,22 @@ final class SessionRecorder implements OpusSink {
     private final RecordingWriter writer;
     private final ShareMetrics metrics;
     private final Runnable onDone;
+    private final java.util.function.BooleanSupplier holdsLease;
     private final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
     /** Set once, by whichever thread sees the failure first; read by both. */
     private volatile boolean stopped;
     private volatile boolean ended;
+    private volatile boolean leaseLost;
+    private volatile boolean streamEnded;
 
-    /** @param onDone called once on the writer thread when the recording ended or stopped */
-    SessionRecorder(SessionRecording recording, RecordingWriter writer, ShareMetrics metrics, Runnable onDone) {
+    /**
+     * @param holdsLease whether this node is sure it still holds the session's lease (asked before every write)
+     * @param onDone     called once on the writer thread when the recording ended or stopped
+     */
+    SessionRecorder(SessionRecording recording, RecordingWriter writer, ShareMetrics metrics,
+            java.util.function.BooleanSupplier holdsLease, Runnable onDone) {
         this.recording = recording;
+        this.holdsLease = holdsLease;
         this.writer = writer;
         this.metrics = metrics;
         this.onDone = () -> {
@@ -53,9 +63,24 @@ final class SessionRecorder implements OpusSink {
         return ended || stopped;
     }
 
-    /** Whether a failure (disk refused, queue full) stopped it. */
+    /** Whether a failure (disk refused, queue full) or the lease's loss stopped it. */
     boolean failed() {
         return stopped;
+    }
+
+    /** Whether it stopped because this node lost the lease (another node continues the recording). */
+    boolean leaseLost() {
+        return leaseLost;
+    }
+
+    /** Whether the session's stream ended (rather than broke off on this node, or never began here). */
+    boolean streamEnded() {
+        return streamEnded;
+    }
+
+    /** Checks the lease on the writer thread now, rather than before the next write. */
+    void checkLease() {
+        queue(() -> { });
     }
 
     @Override
@@ -77,6 +102,7 @@ final class SessionRecorder implements OpusSink {
     public void ended(OpusStreamEncoder.Ending ending) {
         if (ended) return;
         ended = true;
+        streamEnded = ending != null;
         queue(() -> {
             recording.ended(ending);
             onDone.run();
@@ -92,6 +118,7 @@ final class SessionRecorder implements OpusSink {
             log.atWarn().addKeyValue("sessionId", sessionId()).addKeyValue("queuedTasks", RecordingWriter.QUEUE_TASKS)
                     .log("recording stopped: the disk fell behind and the recording queue is full");
             metrics.recordingFailed("queue");
+            if (!keepsLease()) return;
             try {
                 recording.ended(null);
             } catch (IOException | UncheckedIOException e) {
@@ -102,7 +129,7 @@ final class SessionRecorder implements OpusSink {
     }
 
     private void run(Step step) {
-        if (stopped) return;
+        if (stopped || !keepsLease()) return;
         try {
             step.run();
         } catch (IOException | UncheckedIOException e) {
@@ -116,5 +143,22 @@ final class SessionRecorder implements OpusSink {
             metrics.recordingFailed("write");
             onDone.run();
         }
+    }
+
+    /** False, after stopping the recording once, when this node can no longer be sure the lease is its own. */
+    private boolean keepsLease() {
+        if (holdsLease.getAsBoolean()) return true;
+        if (!leaseLost) {
+            leaseLost = true;
+            stopped = true;
+            String file = recording.currentId();
+            recording.leave();
+            log.atWarn().addKeyValue("sessionId", sessionId()).addKeyValue("recordingId", file)
+                    .log("recording handed over: this node no longer holds the session's recording lease; the node "
+                            + "taking over completes the file and continues in a new part");
+            metrics.recordingFailed("lease");
+            onDone.run();
+        }
+        return false;
     }
 }

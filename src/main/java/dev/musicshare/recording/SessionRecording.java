@@ -1,10 +1,9 @@
 package dev.musicshare.recording;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.musicshare.codec.OpusFrame;
 import dev.musicshare.codec.OpusStreamEncoder;
 import dev.musicshare.codec.StreamTags;
+import dev.musicshare.lease.RecordingProgress;
 import dev.musicshare.stream.OpusSink;
 import java.io.IOException;
 import java.time.Clock;
@@ -12,7 +11,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -32,7 +30,6 @@ final class SessionRecording {
     private static final long LONGEST_SILENCE_FRAMES = 15L * 60 * 50;
     /** RFC 7845 section 4.6: 80 ms of pre-roll lets a decoder converge when it starts mid-stream. */
     private static final int PRE_ROLL_FRAMES = 4;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String sessionId;
     private final long sessionStartedAt;
@@ -46,9 +43,19 @@ final class SessionRecording {
     private Track track;
     private int trackNumber;
     private int partNumber = 1;
+    /** Whether the file of (trackNumber, partNumber) was created: a node taking over then starts the next part. */
+    private boolean partStarted;
     private double missedSecondsBefore;
     private long skipThroughSequence = -1;
+    /** Where the part before this one ended on the session's timeline (epoch ms), when continuing another node's. */
+    private double previousPartEndMillis = Double.NaN;
     private TrackFile file;
+    /** The session timeline's time (epoch ms) of the current file's first sample; NaN when not known. */
+    private double fileStartMillis = Double.NaN;
+    private long lastSequence = -1;
+    /** Where the audio in the files ends on the session's timeline (epoch ms); NaN before any. */
+    private double writtenUntilMillis = Double.NaN;
+    private Consumer<RecordingProgress> progress = report -> { };
     /** The session timeline's time (epoch µs) where the current file's audio starts; MIN_VALUE: not yet known. */
     private long anchorMicros = Long.MIN_VALUE;
     /** The encoder's stream position (samples, 48 kHz) of the chunk the anchor is the presentation time of. */
@@ -58,16 +65,6 @@ final class SessionRecording {
     private boolean framesSeen;
     /** How far into the song the current file starts (for its lyrics). */
     private double songSecondsAtStart;
-
-    /** What the sender said about the track being recorded. */
-    private record Track(String title, String artist, StreamTags tags, String lyrics, double elapsedSeconds,
-            long metadataTimestamp) {
-        static final Track UNTITLED = new Track(null, null, StreamTags.NONE, null, 0, 0);
-
-        boolean sameTrack(Track other) {
-            return Objects.equals(title, other.title) && Objects.equals(artist, other.artist);
-        }
-    }
 
     /**
      * @param finished told of each recording completed
@@ -89,14 +86,23 @@ final class SessionRecording {
      * Continues a track another node was recording: the next file is part {@code part} of track {@code track}, and
      * chunks up to {@code lastSequence} (already in the earlier part) are left out.
      *
-     * @param missedSeconds audio between the end of the earlier part and this one's start, when already known
+     * @param previousPartEndMillis where the earlier part's audio ends on the session's timeline (epoch ms), so the
+     *                              stretch between it and this part's first sample is noted as missed; NaN: unknown
      */
-    void continueFrom(int track, int part, String title, String artist, long lastSequence, double missedSeconds) {
+    void continueFrom(int track, int part, String title, String artist, long lastSequence,
+            double previousPartEndMillis) {
         this.trackNumber = track;
         this.partNumber = part;
         this.track = new Track(title, artist, new StreamTags(title, artist, null, null), null, 0, 0);
         this.skipThroughSequence = lastSequence;
-        this.missedSecondsBefore = missedSeconds;
+        this.lastSequence = lastSequence;
+        this.previousPartEndMillis = previousPartEndMillis;
+        this.writtenUntilMillis = previousPartEndMillis;
+    }
+
+    /** Where each write's progress goes (the lease's holder reports it for a node that may take over). */
+    void reportProgressTo(Consumer<RecordingProgress> progress) {
+        this.progress = progress;
     }
 
     void started(int channels, int preSkip) {
@@ -108,7 +114,7 @@ final class SessionRecording {
     }
 
     void metadata(StreamTags tags, byte[] metadataJson) throws IOException {
-        Track next = parse(tags, metadataJson);
+        Track next = Track.parse(tags, metadataJson);
         if (track != null && track.sameTrack(next)) {
             if (file == null) track = next; // not started yet: the newest word on it (cover, position) counts
             else if (next.lyrics() != null && !next.lyrics().equals(track.lyrics())) {
@@ -121,7 +127,10 @@ final class SessionRecording {
         track = next;
         trackNumber++;
         partNumber = 1;
+        partStarted = false;
         missedSecondsBefore = 0;
+        previousPartEndMillis = Double.NaN;
+        report();
     }
 
     void frames(List<OpusFrame> frames, OpusSink.Origin origin) throws IOException {
@@ -137,9 +146,22 @@ final class SessionRecording {
                 open(origin);
             }
             followTimeline(origin);
+            lastSequence = origin.sequenceNumber();
         }
         file.write(frames);
         remember(frames);
+        report();
+    }
+
+    /** Tells the progress listener what the files now hold (after the write, so it never claims more). */
+    private void report() {
+        if (file != null && !Double.isNaN(fileStartMillis)) {
+            writtenUntilMillis = fileStartMillis + file.writtenPlaybackSamples() / 48.0;
+        }
+        progress.accept(new RecordingProgress(trackNumber, partNumber, partStarted, track == null ? null
+                : track.title(), track == null ? null : track.artist(), file == null ? null : file.id(),
+                file == null ? 0 : file.bytes(), fileStartMillis, file == null ? 0 : file.startedAt(),
+                missedSecondsBefore, lastSequence, writtenUntilMillis));
     }
 
     /**
@@ -183,6 +205,15 @@ final class SessionRecording {
         file = null;
     }
 
+    /**
+     * This node lost the session's lease: the file is closed as it stands and left in place, half written, for the
+     * node taking over to complete from the progress reported (it may already be doing so: nothing here touches it).
+     */
+    void leave() {
+        if (file != null) file.leave();
+        file = null;
+    }
+
     /** The file being written, if any (for the failure log line). */
     String currentId() {
         return file == null ? null : file.id();
@@ -196,12 +227,19 @@ final class SessionRecording {
         // A later file from the same encoder starts mid-stream: it gets the frames before its start as pre-roll.
         List<OpusFrame> preRoll = framesSeen ? new ArrayList<>(recent) : List.of();
         int preSkip = framesSeen ? preRoll.size() * FRAME : encoderPreSkip;
-        long startedAt = origin != null && !Double.isNaN(origin.presentationTime())
-                ? (long) origin.presentationTime() : clock.millis();
+        // The file's first sample is the first frame's, which starts the chunk's lead before the chunk's own.
+        fileStartMillis = origin != null && !Double.isNaN(origin.presentationTime())
+                ? origin.presentationTime() - origin.leadSamples() / 48.0 : clock.millis();
+        long startedAt = (long) fileStartMillis;
+        if (!Double.isNaN(previousPartEndMillis)) {
+            missedSecondsBefore = Math.max(0, (fileStartMillis - previousPartEndMillis) / 1000);
+            previousPartEndMillis = Double.NaN;
+        }
         Recording planned = new Recording(Recording.idOf(sessionId, sessionStartedAt, trackNumber, partNumber),
                 sessionId, sessionStartedAt, trackNumber, partNumber, track.title(), track.artist(), startedAt, 0, 0,
                 false, missedSecondsBefore);
         file = new TrackFile(library, planned, channels, preSkip, track.tags(), preRoll);
+        partStarted = true;
         anchorMicros = Long.MIN_VALUE;
         addedSamples = 0;
         songSecondsAtStart = songSecondsAt(origin);
@@ -238,21 +276,12 @@ final class SessionRecording {
         file = null;
         String lrc = RecordedLyrics.forFile(track.lyrics(), songSecondsAtStart, track.title(), track.artist());
         Recording done = closing.finish(tail, padding, lrc);
-        if (done != null) finished.accept(done);
-        partNumber = 1;
-        missedSecondsBefore = 0;
+        if (done != null) {
+            writtenUntilMillis = fileStartMillis + done.durationSeconds() * 1000;
+            finished.accept(done);
+        }
         skipThroughSequence = -1;
-    }
-
-    private static Track parse(StreamTags tags, byte[] metadataJson) throws IOException {
-        JsonNode metadata = JSON.readTree(metadataJson);
-        String lyrics = metadata.path("lyrics").isTextual() ? metadata.path("lyrics").asText() : null;
-        return new Track(text(metadata, "title"), text(metadata, "artist"), tags, lyrics,
-                metadata.path("elapsedSeconds").asDouble(0), metadata.path("timestamp").asLong(0));
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || value.isNull() ? null : value.asText();
+        fileStartMillis = Double.NaN;
+        report();
     }
 }

@@ -72,6 +72,16 @@ final class TrackFile {
         return bytes;
     }
 
+    /** When the file's first sample was heard on the session's timeline, epoch ms. */
+    long startedAt() {
+        return planned.startedAt();
+    }
+
+    /** Samples per channel (48 kHz) a player would play of what is in the file now (the held frame is not). */
+    long writtenPlaybackSamples() {
+        return Math.max(0, ogg.granulePosition() - preSkip);
+    }
+
     /** Samples per channel (48 kHz) a player will play of what was written so far, the held frame included. */
     long playbackSamples() {
         long written = ogg.granulePosition() + (held == null ? 0 : held.samples());
@@ -126,6 +136,19 @@ final class TrackFile {
             library.delete(planned.id());
             throw e;
         }
+    }
+
+    /**
+     * Stops writing and leaves the file as it is, half written under its {@code .part} name (never listed), for the
+     * node that took the recording over to complete.
+     */
+    void leave() {
+        try {
+            if (!closed) out.close();
+        } catch (IOException | RuntimeException e) {
+            // the pages written before are what the next node completes; a failed flush adds nothing to them
+        }
+        closed = true;
     }
 
     /** Stops writing and removes what was written: an incomplete file is never left to look complete. */

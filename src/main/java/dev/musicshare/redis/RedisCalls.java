@@ -11,6 +11,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -101,6 +102,21 @@ final class RedisCalls implements AutoCloseable {
                         return result;
                     });
         }));
+    }
+
+    /**
+     * Runs one of the store's scripts without waiting: the reply (or failure) completes the future, which the
+     * caller must not block on. Timed like {@link #script}.
+     */
+    <T> CompletableFuture<T> scriptAsync(String operation, Script script, ScriptOutputType type, byte[][] keys,
+            Object... args) {
+        long began = System.nanoTime();
+        return scripts.<T>run(script, type, keys, args(args)).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((result, error) -> {
+                    if (error == null) {
+                        metrics.storeOperation(operation).record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
+                    }
+                });
     }
 
     /** Waits for a reply, at most the command timeout. */

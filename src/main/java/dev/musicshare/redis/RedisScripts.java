@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  */
 final class RedisScripts {
     enum Script {
-        START, CREATE, METADATA, AUDIO, READ_METADATA, READ_AUDIO, CATCHUP, LISTENERS, STOP, TIMELINE, NAMES;
+        START, CREATE, METADATA, AUDIO, READ_METADATA, READ_AUDIO, CATCHUP, LISTENERS, STOP, TIMELINE, NAMES,
+        LEASE_ACQUIRE, LEASE_RENEW, LEASE_RELEASE, RECORDING_PROGRESS;
 
         final String source = withIncludes(read("/redis/" + name().toLowerCase(Locale.ROOT).replace('_', '-') + ".lua"));
     }

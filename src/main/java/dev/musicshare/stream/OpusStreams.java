@@ -105,10 +105,22 @@ public final class OpusStreams {
      *            sink that is not a listener (a recorder)
      */
     public void addSink(SessionId id, OpusSink sink, ListenerId who) {
+        addSink(id, sink, who, -1);
+    }
+
+    /**
+     * As {@link #addSink(SessionId, OpusSink, ListenerId)}, for a sink that continues where another left off (a
+     * recorder taking a recording over from a node that died): an encoder started for it begins with every buffered
+     * chunk after {@code afterSequence}, not only the burst, so as little as possible is missed. An encoder already
+     * running here cannot go back: the sink then starts with its next frame.
+     *
+     * @param afterSequence the last chunk the sink already has; -1: none (the burst, as for a listener)
+     */
+    public void addSink(SessionId id, OpusSink sink, ListenerId who, long afterSequence) {
         synchronized (this) {
             Running running = sessions.get(id.value());
             if (running != null) running.session().addSink(sink);
-            else start(id, who, session -> session.addSink(sink));
+            else start(id, who, afterSequence, session -> session.addSink(sink));
         }
     }
 
@@ -139,11 +151,15 @@ public final class OpusStreams {
      */
     private Running running(SessionId id, ListenerId who) {
         Running running = sessions.get(id.value());
-        return running != null ? running : start(id, who, session -> { });
+        return running != null ? running : start(id, who, -1, session -> { });
     }
 
-    /** Starts the session's encoder; {@code beforeFeeding} runs once it exists, before any chunk is encoded. */
-    private Running start(SessionId id, ListenerId who, java.util.function.Consumer<OpusSession> beforeFeeding) {
+    /**
+     * Starts the session's encoder; {@code beforeFeeding} runs once it exists, before any chunk is encoded. It
+     * begins with the burst, or with every buffered chunk after {@code afterSequence} when that is not -1.
+     */
+    private Running start(SessionId id, ListenerId who, long afterSequence,
+            java.util.function.Consumer<OpusSession> beforeFeeding) {
         OpusSession session = new OpusSession(id.value(), settings, metrics);
         EncoderFeed feed = new EncoderFeed(session, resources, url -> tagsWithCover(id), () -> feedStopped(id.value(),
                 session));
@@ -152,9 +168,9 @@ public final class OpusStreams {
         boolean ended;
         try {
             Optional<Metadata> metadata = shares.currentMetadata(id);
-            List<BufferedChunk> recent = burstOf(who != null ? shares.audioSince(id, Since.WHOLE_BUFFER, who)
-                    : shares.catchUp(id, -1, null).chunks().stream()
-                            .map(chunk -> new BufferedChunk(chunk.sequenceNumber(), chunk.json())).toList());
+            List<BufferedChunk> recent = afterSequence >= 0
+                    ? bufferedAfter(id, afterSequence)
+                    : burstOf(who != null ? shares.audioSince(id, Since.WHOLE_BUFFER, who) : bufferedAfter(id, -1));
             ChunkPcm first = recent.isEmpty() ? null : ChunkPcm.parse(recent.get(0).json());
             StreamTags tags = metadata.map(m -> tagsOf(m, true)).orElse(StreamTags.NONE);
             session.initialize(first == null ? 2 : first.channels(), first == null ? 44_100 : first.sampleRate(), tags);
@@ -182,6 +198,12 @@ public final class OpusStreams {
             Running running = sessions.get(sessionId);
             if (running != null && running.session() == session) sessions.remove(sessionId);
         }
+    }
+
+    /** The buffered chunks after {@code since}, read without counting a listener. */
+    private List<BufferedChunk> bufferedAfter(SessionId id, long since) {
+        return shares.catchUp(id, since, null).chunks().stream()
+                .map(chunk -> new BufferedChunk(chunk.sequenceNumber(), chunk.json())).toList();
     }
 
     /** The newest buffered chunks that add up to at most the burst (at least the newest one). */
