@@ -46,6 +46,22 @@ try {
   });
   await page.screenshot({ path: `${artifacts}/admin-history.png`, fullPage: true });
 
+  // Each track's recording link downloads the file (fetched with the token in a header, saved under its id).
+  const links = await page.$$eval('#tracks tbody tr', (rows) => rows.map(
+    (row) => [...row.cells[4].querySelectorAll('a')].map((link) => link.textContent.trim())));
+  const downloads = [];
+  for (const [index, row] of links.entries()) {
+    if (!row.length) continue;
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 10000 }),
+      page.click(`#tracks tbody tr:nth-child(${index + 1}) td:nth-child(5) a`),
+    ]);
+    const saved = `${artifacts}/admin-download-${index + 1}.opus`;
+    await download.saveAs(saved);
+    downloads.push({ track: index + 1, name: download.suggestedFilename(), saved });
+  }
+  report('recordings', { links, downloads });
+
   // A link that carries the token opens straight onto the table and takes the token out of the address bar.
   const linked = await browser.newPage();
   linked.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The admin page in Debian's headless Chromium ({@code src/test/browser/admin-page.mjs}): a session is played with
  * one listener, then three, then none, sampled every second; the page's chart must show exactly the samples the
- * history API holds, and its track list the two tracks. Screenshot: {@code target/test-artifacts/admin-history.png}.
+ * history API holds, its track list the two tracks, and each track's recording link downloads the recording.
+ * Screenshot: {@code target/test-artifacts/admin-history.png}.
  */
 class AdminPageTest {
     private static final String TOKEN = "admin-page-token";
@@ -49,7 +50,8 @@ class AdminPageTest {
         Path history = Files.createTempDirectory(Path.of("target"), "admin-history-");
         server = MusicShareServer.start(Settings.from(Map.of("PORT", "0", "BIND_ADDRESS", "127.0.0.1",
                 "BEARER_TOKEN", TOKEN, "HISTORY_DIR", history.toString(), "HISTORY_SAMPLE_SECONDS", "1",
-                "LISTENER_WINDOW_SECONDS", "2")), Clock.systemUTC());
+                "LISTENER_WINDOW_SECONDS", "2", "RECORDING", "always", "RECORDINGS_DIR",
+                history.resolve("recordings").toString())), Clock.systemUTC());
         ApiClient api = new ApiClient(server.port(), TOKEN);
         assertThat(api.postJson("/api/share/start", "{\"sessionId\":\"" + SESSION + "\"}").status()).isEqualTo(200);
         api.postJson("/api/share/" + SESSION + "/metadata", "{\"title\":\"Opening Tune\",\"artist\":\"Quartet\"}");
@@ -69,6 +71,8 @@ class AdminPageTest {
         List<Integer> sampled = new ArrayList<>();
         record.get("listenerSeries").forEach(sample -> sampled.add(sample.get("listeners").asInt()));
 
+        await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/api/recordings?sessionId=" + SESSION).json()
+                .get("total").asInt() == 2); // both tracks' files are finished before the page asks for them
         Files.createDirectories(ARTIFACTS);
         Process node = new ProcessBuilder("node", "admin-page.mjs", "http://127.0.0.1:" + server.port(), TOKEN,
                 ARTIFACTS.toAbsolutePath().toString()).directory(HeadlessChromium.SCRIPT_DIR.toFile())
@@ -106,6 +110,21 @@ class AdminPageTest {
         assertThat(tracks.get(0).get(2).asText()).isEqualTo("Quartet");
         assertThat(tracks.get(0).get(3).asText()).isEqualTo("0.2 s");
         assertThat(tracks.get(1).get(1).asText()).isEqualTo("Closing Tune");
+
+        // Each track links to its recording, and the link downloads exactly the file the API serves.
+        JsonNode recordings = api.get("/api/recordings?sessionId=" + SESSION).json().get("recordings");
+        assertThat(recordings.size()).isEqualTo(2);
+        JsonNode links = steps.get("recordings").get("links");
+        assertThat(links.get(0).get(0).asText()).isEqualTo("Download");
+        assertThat(links.get(1).get(0).asText()).isEqualTo("Download");
+        JsonNode downloads = steps.get("recordings").get("downloads");
+        assertThat(downloads.size()).isEqualTo(2);
+        for (JsonNode download : downloads) {
+            JsonNode recording = recordings.get(2 - download.get("track").asInt()); // newest first
+            assertThat(download.get("name").asText()).isEqualTo(recording.get("id").asText() + ".opus");
+            assertThat(Files.readAllBytes(Path.of(download.get("saved").asText())))
+                    .isEqualTo(api.get(recording.get("downloadUrl").asText()).body());
+        }
 
         assertThat(steps.get("linked").get("url").asText()).doesNotContain("token").endsWith("/admin");
         assertThat(steps.get("linked").get("loginShown").asBoolean()).isFalse();
