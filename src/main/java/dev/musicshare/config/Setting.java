@@ -17,7 +17,7 @@ public enum Setting {
     CORS_ORIGINS(null, "Origins allowed to call the API from a browser, comma-separated (e.g. https://music.example.org); empty: none."),
     REDIS_URL(null, "redis://[user:password@]host:port[/db], a Sentinel setup: redis-sentinel://host:port[,host:port…]/?sentinelMasterId=NAME, or a Redis Cluster: redis-cluster://host:port[,host:port…] (seed nodes). Unset: the embedded in-memory store (one node)."),
     REDIS_TIMEOUT_MS("2000", "How long a Redis command may take before the request fails with 503."),
-    REDIS_CONNECTIONS("4", "Connections each node opens to Redis, taken in turn, so a large reply does not hold up the rest."),
+    REDIS_CONNECTIONS("4", "Connections each node opens to Redis (on a cluster: to each master), taken in turn, so a large reply does not hold up the rest."),
     REDIS_WAIT_REPLICAS("0", "Replicas that must hold a chunk (and a session's start and stop) before the sender is answered: Redis WAIT after the write; fewer within REDIS_WAIT_TIMEOUT_MS answer 503 and the sender retries. 0: answer once the master has it (a failover may lose the last chunks acknowledged)."),
     REDIS_WAIT_TIMEOUT_MS("1000", "How long a write waits for REDIS_WAIT_REPLICAS replicas before it answers 503; below REDIS_TIMEOUT_MS."),
     // Every session's whole buffer at the default limits: 50 sessions x 5 s of 44.1 kHz stereo float32 as base64
