@@ -7,25 +7,42 @@ import dev.musicshare.lease.RecordingLeases;
 import dev.musicshare.lease.RecordingLeases.RecordedSession;
 import dev.musicshare.lease.RecordingProgress;
 import dev.musicshare.metrics.ShareMetrics;
+import dev.musicshare.testing.RedisCluster;
 import dev.musicshare.testing.SharedRedis;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The recording lease on a real redis-server, as two nodes see it: one holder at a time, renewal only by the
  * holder, takeover once it runs out, progress fenced by the lease, and a finished recording forgotten everywhere.
+ * On one Redis and on a Redis Cluster (the lease and progress share the session's slot; the list of recorded
+ * sessions lives in a slot of its own).
  */
+@ParameterizedClass(name = "{0}")
+@ValueSource(strings = {"single", "cluster"})
 class RedisRecordingLeasesTest {
     private static final RecordedSession SESSION = new RecordedSession("818181", 1_795_000_000_000L);
+
+    @Parameter
+    String shape;
 
     private RedisRecordingLeases nodeA;
     private RedisRecordingLeases nodeB;
 
     @BeforeEach
     void connect() {
-        String url = SharedRedis.freshUrl();
+        String url;
+        if (shape.equals("cluster")) {
+            RedisCluster.shared().flush();
+            url = RedisCluster.shared().url();
+        } else {
+            url = SharedRedis.freshUrl();
+        }
         nodeA = new RedisRecordingLeases(RedisTestStores.options(url), ShareMetrics.inMemory());
         nodeB = new RedisRecordingLeases(RedisTestStores.options(url), ShareMetrics.inMemory());
     }
