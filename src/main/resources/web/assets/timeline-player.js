@@ -8,6 +8,7 @@
 // faster or slower (at most ±0.5 %, inaudible), a large one by a re-seek: a short fade out, the jump, a fade in.
 // After a drop the player rejoins the timeline where it is now, with a fade, never replaying what it missed, and
 // says how much that was. Delay never grows: audio that comes too late for its time is skipped, not queued.
+import { OutputClock } from './output-clock.js';
 import { decodeSamples } from './samples.js';
 
 export const TARGET_DELAY_MS = 1000;  // behind the timeline: covers the sender's jitter and the network
@@ -18,16 +19,6 @@ const NUDGE_BELOW_SECONDS = 0.008;    // errors below this are worked off by the
 const MAX_NUDGE = 0.005;              // ±0.5 % playback rate
 const NUDGE_OVER_SECONDS = 2;         // an error is worked off over about this long
 const SCHEDULE_MARGIN_SECONDS = 0.02; // a source needs to be scheduled a little ahead of the audio clock
-// Output-timestamp readings in the median that maps the audio clock to the page's clock: a fraction of a second's
-// worth, because the browser moves the mapping when its renderer falls behind and skips frames, and the player must
-// follow within a chunk or two (readings jitter by well under a millisecond otherwise).
-const MAPPING_READINGS = 31;
-// A fresh context's first output timestamps are off by a device period or two (Chromium: 46 ms, then 23 ms, then
-// steady): before placing the first chunk the player waits until this many readings in a row agree within
-// MAPPING_AGREE_SECONDS, and forgets the ones before (at most MAPPING_WAIT_MS: a device without output timestamps).
-const MAPPING_FIRST_READINGS = 3;
-const MAPPING_AGREE_SECONDS = 0.002;
-const MAPPING_WAIT_MS = 1500;
 // The end is heard out this far past its last sample before the page closes its audio: two render quanta.
 const DRAIN_MARGIN_SECONDS = 0.006;
 
@@ -38,7 +29,7 @@ export class TimelinePlayer {
     this.context = null;
     this.volume = 0.8;
     this.scheduled = [];       // {start, end, sequence, timestamp, presentation, offset, rate, source}, oldest first
-    this.readings = [];        // contextTime - performanceTime/1000 from the output timestamps
+    this.outputClock = null;   // the audio clock against the page's, through the moment samples leave the device
     this.reset();
   }
 
@@ -57,34 +48,21 @@ export class TimelinePlayer {
   /** Must run inside a user gesture (the Listen button): browsers only let a page start audio then. */
   async start() {
     this.context = new AudioContext({ latencyHint: 'playback' });
+    this.outputClock = new OutputClock(this.context);
     this.output = this.context.createGain();   // the volume
     this.seam = this.context.createGain();     // fades at discontinuities
     this.seam.connect(this.output);
     this.output.gain.value = this.volume;
     this.output.connect(this.context.destination);
     await this.context.resume();
-    const until = performance.now() + MAPPING_WAIT_MS;
-    while (this.context && !this.#mappingSteady() && performance.now() < until) {
-      this.#contextMinusPerformance();
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    if (this.#mappingSteady()) {
-      this.readings = this.readings.slice(-MAPPING_FIRST_READINGS);
-      this.mapping = median(this.readings);
-    }
-  }
-
-  #mappingSteady() {
-    const last = this.readings.slice(-MAPPING_FIRST_READINGS);
-    return last.length === MAPPING_FIRST_READINGS
-      && Math.max(...last) - Math.min(...last) <= MAPPING_AGREE_SECONDS;
+    await this.outputClock.settle();
   }
 
   async stop() {
     const context = this.context;
     this.context = null;
     this.scheduled = [];
-    this.readings = [];
+    this.outputClock = null;
     this.reset();
     if (context) await context.close();
   }
@@ -306,36 +284,11 @@ export class TimelinePlayer {
     this.stats.rejoins++;
   }
 
-  /**
-   * The offset between the audio clock and performance.now(), through the moment samples leave the device: the
-   * median of recent output timestamps (each reading jitters by up to a device period). Without output timestamps,
-   * the current time less the output latency.
-   */
   #contextMinusPerformance() {
-    const stamp = this.context.getOutputTimestamp?.();
-    if (stamp && stamp.contextTime > 0 && stamp.performanceTime > 0) {
-      const reading = stamp.contextTime - stamp.performanceTime / 1000;
-      if (reading !== this.readings[this.readings.length - 1]) { // a new device period, not the same one again
-        this.readings.push(reading);
-        if (this.readings.length > MAPPING_READINGS) this.readings.shift();
-        this.mapping = median(this.readings);
-      }
-      return this.mapping;
-    }
-    return this.context.currentTime - this.#outputLatency() - performance.now() / 1000;
-  }
-
-  /** What the device still holds before the speakers: used only without output timestamps. */
-  #outputLatency() {
-    return this.context?.outputLatency || this.context?.baseLatency || 0;
+    return this.outputClock.contextMinusPerformance();
   }
 
   #forgetFinished(now) {
     while (this.scheduled.length > 0 && this.scheduled[0].end <= now - 0.5) this.scheduled.shift();
   }
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1];
 }
