@@ -69,11 +69,11 @@ export class TimelinePlayer {
 
   setVolume(volume) {
     this.volume = volume;
-    if (this.output) this.output.gain.setTargetAtTime(volume, this.context.currentTime, 0.02);
+    if (this.context) this.output.gain.setTargetAtTime(volume, this.context.currentTime, 0.02);
   }
 
   setMuted(muted) {
-    if (this.output) this.output.gain.setTargetAtTime(muted ? 0 : this.volume, this.context.currentTime, 0.01);
+    if (this.context) this.output.gain.setTargetAtTime(muted ? 0 : this.volume, this.context.currentTime, 0.01);
   }
 
   /** Queues one PCM chunk (the push stream's audio event) at its place on the timeline, in sequence order. */
