@@ -10,7 +10,8 @@
 # Ingest: bench/ingest.sh (wrk, 2 threads, 8 connections, 10 s, 47 KB chunks). Connects: `music-share bench
 # --scenario connect` (8 SSE listeners joining a session with metadata and 5 buffered chunks, in a loop; SECONDS,
 # default 10). Each target is warmed up first (one ingest and one connect run, not counted). ROUNDS (default 2) repeat everything with the targets in reverse order every other round; the last
-# lines are the medians. Our nodes run with rate limits off and -Xmx512m. Needs redis-server, redis-cli, wrk,
+# lines are the medians. Our nodes run with rate limits off, -Xmx512m and REDIS_TIMEOUT_MS=10000 (at load 50 the
+# default 2 s was too short for a node to connect at start-up). Needs redis-server, redis-cli, wrk,
 # gunicorn, python3-flask, python3-redis (Debian packages) and a built jar (JAR, default target/music-share.jar).
 # Leaves nothing running.
 # Run it under `flock /work/wt/bench.lock` on a shared machine.
@@ -85,7 +86,7 @@ seed_redis_port=$(free_port); redis seed-redis "$seed_redis_port"
 serve() { # serve NAME REDIS_URL [VAR=VALUE…]: starts one of our nodes in the background; its port in $work/NAME.port
   local name=$1 url=$2; shift 2
   local port; port=$(free_port); echo "$port" >"$work/$name.port"
-  env BEARER_TOKEN=Token REDIS_URL="$url" PORT="$port" BIND_ADDRESS=127.0.0.1 HISTORY=off \
+  env BEARER_TOKEN=Token REDIS_URL="$url" PORT="$port" BIND_ADDRESS=127.0.0.1 HISTORY=off REDIS_TIMEOUT_MS=10000 \
     RATE_LIMIT_SENDER_PER_SECOND=0 RATE_LIMIT_STARTS_PER_MINUTE=0 RATE_LIMIT_MISSES_PER_MINUTE=0 "$@" \
     java -Xmx512m -jar "$jar" >"$work/$name.log" 2>&1 &
   pids+=($!); echo $! >"$work/$name.node.pid"
