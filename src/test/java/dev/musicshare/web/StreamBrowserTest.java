@@ -52,7 +52,7 @@ class StreamBrowserTest {
         sender.start();
 
         String url = "http://127.0.0.1:" + server.port() + "/api/share/" + SESSION + "/stream.ogg?access_token=" + TOKEN;
-        Process node = new ProcessBuilder("node", "play-stream.mjs", url, "12").directory(Path.of("src/test/browser")
+        Process node = new ProcessBuilder("node", "play-stream.mjs", url, "24").directory(Path.of("src/test/browser")
                 .toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         List<JsonNode> samples = new ArrayList<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(),
@@ -70,6 +70,7 @@ class StreamBrowserTest {
         sending.set(false);
         sender.join();
 
+        assertThat(samples).hasSize(24);
         JsonNode last = samples.get(samples.size() - 1);
         assertThat(last.get("error").isNull()).as(last.toString()).isTrue();
         assertThat(last.get("ended").asBoolean()).as(last.toString()).isFalse();
