@@ -10,18 +10,13 @@ import dev.musicshare.MusicShareServer;
 import dev.musicshare.config.Settings;
 import dev.musicshare.testing.ApiClient;
 import dev.musicshare.testing.HeadlessChromium;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -74,19 +69,10 @@ class AdminPageTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/api/recordings?sessionId=" + SESSION).json()
                 .get("total").asInt() == 2); // both tracks' files are finished before the page asks for them
         Files.createDirectories(ARTIFACTS);
-        Process node = new ProcessBuilder("node", "admin-page.mjs", "http://127.0.0.1:" + server.port(), TOKEN,
-                ARTIFACTS.toAbsolutePath().toString()).directory(HeadlessChromium.SCRIPT_DIR.toFile())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        Map<String, JsonNode> steps = new HashMap<>();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            for (String line; (line = out.readLine()) != null; ) {
-                JsonNode step = JSON.readTree(line);
-                steps.put(step.get("step").asText(), step);
-            }
-        } finally {
-            if (!node.waitFor(30, TimeUnit.SECONDS)) node.destroyForcibly();
-        }
+        HeadlessChromium.ScriptRun run = HeadlessChromium.runScript("admin-page.mjs", List.of("http://127.0.0.1:"
+                + server.port(), TOKEN, ARTIFACTS.toAbsolutePath().toString()), ProcessBuilder.Redirect.INHERIT,
+                Duration.ofSeconds(30), (step, answers) -> { });
+        Map<String, JsonNode> steps = run.steps();
         assertThat(steps).as("the script failed: %s", steps.get("failed")).doesNotContainKey("failed");
 
         assertThat(steps.get("login").get("historyShown").asBoolean()).isFalse();
@@ -131,7 +117,7 @@ class AdminPageTest {
         assertThat(steps.get("wrong").get("status").asText()).contains("not accepted");
         assertThat(steps.get("wrong").get("tableShown").asBoolean()).isFalse();
         assertThat(steps.get("done").get("errors")).as("script, console or network errors").isEmpty();
-        assertThat(node.exitValue()).isZero();
+        assertThat(run.exitValue()).isZero();
     }
 
     /** Polls as {@code listeners} until the newest sample in the history is {@code count}. */

@@ -6,19 +6,17 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.musicshare.MusicShareServer;
-import dev.musicshare.lyrics.LrcLyrics;
 import dev.musicshare.client.ShareApi;
 import dev.musicshare.client.Sharer;
 import dev.musicshare.client.ToneSource;
 import dev.musicshare.config.Settings;
-import java.io.BufferedReader;
+import dev.musicshare.lyrics.LrcLyrics;
+import dev.musicshare.testing.HeadlessChromium;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,7 +25,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +37,6 @@ import org.junit.jupiter.api.Test;
 class BrowserPageTest {
     private static final String TOKEN = "browser-test-token";
     private static final String SESSION = "246810";
-    private static final Path SCRIPT_DIR = Path.of("src/test/browser");
     private static final Path ARTIFACTS = Path.of("target/test-artifacts");
     private static final Path NODE_LOG = ARTIFACTS.resolve("listen-page.stderr.log");
     /** The tone's length: the lyrics cover all of it, so however long the browser takes to start, lines change. */
@@ -60,7 +56,7 @@ class BrowserPageTest {
 
     @BeforeEach
     void startServerAndSender() throws IOException {
-        requireBrowser();
+        HeadlessChromium.require("BrowserPageTest");
         Map<String, String> env = new HashMap<>(Map.of("PORT", "0", "BIND_ADDRESS", "127.0.0.1",
                 "BEARER_TOKEN", TOKEN));
         server = MusicShareServer.start(Settings.from(env), Clock.systemUTC());
@@ -85,29 +81,20 @@ class BrowserPageTest {
     @Test
     void a_listener_joins_hears_the_tone_follows_the_lyrics_and_sees_the_end() throws Exception {
         Files.createDirectories(ARTIFACTS);
-        Process node = new ProcessBuilder("node", "listen-page.mjs", baseUrl(), TOKEN, SESSION,
-                ARTIFACTS.toAbsolutePath().toString()).directory(SCRIPT_DIR.toFile())
-                .redirectError(NODE_LOG.toAbsolutePath().toFile()).start(); // not inherited: see requireBrowser
-        Map<String, JsonNode> steps = new HashMap<>();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(),
-                StandardCharsets.UTF_8)); OutputStream in = node.getOutputStream()) {
-            for (String line; (line = out.readLine()) != null; ) {
-                JsonNode step = JSON.readTree(line);
-                steps.put(step.get("step").asText(), step);
-                if (step.get("step").asText().equals("stop-now")) {
-                    sending.set(false);
-                    Sharer.Result sent = sender.get(10, TimeUnit.SECONDS);
-                    assertThat(sent.stopAnswer().get("success").asBoolean()).isTrue();
-                    in.write("stopped\n".getBytes(StandardCharsets.UTF_8));
-                    in.flush();
-                }
-            }
-        } finally {
-            if (!node.waitFor(30, TimeUnit.SECONDS)) node.destroyForcibly();
-        }
+        HeadlessChromium.ScriptRun run = HeadlessChromium.runScript("listen-page.mjs", List.of(baseUrl(), TOKEN,
+                SESSION, ARTIFACTS.toAbsolutePath().toString()), ProcessBuilder.Redirect.to(NODE_LOG.toFile()),
+                Duration.ofSeconds(30), (step, answers) -> {
+                    if (step.get("step").asText().equals("stop-now")) {
+                        sending.set(false);
+                        Sharer.Result sent = sender.get(10, TimeUnit.SECONDS);
+                        assertThat(sent.stopAnswer().get("success").asBoolean()).isTrue();
+                        answers.send("stopped");
+                    }
+                });
+        Map<String, JsonNode> steps = run.steps();
         assertThat(steps).as("the script failed: %s\n%s", steps.get("failed"), Files.readString(NODE_LOG))
                 .doesNotContainKey("failed");
-        assertThat(node.exitValue()).as(Files.readString(NODE_LOG)).isZero();
+        assertThat(run.exitValue()).as(Files.readString(NODE_LOG)).isZero();
 
         assertThat(steps.get("joined").get("url").asText()).as("the join page carries the codec asked for")
                 .endsWith("/listen/" + SESSION + "?codec=pcm");
@@ -195,44 +182,5 @@ class BrowserPageTest {
 
     private String baseUrl() {
         return "http://127.0.0.1:" + server.port();
-    }
-
-    /**
-     * Chromium and node must be installed (.ci/run installs them); playwright-core is installed from npm here when
-     * missing. Outside CI a machine without them skips this test with a message saying how to install them.
-     */
-    static void requireBrowser() throws IOException {
-        String chromium = System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium");
-        String missing = !Files.isExecutable(Path.of(chromium)) ? chromium
-                : !onPath("node") ? "node" : !onPath("npm") ? "npm" : null;
-        if (missing != null) {
-            String message = "\n\n*** BrowserPageTest needs " + missing + ": apt-get install -y chromium nodejs npm ***\n";
-            if ("true".equals(System.getenv("CI"))) throw new IllegalStateException(message);
-            System.err.println(message);
-            Assumptions.abort(message);
-        }
-        if (!Files.isDirectory(SCRIPT_DIR.resolve("node_modules/playwright-core"))) {
-            try {
-                // npm's output goes to a file, never to this JVM's own stdout: surefire reads the forked JVM's stdout
-                // as its channel, and bytes written there behind its back make it warn of a "corrupted channel".
-                Files.createDirectories(ARTIFACTS);
-                Path log = ARTIFACTS.resolve("npm-ci.log");
-                Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(SCRIPT_DIR.toFile())
-                        .redirectErrorStream(true).redirectOutput(log.toAbsolutePath().toFile()).start();
-                if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
-                    throw new IllegalStateException("npm ci in " + SCRIPT_DIR + " failed:\n" + Files.readString(log));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException(e);
-            }
-        }
-    }
-
-    private static boolean onPath(String command) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, command))) return true;
-        }
-        return false;
     }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.musicshare.MusicShareServer;
 import dev.musicshare.client.ShareApi;
 import dev.musicshare.config.Settings;
+import dev.musicshare.testing.HeadlessChromium;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -66,7 +67,7 @@ class ListenTogetherPageTest {
 
     @BeforeEach
     void startServer() throws Exception {
-        BrowserPageTest.requireBrowser();
+        HeadlessChromium.require("ListenTogetherPageTest");
         server = MusicShareServer.start(Settings.from(Map.of("PORT", "0", "BIND_ADDRESS", "127.0.0.1",
                 "BEARER_TOKEN", TOKEN)), Clock.systemUTC());
         sender = new RampSender(new ShareApi(baseUrl(), TOKEN, SESSION), LYRICS);

@@ -8,12 +8,10 @@ import dev.musicshare.MusicShareServer;
 import dev.musicshare.config.Settings;
 import dev.musicshare.testing.ApiClient;
 import dev.musicshare.testing.AudioSamples;
+import dev.musicshare.testing.HeadlessChromium;
 import dev.musicshare.testing.Signals;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +40,7 @@ class StreamBrowserTest {
 
     @Test
     void an_audio_element_keeps_playing_across_two_title_changes() throws Exception {
-        BrowserPageTest.requireBrowser();
+        HeadlessChromium.require("StreamBrowserTest");
         server = MusicShareServer.start(Settings.from(Map.of("PORT", "0", "BIND_ADDRESS", "127.0.0.1",
                 "BEARER_TOKEN", TOKEN)), Clock.systemUTC());
         ApiClient api = new ApiClient(server.port(), TOKEN);
@@ -52,21 +50,15 @@ class StreamBrowserTest {
         sender.start();
 
         String url = "http://127.0.0.1:" + server.port() + "/api/share/" + SESSION + "/stream.ogg?access_token=" + TOKEN;
-        Process node = new ProcessBuilder("node", "play-stream.mjs", url, "24").directory(Path.of("src/test/browser")
-                .toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         List<JsonNode> samples = new ArrayList<>();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            for (String line = out.readLine(); line != null; line = out.readLine()) {
-                JsonNode report = JSON.readTree(line);
-                assertThat(report.get("step").asText()).as(line).isEqualTo("sample");
-                samples.add(report);
-                if (samples.size() == 8) api.postJson("/api/share/" + SESSION + "/metadata", "{\"title\":\"Second\"}");
-                if (samples.size() == 14) api.postJson("/api/share/" + SESSION + "/metadata", "{\"title\":\"Third\"}");
-            }
-        } finally {
-            if (!node.waitFor(30, TimeUnit.SECONDS)) node.destroyForcibly();
-        }
+        HeadlessChromium.runScript("play-stream.mjs", List.of(url, "24"), ProcessBuilder.Redirect.INHERIT,
+                Duration.ofSeconds(30), (report, answers) -> {
+                    assertThat(report.get("step").asText()).as(report.toString()).isEqualTo("sample");
+                    samples.add(report);
+                    String metadata = "/api/share/" + SESSION + "/metadata";
+                    if (samples.size() == 8) api.postJson(metadata, "{\"title\":\"Second\"}");
+                    if (samples.size() == 14) api.postJson(metadata, "{\"title\":\"Third\"}");
+                });
         sending.set(false);
         sender.join();
 
