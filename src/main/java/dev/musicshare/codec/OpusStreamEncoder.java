@@ -13,7 +13,9 @@ import java.util.List;
  * <ul>
  *   <li>chunks may have any length: what does not fill a whole frame waits for the next chunk (the remainder);</li>
  *   <li>a skipped hole in the sequence numbers becomes silence as long as the missing chunks (estimated from the
- *       chunk before the hole), never a jump in time;</li>
+ *       chunk before the hole), never a jump in time; silence costs no encoder CPU (after one encoded silent frame,
+ *       which carries the tail of the audio before it out of the encoder's look-ahead, each silent frame is a
+ *       prebuilt packet), so an overloaded encoder that skips chunks does catch up;</li>
  *   <li>a change of input rate or channel count mid-stream is converted, not refused: the Opus channel count is
  *       fixed when the stream starts (OpusHead cannot change), so later chunks are mixed to it.</li>
  * </ul>
@@ -31,6 +33,7 @@ public final class OpusStreamEncoder {
     private static final int MAX_PACKET_BYTES = 1275;
 
     private final int channels;
+    private final byte[] silencePacket;
     private final OpusEncoder encoder;
     private final short[] frameSamples;
     private final byte[] packetBuffer = new byte[MAX_PACKET_BYTES];
@@ -42,6 +45,13 @@ public final class OpusStreamEncoder {
     /** Frames per channel of the chunk before, at its own rate: the length a missing chunk is assumed to have. */
     private int lastChunkFrames;
     private long samplesEncoded;
+    /** Frames handed to Concentus (the rest were silence, sent as {@link OpusSilence}'s packet). */
+    private long framesThroughEncoder;
+    /**
+     * Whether the last frame handed to Concentus was silent, so its look-ahead holds only zeros: a silent frame may
+     * then be replaced by the prebuilt packet without cutting off the tail of the audio before it.
+     */
+    private boolean encoderHoldsSilence = true;
     /** The input's duration so far in samples at 48 kHz (fractional: 44.1 kHz chunks rarely map to whole samples). */
     private double inputPosition;
     private double lastChunkStart;
@@ -57,6 +67,7 @@ public final class OpusStreamEncoder {
                     + " bits/s, was " + bitrate);
         }
         this.channels = channels;
+        this.silencePacket = OpusSilence.packet(channels, bitrate);
         this.frameSamples = new short[FRAME_SAMPLES * channels];
         try {
             encoder = new OpusEncoder(PcmResampler.OUTPUT_RATE, channels, OpusApplication.OPUS_APPLICATION_AUDIO);
@@ -87,6 +98,14 @@ public final class OpusStreamEncoder {
     /** Samples per channel (48 kHz) in every frame returned so far: the stream's position. */
     public long samplesEncoded() {
         return samplesEncoded;
+    }
+
+    /**
+     * Frames run through the Opus encoder so far. Silence (skipped chunks, a paused sender) after the first silent
+     * frame is sent as a prebuilt packet instead, so it costs no encoder CPU; {@link #samplesEncoded()} counts both.
+     */
+    public long framesThroughEncoder() {
+        return framesThroughEncoder;
     }
 
     /**
@@ -154,7 +173,8 @@ public final class OpusStreamEncoder {
 
     /**
      * Encodes {@code frameCount} frames of silence after what was fed so far: what a live stream carries while the
-     * sender pauses. The remainder is completed with silence first, so the timeline stays exact.
+     * sender pauses. The remainder is completed with silence first, so the timeline stays exact. Past the first
+     * silent frame these are the prebuilt silence packet, not encoder work (see {@link #framesThroughEncoder()}).
      */
     public List<OpusFrame> encodeSilence(int frameCount) {
         int wanted = frameCount * FRAME_SAMPLES - pendingFrames;
@@ -227,8 +247,13 @@ public final class OpusStreamEncoder {
         List<OpusFrame> frames = new ArrayList<>(whole);
         for (int i = 0; i < whole; i++) {
             int base = i * FRAME_SAMPLES * channels;
-            for (int s = 0; s < frameSamples.length; s++) frameSamples[s] = toShort(pending[base + s]);
-            frames.add(new OpusFrame(encodeFrame(), FRAME_SAMPLES));
+            boolean silent = true;
+            for (int s = 0; s < frameSamples.length; s++) {
+                frameSamples[s] = toShort(pending[base + s]);
+                silent &= frameSamples[s] == 0;
+            }
+            frames.add(new OpusFrame(silent && encoderHoldsSilence ? silencePacket : encodeFrame(), FRAME_SAMPLES));
+            encoderHoldsSilence = silent;
         }
         int used = whole * FRAME_SAMPLES * channels;
         int left = pendingFrames * channels - used;
@@ -240,6 +265,7 @@ public final class OpusStreamEncoder {
 
     private byte[] encodeFrame() {
         try {
+            framesThroughEncoder++;
             int length = encoder.encode(frameSamples, 0, FRAME_SAMPLES, packetBuffer, 0, MAX_PACKET_BYTES);
             return java.util.Arrays.copyOf(packetBuffer, length);
         } catch (OpusException e) {

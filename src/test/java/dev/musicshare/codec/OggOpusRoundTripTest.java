@@ -58,6 +58,44 @@ class OggOpusRoundTripTest {
     }
 
     @Test
+    void a_skipped_stretch_is_prebuilt_silence_that_decodes_cleanly_and_costs_no_encoder_frames() throws Exception {
+        float[] source = Signals.sweep(RATE, 2, 2.0);
+        OpusStreamEncoder encoder = new OpusStreamEncoder(2, 128_000);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        OggOpusWriter ogg = new OggOpusWriter(out, 7, 2, encoder.preSkip(), RATE, StreamTags.NONE);
+        // Twenty chunks of 0.1 s; chunks 5-14 (one second) are skipped the way an overloaded feed skips them.
+        for (long sequence = 0; sequence < 20; sequence++) {
+            if (sequence == 5) ogg.writeFrames(encoder.skipThrough(14));
+            if (sequence >= 5 && sequence <= 14) continue;
+            float[] chunk = Arrays.copyOfRange(source, (int) sequence * 4_410 * 2, (int) (sequence + 1) * 4_410 * 2);
+            ogg.writeFrames(encoder.encodeChunk(sequence, chunk, RATE, 2));
+        }
+        OpusStreamEncoder.Ending end = encoder.finish();
+        ogg.finish(end.frames(), end.padding());
+        long streamFrames = encoder.samplesEncoded() / OpusStreamEncoder.FRAME_SAMPLES;
+        // One second of silence is 50 frames; at most the first (which flushes the look-ahead) and the resampler's
+        // tail reach the encoder.
+        assertThat(streamFrames - encoder.framesThroughEncoder()).as("silent frames not run through the encoder")
+                .isGreaterThanOrEqualTo(47);
+
+        byte[] bytes = out.toByteArray();
+        assertThat(Ffmpeg.decodeLog(bytes)).as("ffmpeg's log decoding the stream").doesNotContainIgnoringCase("error");
+        float[] decoded = Ffmpeg.decode(bytes, 2);
+        assertThat(decoded.length / 2).isBetween(96_000 - 2, 96_000 + 2);
+        // The codec rings for a frame or two around the audio; between that the prebuilt packets decode to zeros.
+        double holeEnergy = 0;
+        for (int i = 2 * 24_000 + 2 * 3 * 960; i < 2 * 72_000 - 2 * 2 * 960; i++) holeEnergy += decoded[i] * decoded[i];
+        assertThat(holeEnergy).as("energy of the decoded stretch after the codec's ringing").isZero();
+        float[] reference = Signals.at48k(source, RATE, 2);
+        int after = 2 * 72_000 + 2 * 960;
+        double correlation = Signals.correlation(decoded, after, Arrays.copyOfRange(reference, after, reference.length),
+                reference.length - after - 2 * 4_800);
+        assertThat(correlation).as("audio after the stretch stays on its time").isGreaterThanOrEqualTo(0.99);
+        double beforeCorrelation = Signals.correlation(decoded, 0, reference, 2 * 24_000 - 2 * 960);
+        assertThat(beforeCorrelation).as("audio before the stretch keeps its tail").isGreaterThanOrEqualTo(0.99);
+    }
+
+    @Test
     void mono_stays_mono_and_the_tags_are_what_ffprobe_reads() throws Exception {
         OpusStreamEncoder encoder = new OpusStreamEncoder(1, 64_000);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
