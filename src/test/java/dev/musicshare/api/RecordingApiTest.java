@@ -6,9 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.musicshare.testing.ApiClient.Reply;
-import dev.musicshare.testing.AudioSamples;
+import dev.musicshare.testing.PacedToneSender;
 import dev.musicshare.testing.Ffmpeg;
-import dev.musicshare.testing.Signals;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +15,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
@@ -30,13 +28,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 @ParameterizedClass(name = "{0} store")
 @ValueSource(strings = {"memory", "redis"})
 class RecordingApiTest extends ApiTestBase {
-    static final int RATE = 44_100;
-    /**
-     * 1 s chunks: a chunk counts as late (and moves the session's timeline, rightly lengthening the recording) when
-     * it arrives 0.5 s after its presentation time, so long chunks keep a loaded machine's slow requests (seen: over
-     * 1 s each at load 28) from being taken for a sender that stalled.
-     */
-    static final int CHUNK_FRAMES = 44_100;
     static final String ID = "616161";
 
     Path folder;
@@ -176,16 +167,7 @@ class RecordingApiTest extends ApiTestBase {
      * behind it: a 1 s chunk leaves a slow request 0.9 s before it counts as late (SessionTimeline.LATE_LIMIT_MICROS)
      * and moves the session's timeline, and the recording with it.
      */
-    private class Sender {
-        final long startMillis = System.currentTimeMillis();
-        long sequence;
-        /** Audio sent plus pauses taken, in frames: the sender's clock. */
-        long frames;
-
-        long senderClock() {
-            return startMillis + frames * 1000 / RATE;
-        }
-
+    private class Sender extends PacedToneSender {
         void metadata(String title, String artist, double elapsed, String lyrics) {
             String lrc = lyrics == null ? "null" : "\"" + lyrics + "\"";
             expect(200, api.postJson("/api/share/" + ID + "/metadata", "{\"title\":\"" + title + "\",\"artist\":\""
@@ -193,26 +175,9 @@ class RecordingApiTest extends ApiTestBase {
                     + ",\"elapsedSeconds\":" + elapsed + ",\"timestamp\":" + senderClock() + "}"));
         }
 
-        void tone(double seconds) {
-            long chunks = Math.round(seconds * RATE / CHUNK_FRAMES);
-            float[] mono = Signals.sine(RATE, 440, CHUNK_FRAMES, 0.5); // 440 whole cycles: chunks join seamlessly
-            float[] stereo = new float[CHUNK_FRAMES * 2];
-            for (int f = 0; f < CHUNK_FRAMES; f++) stereo[2 * f] = stereo[2 * f + 1] = mono[f];
-            String data = Signals.base64(stereo, 0, stereo.length);
-            for (long i = 0; i < chunks; i++) {
-                long wait;
-                while ((wait = senderClock() - System.currentTimeMillis()) > 0) LockSupport.parkNanos(wait * 1_000_000);
-                String json = AudioSamples.chunkJson(sequence, data, RATE, 2)
-                        .replaceFirst("\"timestamp\":[0-9]+", "\"timestamp\":" + senderClock());
-                expect(200, api.postJson("/api/share/" + ID + "/audio", json));
-                sequence++;
-                frames += CHUNK_FRAMES;
-            }
-        }
-
-        /** The sender stops sending for a while: its clock moves on, no audio is captured (the next post waits). */
-        void pause(double seconds) {
-            frames += Math.round(seconds * RATE);
+        @Override
+        protected void postChunk(long sequence, String json) {
+            expect(200, api.postJson("/api/share/" + ID + "/audio", json));
         }
     }
 }

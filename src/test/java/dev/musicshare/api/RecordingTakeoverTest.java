@@ -8,11 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.musicshare.MusicShareServer;
 import dev.musicshare.config.Settings;
 import dev.musicshare.testing.ApiClient;
-import dev.musicshare.testing.AudioSamples;
+import dev.musicshare.testing.PacedToneSender;
 import dev.musicshare.testing.Ffmpeg;
 import dev.musicshare.testing.RedisServer;
 import dev.musicshare.testing.Resp;
-import dev.musicshare.testing.Signals;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -22,7 +21,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,9 +36,6 @@ import org.junit.jupiter.api.Test;
 class RecordingTakeoverTest {
     private static final String TOKEN = "takeover-token-0123456789";
     private static final String ID = "717171";
-    private static final int RATE = 44_100;
-    /** One-second chunks: a loaded machine's slow request does not count as a late chunk (see RecordingApiTest). */
-    private static final int CHUNK_FRAMES = RATE;
     /** The lease (5 s) plus one renewal period (1.5 s): the longest a dead recorder's session waits for a taker. */
     private static final Duration TAKEOVER_LIMIT = Duration.ofMillis(5_000 + 1_500);
 
@@ -223,39 +218,20 @@ class RecordingTakeoverTest {
     }
 
     /** A sender on its own clock posting to node B: one-second chunks of a 440 Hz tone, each at its capture time. */
-    private class Sender {
-        final long startMillis = System.currentTimeMillis();
-        long sequence;
-        long frames;
+    private class Sender extends PacedToneSender {
         /** Each chunk's presentation time as the server placed it on the session's timeline, epoch ms. */
         final List<Double> presentationTimes = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-        long senderClock() {
-            return startMillis + frames * 1000 / RATE;
-        }
 
         void metadata(String title, String artist) {
             assertThat(b.postJson("/api/share/" + ID + "/metadata", "{\"title\":\"" + title + "\",\"artist\":\""
                     + artist + "\",\"timestamp\":" + senderClock() + "}").status()).isEqualTo(200);
         }
 
-        void tone(double seconds) {
-            long chunks = Math.round(seconds * RATE / CHUNK_FRAMES);
-            float[] mono = Signals.sine(RATE, 440, CHUNK_FRAMES, 0.5); // 440 whole cycles: chunks join seamlessly
-            float[] stereo = new float[CHUNK_FRAMES * 2];
-            for (int f = 0; f < CHUNK_FRAMES; f++) stereo[2 * f] = stereo[2 * f + 1] = mono[f];
-            String data = Signals.base64(stereo, 0, stereo.length);
-            for (long i = 0; i < chunks; i++) {
-                long wait;
-                while ((wait = senderClock() - System.currentTimeMillis()) > 0) LockSupport.parkNanos(wait * 1_000_000);
-                String json = AudioSamples.chunkJson(sequence, data, RATE, 2)
-                        .replaceFirst("\"timestamp\":[0-9]+", "\"timestamp\":" + senderClock());
-                assertThat(b.postJson("/api/share/" + ID + "/audio", json).status()).isEqualTo(200);
-                JsonNode released = b.get("/api/share/" + ID + "/audio?since=" + (sequence - 1)).json();
-                presentationTimes.add(released.get(0).get("presentationTime").asDouble());
-                sequence++;
-                frames += CHUNK_FRAMES;
-            }
+        @Override
+        protected void postChunk(long sequence, String json) {
+            assertThat(b.postJson("/api/share/" + ID + "/audio", json).status()).isEqualTo(200);
+            JsonNode released = b.get("/api/share/" + ID + "/audio?since=" + (sequence - 1)).json();
+            presentationTimes.add(released.get(0).get("presentationTime").asDouble());
         }
     }
 }
