@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Listening together: invite links with a read-only listener token, a QR code of the link, display names in status.
  */
 @ParameterizedClass(name = "{0} store")
-@ValueSource(strings = {"memory", "redis"})
+@ValueSource(strings = {"memory", "redis", "sentinel", "cluster"})
 class ListenTogetherApiTest extends ApiTestBase {
 
     @Override

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * frames that ffmpeg decodes to the source, one encoder serving every listener.
  */
 @ParameterizedClass(name = "{0} store")
-@ValueSource(strings = {"memory", "redis"})
+@ValueSource(strings = {"memory", "redis", "sentinel", "cluster"})
 class OpusPushApiTest extends OpusApiTestBase {
     static final String ID = "434343";
     static final String EVENTS = "/api/share/" + ID + "/events?codec=opus&access_token=" + TOKEN;

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * make the sender look stalled.
  */
 @ParameterizedClass(name = "{0} store")
-@ValueSource(strings = {"memory", "redis"})
+@ValueSource(strings = {"memory", "redis", "sentinel", "cluster"})
 class PresentationTimeApiTest extends ApiTestBase {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T10:00:00.000250Z"));
 

@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * on each file's own clock, byte-exact ranges, and removal.
  */
 @ParameterizedClass(name = "{0} store")
-@ValueSource(strings = {"memory", "redis"})
+@ValueSource(strings = {"memory", "redis", "sentinel", "cluster"})
 class RecordingApiTest extends ApiTestBase {
     static final String ID = "616161";
 

@@ -22,7 +22,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Request bodies as real clients send them (compressed, announced with {@code Expect: 100-continue}, malformed) and
- * the error answers that must stay JSON in our own words, WebSocket handshakes included; no cookie anywhere.
+ * the error answers that must stay JSON in our own words, WebSocket handshakes included; no cookie anywhere. What
+ * is tested here is the HTTP edge (decoding, limits, error shapes): a body, once decoded, takes the path
+ * {@link AudioApiTest} and {@link MetadataApiTest} run on every store shape, so these run on memory and one Redis only.
  */
 @ParameterizedClass(name = "{0} store")
 @ValueSource(strings = {"memory", "redis"})

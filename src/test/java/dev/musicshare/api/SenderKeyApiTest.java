@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** With REQUIRE_SENDER_KEY, only the session's own sender may post to it or stop it. */
 @ParameterizedClass(name = "{0} store")
-@ValueSource(strings = {"memory", "redis"})
+@ValueSource(strings = {"memory", "redis", "sentinel", "cluster"})
 class SenderKeyApiTest extends ApiTestBase {
 
     @Override

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code stream.ogg}: a known signal shared through the server comes back intact, decoded by ffmpeg. */
 @ParameterizedClass(name = "{0} store")
-@ValueSource(strings = {"memory", "redis"})
+@ValueSource(strings = {"memory", "redis", "sentinel", "cluster"})
 class StreamOggApiTest extends OpusApiTestBase {
     static final String ID = "424242";
     static final String STREAM = "/api/share/" + ID + "/stream.ogg?access_token=" + TOKEN;
