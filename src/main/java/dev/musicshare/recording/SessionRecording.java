@@ -161,7 +161,8 @@ final class SessionRecording {
         progress.accept(new RecordingProgress(trackNumber, partNumber, partStarted, track == null ? null
                 : track.title(), track == null ? null : track.artist(), file == null ? null : file.id(),
                 file == null ? 0 : file.bytes(), fileStartMillis, file == null ? 0 : file.startedAt(),
-                missedSecondsBefore, lastSequence, writtenUntilMillis));
+                missedSecondsBefore, file == null ? Double.NaN : songSecondsAtStart, lastSequence,
+                writtenUntilMillis));
     }
 
     /**

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * A {@link RecordingProgress} as the fields of its Redis hash (readable with {@code HGETALL}); a null text field is
- * left out, a number unknown (NaN) is written {@code NaN}.
+ * left out, a number unknown (NaN) is written {@code NaN}. Every report rewrites the whole hash in the one script call
+ * it already makes, so a field more costs no round trip.
  */
 final class ProgressFields {
     private ProgressFields() {}
@@ -23,6 +24,7 @@ final class ProgressFields {
         fields.put("startPresentationMillis", String.valueOf(progress.startPresentationMillis()));
         fields.put("startedAt", String.valueOf(progress.startedAt()));
         fields.put("missedSecondsBefore", String.valueOf(progress.missedSecondsBefore()));
+        fields.put("songSecondsAtStart", String.valueOf(progress.songSecondsAtStart()));
         fields.put("lastSequence", String.valueOf(progress.lastSequence()));
         fields.put("endPresentationMillis", String.valueOf(progress.endPresentationMillis()));
         return fields;
@@ -34,7 +36,12 @@ final class ProgressFields {
                 Boolean.parseBoolean(fields.get("partStarted")), fields.get("title"), fields.get("artist"),
                 fields.get("fileId"), Long.parseLong(fields.get("bytes")),
                 Double.parseDouble(fields.get("startPresentationMillis")), Long.parseLong(fields.get("startedAt")),
-                Double.parseDouble(fields.get("missedSecondsBefore")), Long.parseLong(fields.get("lastSequence")),
-                Double.parseDouble(fields.get("endPresentationMillis")));
+                Double.parseDouble(fields.get("missedSecondsBefore")), orNaN(fields.get("songSecondsAtStart")),
+                Long.parseLong(fields.get("lastSequence")), Double.parseDouble(fields.get("endPresentationMillis")));
+    }
+
+    /** A field a node of an earlier version did not write reads as unknown. */
+    private static double orNaN(String value) {
+        return value == null ? Double.NaN : Double.parseDouble(value);
     }
 }

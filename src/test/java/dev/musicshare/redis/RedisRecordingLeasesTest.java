@@ -86,23 +86,25 @@ class RedisRecordingLeasesTest {
         nodeA.register(SESSION);
         assertThat(nodeA.acquire(SESSION)).isTrue();
         RecordingProgress progress = new RecordingProgress(2, 1, true, "Song", "Band",
-                "818181-20261119080000-02", 48_213, 1_795_000_010_000.5, 1_795_000_010_000L, 0, 41, Double.NaN);
+                "818181-20261119080000-02", 48_213, 1_795_000_010_000.5, 1_795_000_010_000L, 0, 42.25, 41, Double.NaN);
         nodeA.report(SESSION, progress);
         await().atMost(Duration.ofSeconds(5)).until(() -> nodeB.progress(SESSION).isPresent());
         RecordingProgress read = nodeB.progress(SESSION).orElseThrow();
         assertThat(read.fileId()).isEqualTo("818181-20261119080000-02");
         assertThat(read.bytes()).isEqualTo(48_213);
         assertThat(read.startPresentationMillis()).isEqualTo(1_795_000_010_000.5);
+        assertThat(read.songSecondsAtStart()).as("what the file's lyrics are aligned by").isEqualTo(42.25);
         assertThat(read.endPresentationMillis()).isNaN();
         assertThat(read.nextPart()).isEqualTo(2);
 
-        RecordingProgress fenced = new RecordingProgress(2, 1, true, "Song", "Band", null, 0, Double.NaN, 0, 0, 99,
-                Double.NaN);
+        RecordingProgress fenced = new RecordingProgress(2, 1, true, "Song", "Band", null, 0, Double.NaN, 0, 0,
+                Double.NaN, 99, Double.NaN);
         nodeB.report(SESSION, fenced); // B does not hold the lease; its read below follows on the same connection
         assertThat(nodeB.progress(SESSION).orElseThrow().lastSequence()).isEqualTo(41);
         nodeA.report(SESSION, new RecordingProgress(2, 1, true, "Song", "Band", "818181-20261119080000-02", 50_000,
-                1_795_000_010_000.5, 1_795_000_010_000L, 0, 42, Double.NaN));
+                1_795_000_010_000.5, 1_795_000_010_000L, 0, Double.NaN, 42, Double.NaN));
         await().atMost(Duration.ofSeconds(5)).until(() -> nodeB.progress(SESSION).orElseThrow().lastSequence() == 42);
+        assertThat(nodeB.progress(SESSION).orElseThrow().songSecondsAtStart()).as("not known: none").isNaN();
 
         nodeA.finished(SESSION);
         assertThat(nodeB.recorded()).isEmpty();
