@@ -4,12 +4,14 @@ import dev.musicshare.lease.RecordingLeases;
 import dev.musicshare.lease.RecordingLeases.RecordedSession;
 import dev.musicshare.lease.RecordingProgress;
 import dev.musicshare.metrics.ShareMetrics;
+import dev.musicshare.share.Metadata;
 import dev.musicshare.share.SessionId;
 import dev.musicshare.share.SessionStatus;
 import dev.musicshare.share.ShareException;
 import dev.musicshare.share.ShareService;
 import dev.musicshare.store.StoreUnavailableException;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * Keeps this node's part of the recording leases, on a thread of its own every {@link RecordingLeases#RENEW_EVERY}:
  * renews the leases of the sessions it records, and takes over any recorded session whose lease nobody holds (its
  * recorder died, lost Redis, or shut down). Taking over completes the file the previous recorder left half written
- * ({@link PartSalvage}) and continues the same track in a new part, noting the stretch nobody recorded. Redis not
- * answering is logged once per outage and counted; recordings then stop once their lease term runs out, and are
- * taken over again (by whichever node gets the lease first) when Redis is back.
+ * ({@link PartSalvage}), its lyrics included, and continues the same track in a new part, noting the stretch nobody
+ * recorded. Redis not answering is logged once per outage and counted; recordings then stop once their lease term
+ * runs out, and are taken over again (by whichever node gets the lease first) when Redis is back.
  */
 final class LeaseKeeper implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LeaseKeeper.class);
@@ -144,7 +146,7 @@ final class LeaseKeeper implements AutoCloseable {
             // Finished already (its recorder completed it before it stopped reporting), or completed here now.
             Optional<Recording> completed = recordings.library().find(left.fileId());
             if (completed.isEmpty()) {
-                completed = salvage.complete(session, left);
+                completed = salvage.complete(session, left, lyricsOf(session, left));
                 completed.ifPresent(recordings::salvaged);
                 salvaged = completed.isPresent();
             }
@@ -177,6 +179,27 @@ final class LeaseKeeper implements AutoCloseable {
                     .addKeyValue("track", progress.map(RecordingProgress::track).orElse(1))
                     .addKeyValue("part", progress.map(RecordingProgress::nextPart).orElse(1))
                     .log("recording taken over: no node held its lease");
+        }
+    }
+
+    /**
+     * The lyrics of the track whose part is being completed: the session's metadata holds them while it still
+     * describes that track (the new part takes its lyrics from the same metadata); after a title change, or once the
+     * metadata ran out (METADATA_TTL_SECONDS after the sender's last update), they are not known and the part gets no
+     * {@code .lrc}. Read once per takeover, not per chunk.
+     */
+    private String lyricsOf(RecordedSession session, RecordingProgress left) {
+        if (Double.isNaN(left.songSecondsAtStart())) return null; // no song position to align them by
+        try {
+            return shares.currentMetadata(new SessionId(session.sessionId()))
+                    .filter(metadata -> Objects.equals(metadata.title(), left.title())
+                            && Objects.equals(metadata.artist(), left.artist()))
+                    .map(Metadata::lyrics).orElse(null);
+        } catch (ShareException | StoreUnavailableException e) {
+            log.atWarn().addKeyValue("sessionId", session.sessionId()).addKeyValue("recordingId", left.fileId())
+                    .log("recording part completed without lyrics: the session's metadata could not be read ({})",
+                            e.getMessage());
+            return null;
         }
     }
 

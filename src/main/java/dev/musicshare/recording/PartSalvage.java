@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -20,13 +21,17 @@ import org.slf4j.LoggerFactory;
  * is flagged end-of-stream (RFC 3533 section 6; its CRC recomputed), and the copy is renamed into place and
  * described, like any finished recording. Copying rather than renaming the part file means a recorder that is
  * alive after all (cut off from Redis, not dead) and writes once more cannot touch the completed file: the
- * {@code .part} it writes to is removed. Its lyrics are not rebuilt (the {@code .lrc} is written when a file ends).
+ * {@code .part} it writes to is removed. Its {@code .lrc} is written as its recorder would have written it on
+ * finishing the file ({@link RecordedLyrics}): the track's synced lyrics, which the caller takes from the session's
+ * metadata, aligned to the file's own start by the song position its recorder reported with its progress
+ * ({@link RecordingProgress#songSecondsAtStart()}).
  */
 final class PartSalvage {
     private static final Logger log = LoggerFactory.getLogger(PartSalvage.class);
     private static final int HEADER = 27;
     private static final int EOS_FLAG = 0x04;
     private static final String COPY = ".opus.salvaged";
+    private static final String LYRICS_COPY = ".lrc.salvaged";
 
     private final RecordingLibrary library;
 
@@ -38,9 +43,12 @@ final class PartSalvage {
     private record Pages(int count, long end, long lastPageStart, long lastGranule, int preSkip) {}
 
     /**
+     * @param lyrics the track's lyrics as the sender gave them (LRC or plain), or null when not known: the part then
+     *               has no {@code .lrc}, as it has none when the sender's lyrics had no times or the recorder reported
+     *               no song position
      * @return the completed recording, or empty (logged with the reason) when there is nothing to complete here
      */
-    Optional<Recording> complete(RecordedSession session, RecordingProgress left) {
+    Optional<Recording> complete(RecordedSession session, RecordingProgress left, String lyrics) {
         String id = left.fileId();
         if (!Recording.isValidId(id)) return Optional.empty();
         Path part = library.partOf(id, RecordingLibrary.AUDIO);
@@ -52,6 +60,7 @@ final class PartSalvage {
             return Optional.empty();
         }
         Path copy = library.partOf(id, COPY);
+        Path lyricsCopy = library.partOf(id, LYRICS_COPY);
         try {
             Pages pages = scan(part, left.bytes());
             if (pages.count() < 3 || pages.lastGranule() <= pages.preSkip()) {
@@ -61,11 +70,18 @@ final class PartSalvage {
                 return Optional.empty();
             }
             copyPages(part, copy, pages);
+            // Lyrics before audio, as a normally finished file has them (TrackFile): once listed, both are there.
+            String lrc = Double.isNaN(left.songSecondsAtStart()) ? null
+                    : RecordedLyrics.forFile(lyrics, left.songSecondsAtStart(), left.title(), left.artist());
+            if (lrc != null) {
+                Files.writeString(lyricsCopy, lrc, StandardCharsets.UTF_8);
+                library.install(lyricsCopy, id, RecordingLibrary.LYRICS);
+            }
             library.install(copy, id, RecordingLibrary.AUDIO);
             Files.deleteIfExists(part);
             Recording recording = new Recording(id, session.sessionId(), session.startedAt(), left.track(),
                     left.part(), left.title(), left.artist(), left.startedAt(),
-                    (pages.lastGranule() - pages.preSkip()) / 48_000.0, pages.end(), false,
+                    (pages.lastGranule() - pages.preSkip()) / 48_000.0, pages.end(), lrc != null,
                     left.missedSecondsBefore());
             library.publish(recording);
             log.atInfo().addKeyValue("sessionId", session.sessionId()).addKeyValue("recordingId", id)
@@ -77,6 +93,7 @@ final class PartSalvage {
                     .log("recording part not completed: {}", e.getMessage());
             try {
                 Files.deleteIfExists(copy);
+                Files.deleteIfExists(lyricsCopy);
             } catch (IOException ignored) {
                 // a stray copy is never listed
             }

@@ -147,7 +147,7 @@ class RecordingApiTest extends ApiTestBase {
         return (ogg[at + 10] & 0xFF) | (ogg[at + 11] & 0xFF) << 8;
     }
 
-    private static String firstTimedLine(String lrc) {
+    static String firstTimedLine(String lrc) {
         return lrc.lines().filter(line -> line.matches("\\[\\d\\d:.*")).findFirst().orElseThrow();
     }
 

@@ -31,13 +31,17 @@ import org.junit.jupiter.api.Test;
  * process, so nothing of it shuts down cleanly) in the middle of a track while the sender keeps posting to the other
  * node. The other node takes the recording over within the lease time, completes the dead node's half-written file
  * and continues the track in a second part; the two parts and the stretch noted as missed add up to the time the
- * track was shared, and the parts never overlap on the session's timeline.
+ * track was shared, and the parts never overlap on the session's timeline. The completed part gets the {@code .lrc}
+ * its recorder would have written, aligned to that part's own start.
  */
 class RecordingTakeoverTest {
     private static final String TOKEN = "takeover-token-0123456789";
     private static final String ID = "717171";
     /** The lease (5 s) plus one renewal period (1.5 s): the longest a dead recorder's session waits for a taker. */
     private static final Duration TAKEOVER_LIMIT = Duration.ofMillis(5_000 + 1_500);
+    /** The track is 10 s in when the session starts, so part 1's lines are 10 s earlier than the song's. */
+    private static final double ELAPSED_AT_START = 10.0;
+    private static final String LYRICS = "[00:10.75]First line\\n[00:12.00]Second line\\n[00:30.00]Late line";
 
     private RedisServer redis;
     private Path folder;
@@ -85,7 +89,7 @@ class RecordingTakeoverTest {
         assertThat(recordingsActive(a)).isEqualTo(1.0);
         assertThat(recordingsActive(b)).isZero();
         Sender sender = new Sender();
-        sender.metadata("Long Song", "Band");
+        sender.metadata("Long Song", "Band", ELAPSED_AT_START, LYRICS);
         Thread sending = new Thread(() -> sender.tone(16.0)); // in real time throughout, whatever happens to node A
         sending.start();
         // Node A hears the chunks over Redis pub/sub and writes the track's first part; its progress in Redis says
@@ -166,6 +170,18 @@ class RecordingTakeoverTest {
         assertThat(Ffmpeg.probeJson(b.get(first.get("downloadUrl").asText()).body()).at("/streams/0/tags/title")
                 .asText()).isEqualTo("Long Song");
         assertThat(partFiles()).as("nothing left half written").isEmpty();
+
+        // Part 1's lyrics, written by node B as node A would have on finishing it: aligned to part 1's own start
+        // (the song 10 s in, by the song position node A reported with its progress), with the track's tags.
+        assertThat(first.get("lyricsUrl").isNull()).as("part 1, completed by node B, lists its lyrics").isFalse();
+        ApiClient.Reply lyricsA = b.get(first.get("lyricsUrl").asText());
+        assertThat(lyricsA.status()).isEqualTo(200);
+        assertThat(RecordingApiTest.firstTimedLine(lyricsA.text())).isEqualTo("[00:00.75]First line");
+        assertThat(lyricsA.text()).contains("[ti:Long Song]", "[ar:Band]", "[00:02.00]Second line",
+                "[00:20.00]Late line");
+        // Part 2, finished by node B itself, has them from the same metadata.
+        assertThat(second.get("lyricsUrl").isNull()).as("part 2 lists its lyrics").isFalse();
+        assertThat(b.get(second.get("lyricsUrl").asText()).text()).contains("[ti:Long Song]", "[ar:Band]");
     }
 
     /** A field of the recording's progress in Redis (null when absent), as node A reports it. */
@@ -222,9 +238,10 @@ class RecordingTakeoverTest {
         /** Each chunk's presentation time as the server placed it on the session's timeline, epoch ms. */
         final List<Double> presentationTimes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-        void metadata(String title, String artist) {
+        void metadata(String title, String artist, double elapsedSeconds, String lyrics) {
             assertThat(b.postJson("/api/share/" + ID + "/metadata", "{\"title\":\"" + title + "\",\"artist\":\""
-                    + artist + "\",\"timestamp\":" + senderClock() + "}").status()).isEqualTo(200);
+                    + artist + "\",\"lyrics\":\"" + lyrics + "\",\"hasSyncedLyrics\":true,\"elapsedSeconds\":"
+                    + elapsedSeconds + ",\"timestamp\":" + senderClock() + "}").status()).isEqualTo(200);
         }
 
         @Override
