@@ -10,6 +10,7 @@ import dev.musicshare.testing.ApiClient;
 import dev.musicshare.testing.ApiClient.Reply;
 import dev.musicshare.testing.AudioSamples;
 import dev.musicshare.testing.PushClient;
+import dev.musicshare.testing.SharedStoreLocks;
 import dev.musicshare.testing.SseTestClient;
 import dev.musicshare.testing.TestStores;
 import dev.musicshare.testing.WsTestClient;
@@ -20,12 +21,16 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.Parameter;
 
 /**
  * Starts a real server (the production wiring) on a free port for each test, on the store the test class is
- * parameterised with ("memory" or "redis"), and talks to it over real HTTP.
+ * parameterised with ("memory", "redis", "sentinel" or "cluster": {@link TestStores}), and talks to it over real
+ * HTTP. A class holds the locks of the shared Redis setups its kinds run on ({@link SharedStoreLocks}), so classes
+ * running concurrently never empty each other's.
  */
+@ResourceLock(providers = SharedStoreLocks.class)
 abstract class ApiTestBase {
     static final String TOKEN = "test-token-0123456789";
     static final int MAX_SESSIONS = 5;

@@ -14,6 +14,7 @@ import dev.musicshare.testing.ApiClient.Reply;
 import dev.musicshare.testing.MutableClock;
 import dev.musicshare.testing.RedisServer;
 import dev.musicshare.testing.SharedRedis;
+import dev.musicshare.testing.SharedStoreLocks;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,12 +24,14 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.slf4j.LoggerFactory;
 
 /**
  * On Redis the rate limits hold across nodes: clients spread over two nodes get the configured budget in total, not
  * once per node. When Redis does not answer, a limit lets requests through (the store answers 503) and says so once.
  */
+@ResourceLock(SharedStoreLocks.SHARED_REDIS)
 class SharedRateLimitTest {
     private static final String TOKEN = "test-token-0123456789";
     private final List<MusicShareServer> nodes = new ArrayList<>();
