@@ -5,12 +5,16 @@ import dev.musicshare.redis.RedisScripts.Script;
 import dev.musicshare.store.StoreFullException;
 import dev.musicshare.store.StoreUnavailableException;
 import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -37,6 +41,8 @@ final class RedisCalls implements AutoCloseable {
      * to the WAIT timeout while a replica is away.
      */
     private final RedisConnections waitingWrites;
+    /** On a Sentinel setup, what moves the connections to a newly promoted master at once (else null). */
+    private final SentinelSwitches switches;
 
     /** Connects at once: an unreachable Redis at start-up is a configuration error, reported as such. */
     RedisCalls(RedisOptions options, ShareMetrics metrics) {
@@ -58,6 +64,10 @@ final class RedisCalls implements AutoCloseable {
             throw new StoreUnavailableException("Redis at " + RedisConnector.describe(options) + " is unreachable", e);
         }
         scripts = new RedisScripts(connections::next);
+        List<StatefulConnection<?, ?>> followers = new ArrayList<>(connections.all());
+        if (waitingWrites != null) followers.addAll(waitingWrites.all());
+        switches = client instanceof RedisClient single ? SentinelSwitches.watch(single,
+                RedisUrl.parse(options.url()), timeout, "Redis command", followers) : null;
     }
 
     /**
@@ -132,6 +142,7 @@ final class RedisCalls implements AutoCloseable {
                 throw new StoreFullException("Redis refused the " + operation + " write: it is out of memory ("
                         + e.getCause().getMessage() + ")", e.getCause());
             }
+            if (switches != null && isReadOnly(e.getCause())) switches.readOnlyAnswered();
             throw new StoreUnavailableException("Redis " + operation + " failed: " + e.getCause().getMessage(),
                     e.getCause());
         } catch (TimeoutException e) {
@@ -146,6 +157,7 @@ final class RedisCalls implements AutoCloseable {
 
     @Override
     public void close() {
+        if (switches != null) switches.close();
         connections.close();
         if (waitingWrites != null) waitingWrites.close();
         RedisConnector.shutdown(client);
@@ -155,6 +167,12 @@ final class RedisCalls implements AutoCloseable {
     private static boolean isOutOfMemory(Throwable error) {
         return error instanceof RedisCommandExecutionException && error.getMessage() != null
                 && error.getMessage().startsWith("OOM");
+    }
+
+    /** A replica's answer to a write: the connection is not on the master. */
+    private static boolean isReadOnly(Throwable error) {
+        return error instanceof RedisCommandExecutionException && error.getMessage() != null
+                && error.getMessage().startsWith("READONLY");
     }
 
     /** Script arguments as Redis takes them: bytes as they are, anything else as its decimal or text form. */

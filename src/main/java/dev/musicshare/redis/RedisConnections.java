@@ -96,6 +96,11 @@ final class RedisConnections implements AutoCloseable {
         return connections.size();
     }
 
+    /** The connections themselves, for {@link SentinelSwitches} to move to a new master. */
+    List<StatefulConnection<byte[], byte[]>> all() {
+        return List.copyOf(connections);
+    }
+
     @Override
     public void close() {
         connections.forEach(StatefulConnection::close);

@@ -18,6 +18,7 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -54,7 +55,10 @@ public final class RedisRateLimits {
                 .timeoutOptions(TimeoutOptions.enabled(timeout)).build());
         try {
             StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
+            SentinelSwitches switches = SentinelSwitches.watch(client, url, timeout, "rate limit",
+                    List.of(connection));
             return shared(() -> Bucket4jLettuce.casBasedBuilder(connection.async()), timeout, url, () -> {
+                if (switches != null) switches.close();
                 connection.close();
                 RedisConnector.shutdown(client);
             });

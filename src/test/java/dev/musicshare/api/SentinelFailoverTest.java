@@ -44,11 +44,26 @@ class SentinelFailoverTest {
         assertThat(outcome.lost()).as("acknowledged chunks the promoted replica lacks").isEmpty();
     }
 
+    /**
+     * A master that stalls (SIGSTOP) rather than dies keeps every connection to it open, unanswered, while the
+     * sentinels promote its replica; when it wakes (SIGCONT) it takes writes as a master until the sentinels demote it
+     * (8 s later), and its demotion discards them. The nodes must leave it on the promotion: nothing acknowledged
+     * after the promotion is lost, even without {@code REDIS_WAIT_REPLICAS}.
+     */
+    @Test
+    void a_frozen_master_is_left_on_the_promotion_so_nothing_acknowledged_after_it_is_lost() {
+        Outcome outcome = FailoverUnderLoad.run(new SentinelFailover(RedisSentinel.shared(), true), Map.of());
+        System.out.println("sentinel frozen master, REDIS_WAIT_REPLICAS=0: " + outcome.describe());
+        assertEveryListenerFollowed(outcome);
+    }
+
     /** The figures of a failover every test of it asserts, with or without waiting for replicas. */
     static void assertEveryListenerFollowed(Outcome outcome) {
         assertThat(outcome.refusals()).as("sender requests refused during the failover")
                 .allMatch(refusal -> refusal.equals("503 Retry-After=1"));
         assertThat(outcome.refusedSeconds()).as("seconds of 503").isLessThan(15);
+        assertThat(outcome.lostAfterPromotion()).as("chunks acknowledged after the promotion, missing from the store "
+                + "once the sender stopped (" + outcome.describe() + ")").isEmpty();
         assertThat(outcome.silentUntilSettled()).as("acknowledged chunks a listener neither got nor was told of by "
                 + "a gap (" + outcome.describe() + ")").isEmpty();
         for (PushListener listener : outcome.pushListeners()) {
@@ -62,13 +77,22 @@ class SentinelFailoverTest {
         assertThat(outcome.nodesHealthy()).as("both nodes healthy, neither restarted").isTrue();
     }
 
-    /** The shared Sentinel setup's master, killed and brought back as a replica. */
+    /**
+     * The shared Sentinel setup's master, killed (SIGKILL) and brought back as a replica, or frozen (SIGSTOP) and let
+     * run again (SIGCONT) once its replica was promoted.
+     */
     static final class SentinelFailover implements FailoverUnderLoad.Failover {
         private final RedisSentinel sentinel;
+        private final boolean freeze;
         private RedisServer killed;
 
         SentinelFailover(RedisSentinel sentinel) {
+            this(sentinel, false);
+        }
+
+        SentinelFailover(RedisSentinel sentinel, boolean freeze) {
             this.sentinel = sentinel;
+            this.freeze = freeze;
             sentinel.flush();
         }
 
@@ -79,7 +103,7 @@ class SentinelFailoverTest {
 
         @Override
         public void kill() {
-            killed = sentinel.killMaster();
+            killed = freeze ? sentinel.freezeMaster() : sentinel.killMaster();
         }
 
         @Override
@@ -100,7 +124,8 @@ class SentinelFailoverTest {
 
         @Override
         public void restore() {
-            if (killed != null) sentinel.restore(killed);
+            if (killed != null && freeze) sentinel.thaw(killed);
+            else if (killed != null) sentinel.restore(killed);
             killed = null;
         }
     }

@@ -44,7 +44,7 @@ public final class FailoverUnderLoad {
         /** The REDIS_URL of the shape. */
         String url();
 
-        /** Kills (SIGKILL) the master that holds the session's keys; returns at once. */
+        /** Takes down the master that holds the session's keys (SIGKILL, or SIGSTOP to freeze it); returns at once. */
         void kill();
 
         /** Waits until a replica of the killed master is promoted and answers as master. */
@@ -53,7 +53,7 @@ public final class FailoverUnderLoad {
         /** The sequence numbers of the session's chunks the promoted master holds ({@code …:audio:index}). */
         Set<Long> storedSequences(String sessionId);
 
-        /** Brings the killed node back as a replica and waits until the shape is whole again. */
+        /** Brings the node taken down back as a replica and waits until the shape is whole again. */
         void restore();
     }
 
@@ -87,14 +87,19 @@ public final class FailoverUnderLoad {
      * @param acknowledged        sequence numbers the sender had a 200 for
      * @param afterPromotion      those acknowledged after the promoted master was read: written to it
      * @param lost                acknowledged before that read, yet not held by the promoted master
+     * @param lostAfterPromotion  acknowledged after that read, yet missing from the store once the sender stopped
+     *                            (a master that came back and took writes before it was demoted loses them)
      * @param refusals            every refused sender request ("503 Retry-After=1", or the exception)
      * @param refusedSeconds      from the first refused sender request to the last
      * @param silentUntilSettled  per listener, acknowledged chunks not lost that it neither got nor was told of
      *                            by a gap when {@link #SETTLE} ran out (empty when everything arrived)
+     * @param silentLoss          per push listener, lost chunks it neither got (before the failover) nor was told
+     *                            of by a gap: a loss it would hear as a skipped sequence number
      */
-    public record Outcome(Set<Long> acknowledged, Set<Long> afterPromotion, Set<Long> lost, List<String> refusals,
-            double refusedSeconds, List<PushListener> pushListeners, Set<Long> polled,
-            Map<String, Set<Long>> silentUntilSettled, boolean nodesHealthy) {
+    public record Outcome(Set<Long> acknowledged, Set<Long> afterPromotion, Set<Long> lost,
+            Set<Long> lostAfterPromotion, List<String> refusals, double refusedSeconds,
+            List<PushListener> pushListeners, Set<Long> polled, Map<String, Set<Long>> silentUntilSettled,
+            Map<String, Set<Long>> silentLoss, boolean nodesHealthy) {
         public Set<Long> acknowledgedNotLost() {
             Set<Long> kept = new TreeSet<>(acknowledged);
             kept.removeAll(lost);
@@ -105,8 +110,10 @@ public final class FailoverUnderLoad {
             StringBuilder out = new StringBuilder(String.format("%d sender requests refused over %.1f s; "
                     + "%d chunks acknowledged, %d of them lost %s; poller %d chunks", refusals.size(), refusedSeconds,
                     acknowledged.size(), lost.size(), lost, polled.size()));
+            if (!lostAfterPromotion.isEmpty()) out.append("; LOST AFTER THE PROMOTION ").append(lostAfterPromotion);
             for (PushListener listener : pushListeners) out.append("; ").append(listener.describe());
             if (!silentUntilSettled.isEmpty()) out.append("; SILENT ").append(silentUntilSettled);
+            if (!silentLoss.isEmpty()) out.append("; LOSS WITHOUT A GAP ").append(silentLoss);
             return out.toString();
         }
     }
@@ -161,14 +168,28 @@ public final class FailoverUnderLoad {
                     if (at > readAt) afterPromotion.add(sequence);
                     else if (!stored.contains(sequence)) lost.add(sequence);
                 });
+                // What the store holds once the sender stopped: an acknowledged chunk missing from it was lost after
+                // the promotion (only those the buffer still spans can be told).
+                Set<Long> finalStored = failover.storedSequences(SESSION);
+                long oldestHeld = finalStored.stream().mapToLong(Long::longValue).min().orElse(Long.MAX_VALUE);
+                Set<Long> lostAfterPromotion = new TreeSet<>();
+                for (long sequence : afterPromotion) {
+                    if (sequence >= oldestHeld && !finalStored.contains(sequence)) lostAfterPromotion.add(sequence);
+                }
                 Set<Long> expected = new TreeSet<>(acknowledged);
                 expected.removeAll(lost);
+                expected.removeAll(lostAfterPromotion);
                 Map<String, Set<Long>> silent = settle(expected, List.of(sse, ws), polled);
+                Map<String, Set<Long>> silentLoss = new HashMap<>();
+                for (PushListener listener : List.of(sse, ws)) {
+                    Set<Long> unnamed = listener.silent(lost);
+                    if (!unnamed.isEmpty()) silentLoss.put(listener.name(), unnamed);
+                }
                 boolean healthy = sender.withAuthorization(null).get("/health").status() == 200
                         && poller.withAuthorization(null).get("/health").status() == 200;
                 double refusedSeconds = refusals.isEmpty() ? 0 : (lastRefusal.get() - firstRefusal.get()) / 1e9;
-                return new Outcome(acknowledged, afterPromotion, lost, List.copyOf(refusals), refusedSeconds,
-                        List.of(sse, ws), Set.copyOf(polled), silent, healthy);
+                return new Outcome(acknowledged, afterPromotion, lost, lostAfterPromotion, List.copyOf(refusals),
+                        refusedSeconds, List.of(sse, ws), Set.copyOf(polled), silent, silentLoss, healthy);
             } finally {
                 sending.set(false);
                 running.set(false);

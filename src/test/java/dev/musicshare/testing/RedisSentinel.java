@@ -94,6 +94,29 @@ public final class RedisSentinel implements AutoCloseable {
         return master;
     }
 
+    /**
+     * Freezes the master (SIGSTOP) and returns it at once: its clients' connections stay open, unanswered, while the
+     * sentinels find it down and promote the replica. {@link #thaw} brings it back, to be demoted.
+     */
+    public RedisServer freezeMaster() {
+        RedisServer master = master();
+        master.freeze();
+        return master;
+    }
+
+    /**
+     * Lets a frozen former master run again (SIGCONT): it wakes up still believing it is the master. The sentinels
+     * would demote it only 8 s later (and close its clients' connections then); here it is demoted at once, as an
+     * operator would, with a plain {@code REPLICAOF} that leaves its clients connected — so a client still on it is
+     * answered READONLY. Waits until it is a replica of the promoted master, in sync.
+     */
+    public void thaw(RedisServer frozen) {
+        frozen.thaw();
+        RedisServer master = master();
+        Resp.call(frozen.port(), "REPLICAOF", "127.0.0.1", "" + master.port());
+        awaitReady();
+    }
+
     /** Waits until the sentinels have promoted a node other than {@code killed} and it answers as master. */
     public RedisServer awaitFailover(RedisServer killed, Duration within) {
         await(within, "the sentinels to promote the replica of " + killed.port(), () -> {

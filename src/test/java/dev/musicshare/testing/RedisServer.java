@@ -95,6 +95,34 @@ public final class RedisServer implements AutoCloseable {
         process = null;
     }
 
+    /**
+     * Freezes the server (SIGSTOP), as a stalled host would: its connections stay open and nothing answers on them,
+     * unlike a crash, which closes them. {@link #thaw} lets it carry on where it stopped.
+     */
+    public void freeze() {
+        signal("STOP");
+    }
+
+    /** Lets a frozen server run again (SIGCONT). */
+    public void thaw() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        if (process == null) throw new IllegalStateException("redis-server on " + port + " is not running");
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, "" + process.pid()).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot signal redis-server on " + port, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted signalling redis-server on " + port, e);
+        }
+    }
+
     /** Starts the server again on the same port (empty: it keeps nothing on disk). */
     public void restart() {
         kill();
