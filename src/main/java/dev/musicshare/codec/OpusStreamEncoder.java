@@ -42,6 +42,11 @@ public final class OpusStreamEncoder {
     private int pendingFrames;
     private PcmResampler resampler;
     private long lastSequenceNumber = -1;
+    /**
+     * The first chunk skipped before any chunk was taken (-1: none): an encoder that starts cold on an overloaded node
+     * may skip the session's first chunks, whose time still belongs at the head of the stream.
+     */
+    private long firstSkippedBeforeStart = -1;
     /** Frames per channel of the chunk before, at its own rate: the length a missing chunk is assumed to have. */
     private int lastChunkFrames;
     private long samplesEncoded;
@@ -138,6 +143,10 @@ public final class OpusStreamEncoder {
             resampler = new PcmResampler(sampleRate, channels);
             lastChunkFrames = 0;
         }
+        if (lastSequenceNumber < 0 && firstSkippedBeforeStart >= 0 && firstSkippedBeforeStart < sequenceNumber) {
+            lastSequenceNumber = firstSkippedBeforeStart - 1; // -1 when the session's chunk 0 was skipped
+            lastChunkFrames = frames;
+        }
         fillHoleBefore(sequenceNumber);
         lastChunkStart = inputPosition;
         inputPosition += frames * (double) PcmResampler.OUTPUT_RATE / sampleRate;
@@ -148,21 +157,27 @@ public final class OpusStreamEncoder {
     }
 
     /**
-     * Chunks up to {@code sequenceNumber} will not come (they were skipped): their time becomes silence now, as long
-     * as the chunks before them, instead of when the next chunk comes (which may be never, at the end).
+     * Chunks {@code from} up to {@code sequenceNumber} will not come (they were skipped): their time becomes silence
+     * now, as long as the chunks before them, instead of when the next chunk comes (which may be never, at the end).
+     * Skipped before the first chunk, they become silence as long as that chunk, at the head of the stream.
      *
      * @return the frames now complete
      */
-    public List<OpusFrame> skipThrough(long sequenceNumber) {
+    public List<OpusFrame> skipThrough(long from, long sequenceNumber) {
         if (sequenceNumber <= lastSequenceNumber) return List.of();
+        if (lastSequenceNumber < 0) {
+            // Before the first chunk the length of a chunk is unknown: the first chunk taken fills the hole before it.
+            if (firstSkippedBeforeStart < 0 || from < firstSkippedBeforeStart) firstSkippedBeforeStart = from;
+            return List.of();
+        }
         fillHoleBefore(sequenceNumber + 1);
-        if (lastSequenceNumber >= 0) lastSequenceNumber = sequenceNumber; // before the first chunk: nothing to hold
+        lastSequenceNumber = sequenceNumber;
         return drainFrames();
     }
 
     /** Silence for the chunks missing before {@code sequenceNumber}, each as long as the last chunk taken. */
     private void fillHoleBefore(long sequenceNumber) {
-        if (lastSequenceNumber < 0 || sequenceNumber <= lastSequenceNumber + 1 || lastChunkFrames == 0) return;
+        if (sequenceNumber <= lastSequenceNumber + 1 || lastChunkFrames == 0) return;
         long missing = sequenceNumber - lastSequenceNumber - 1;
         int sampleRate = resampler.inputRate();
         // Bounded: a hole wider than a minute is a restart of the sender, not audio to fill.

@@ -154,7 +154,7 @@ final class OpusSession {
             } finally {
                 lock.unlock();
             }
-            toWrite = fanOut(timed(() -> encoder.skipThrough(to)), null, null, 0);
+            toWrite = fanOut(timed(() -> encoder.skipThrough(from, to)), null, null, 0);
         } finally {
             encoding.unlock();
         }

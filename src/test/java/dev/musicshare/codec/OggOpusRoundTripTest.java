@@ -65,7 +65,7 @@ class OggOpusRoundTripTest {
         OggOpusWriter ogg = new OggOpusWriter(out, 7, 2, encoder.preSkip(), RATE, StreamTags.NONE);
         // Twenty chunks of 0.1 s; chunks 5-14 (one second) are skipped the way an overloaded feed skips them.
         for (long sequence = 0; sequence < 20; sequence++) {
-            if (sequence == 5) ogg.writeFrames(encoder.skipThrough(14));
+            if (sequence == 5) ogg.writeFrames(encoder.skipThrough(5, 14));
             if (sequence >= 5 && sequence <= 14) continue;
             float[] chunk = Arrays.copyOfRange(source, (int) sequence * 4_410 * 2, (int) (sequence + 1) * 4_410 * 2);
             ogg.writeFrames(encoder.encodeChunk(sequence, chunk, RATE, 2));
@@ -93,6 +93,33 @@ class OggOpusRoundTripTest {
         assertThat(correlation).as("audio after the stretch stays on its time").isGreaterThanOrEqualTo(0.99);
         double beforeCorrelation = Signals.correlation(decoded, 0, reference, 2 * 24_000 - 2 * 960);
         assertThat(beforeCorrelation).as("audio before the stretch keeps its tail").isGreaterThanOrEqualTo(0.99);
+    }
+
+    @Test
+    void chunks_skipped_before_the_first_one_encoded_keep_their_time_at_the_head_of_the_stream() throws Exception {
+        float[] source = Signals.sweep(RATE, 2, 1.0);
+        OpusStreamEncoder encoder = new OpusStreamEncoder(2, 128_000);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        OggOpusWriter ogg = new OggOpusWriter(out, 9, 2, encoder.preSkip(), RATE, StreamTags.NONE);
+        // A cold encoder on an overloaded node: chunks 0-2 are skipped (two gaps) before chunk 3 is taken.
+        ogg.writeFrames(encoder.skipThrough(0, 1));
+        ogg.writeFrames(encoder.skipThrough(2, 2));
+        for (long sequence = 3; sequence < 10; sequence++) {
+            float[] chunk = Arrays.copyOfRange(source, (int) sequence * 4_410 * 2, (int) (sequence + 1) * 4_410 * 2);
+            ogg.writeFrames(encoder.encodeChunk(sequence, chunk, RATE, 2));
+            assertThat(encoder.lastChunkStart()).as("chunk %d's place in the stream", sequence)
+                    .isEqualTo(sequence * 4_800);
+        }
+        OpusStreamEncoder.Ending end = encoder.finish();
+        ogg.finish(end.frames(), end.padding());
+
+        float[] decoded = Ffmpeg.decode(out.toByteArray(), 2);
+        assertThat(decoded.length / 2).as("as long as the ten chunks").isBetween(48_000 - 2, 48_000 + 2);
+        float[] reference = Signals.at48k(source, RATE, 2);
+        int after = 2 * 14_400 + 2 * 960;
+        double correlation = Signals.correlation(decoded, after, Arrays.copyOfRange(reference, after, reference.length),
+                reference.length - after - 2 * 4_800);
+        assertThat(correlation).as("the audio after the skipped head stays on its time").isGreaterThanOrEqualTo(0.99);
     }
 
     @Test
