@@ -12,6 +12,7 @@ import dev.musicshare.testing.AudioSamples;
 import dev.musicshare.testing.PushClient;
 import dev.musicshare.testing.SharedStoreLocks;
 import dev.musicshare.testing.SseTestClient;
+import dev.musicshare.testing.TestHistory;
 import dev.musicshare.testing.TestStores;
 import dev.musicshare.testing.WsTestClient;
 import java.time.Clock;
@@ -57,7 +58,7 @@ abstract class ApiTestBase {
         Map<String, String> env = new HashMap<>(TestStores.environment(storeKind));
         env.putAll(Map.of("PORT", "0", "BIND_ADDRESS", "127.0.0.1", "BEARER_TOKEN", TOKEN,
                 "MAX_SESSIONS", "" + MAX_SESSIONS, "AUDIO_BUFFER_CHUNKS", "" + BUFFER_CHUNKS,
-                "MAX_AUDIO_BODY_BYTES", "" + MAX_AUDIO_BODY, "HISTORY_DIR", "target/test-history"));
+                "MAX_AUDIO_BODY_BYTES", "" + MAX_AUDIO_BODY, "HISTORY_DIR", TestHistory.dir()));
         env.putAll(extraEnvironment());
         server = MusicShareServer.start(Settings.from(env), clock());
         api = new ApiClient(server.port(), TOKEN);

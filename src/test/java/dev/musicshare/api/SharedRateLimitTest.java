@@ -15,6 +15,7 @@ import dev.musicshare.testing.MutableClock;
 import dev.musicshare.testing.RedisServer;
 import dev.musicshare.testing.SharedRedis;
 import dev.musicshare.testing.SharedStoreLocks;
+import dev.musicshare.testing.TestHistory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -105,7 +106,7 @@ class SharedRateLimitTest {
     private ApiClient node(String redisUrl, Clock clock) {
         MusicShareServer server = MusicShareServer.start(Settings.from(Map.of("REDIS_URL", redisUrl, "PORT", "0",
                 "BIND_ADDRESS", "127.0.0.1", "BEARER_TOKEN", TOKEN, "MAX_SESSIONS", "5",
-                "HISTORY_DIR", "target/test-history")), clock);
+                "HISTORY_DIR", TestHistory.dir())), clock);
         nodes.add(server);
         return new ApiClient(server.port(), TOKEN);
     }

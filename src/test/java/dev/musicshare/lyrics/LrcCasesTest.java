@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * of cases ({@code src/test/resources/lrc-cases.json}), so that they cannot drift apart: the same lines, times and
  * current-line groups from the same text.
  */
+@Tag("browser")
 class LrcCasesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path CASES = Path.of("src/test/resources/lrc-cases.json");

@@ -301,7 +301,7 @@ public final class FailoverUnderLoad {
 
     private static MusicShareServer node(String redisUrl, Map<String, String> extraEnv) {
         Map<String, String> env = new HashMap<>(Map.of("REDIS_URL", redisUrl, "PORT", "0", "BIND_ADDRESS",
-                "127.0.0.1", "BEARER_TOKEN", TOKEN, "HISTORY_DIR", "target/test-history",
+                "127.0.0.1", "BEARER_TOKEN", TOKEN, "HISTORY_DIR", TestHistory.dir(),
                 "AUDIO_BUFFER_CHUNKS", "200", "AUDIO_BUFFER_SECONDS", "20", "AUDIO_TTL_SECONDS", "60"));
         env.putAll(extraEnv);
         return MusicShareServer.start(Settings.from(env), Clock.systemUTC());

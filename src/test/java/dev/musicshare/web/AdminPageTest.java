@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * history API holds, its track list the two tracks, and each track's recording link downloads the recording.
  * Screenshot: {@code target/test-artifacts/admin-history.png}.
  */
+@Tag("browser")
 class AdminPageTest {
     private static final String TOKEN = "admin-page-token";
     private static final String SESSION = "135790";

@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * cover art and LRC lyrics. The script acts and reports; the assertions are here. Screenshots land in
  * {@code target/test-artifacts/} (look at them after a page change).
  */
+@Tag("browser")
 class BrowserPageTest {
     private static final String TOKEN = "browser-test-token";
     private static final String SESSION = "246810";

@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -46,6 +47,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * 25 kB/s. The figures go to {@code target/test-artifacts/<codec>/together-figures.json} with the screenshots
  * (docs/benchmarks.md quotes them).
  */
+@Tag("browser")
 class ListenTogetherPageTest {
     private static final String TOKEN = "together-test-token";
     private static final String SESSION = "135790";

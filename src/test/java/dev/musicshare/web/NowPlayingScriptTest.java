@@ -8,12 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The listener page's now-playing rules (which metadata is due, where in the track the listener is), run by node's
  * own test runner over {@code src/test/browser/now-playing.test.mjs}: no browser, no audio, no server.
  */
+@Tag("browser")
 class NowPlayingScriptTest {
     private static final Path SCRIPT_DIR = Path.of("src/test/browser");
 

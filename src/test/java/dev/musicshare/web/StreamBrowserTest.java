@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * stops at a chained-Ogg boundary, which is why the default stream never chains). Headless Chromium driven by
  * {@code src/test/browser/play-stream.mjs}; a sender posts a tone in real time and changes the title twice.
  */
+@Tag("browser")
 class StreamBrowserTest {
     private static final String TOKEN = "stream-browser-token";
     private static final String SESSION = "808080";
