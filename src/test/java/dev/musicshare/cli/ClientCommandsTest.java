@@ -8,9 +8,8 @@ import dev.musicshare.client.Listener;
 import dev.musicshare.client.ShareApi;
 import dev.musicshare.config.Settings;
 import dev.musicshare.testing.ApiClient;
-import java.io.ByteArrayOutputStream;
+import dev.musicshare.testing.ConsoleCapture;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -19,36 +18,24 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine;
 
 /** The command line as a newcomer meets it: errors in one line that names what and why, no stack traces. */
 class ClientCommandsTest {
     private static final String TOKEN = "cli-test-token";
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream originalOut;
-    private PrintStream originalErr;
+    @RegisterExtension
+    final ConsoleCapture console = new ConsoleCapture();
     private MusicShareServer server;
 
     @TempDir
     Path folder;
 
-    @BeforeEach
-    void capture() {
-        originalOut = System.out;
-        originalErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
     @AfterEach
-    void restore() {
-        System.setOut(originalOut);
-        System.setErr(originalErr);
+    void stopServer() {
         if (server != null) server.close();
     }
 
@@ -57,24 +44,24 @@ class ClientCommandsTest {
         String url = "http://127.0.0.1:" + closedPort();
         assertThat(Main.run("share", "--url", url, "--token", TOKEN, "--session", "123456", "--seconds", "1",
                 "--retries", "1")).isEqualTo(2);
-        assertThat(stderr()).contains("Cannot reach POST " + url + "/api/share/start: connection refused (is the "
+        assertThat(console.stderr()).contains("Cannot reach POST " + url + "/api/share/start: connection refused (is the "
                 + "server running?); retrying in 1 s (attempt 2 of 2)")
                 .contains("music-share share: cannot reach POST " + url + "/api/share/start: connection refused (is the"
                         + " server running?) (gave up after 2 attempts over 1 s)")
                 .doesNotContain("\tat ");
-        assertThat(stdout()).doesNotContain("Listen at");
+        assertThat(console.stdout()).doesNotContain("Listen at");
     }
 
     @Test
     void listen_by_push_and_by_polling_follow_the_same_retry_policy() throws IOException {
         String url = "http://127.0.0.1:" + closedPort();
         assertThat(Main.run("listen", url, "123456", "--token", TOKEN, "--retries", "1")).isEqualTo(2);
-        assertThat(stderr()).contains("retrying in 1 s (attempt 2 of 2)")
+        assertThat(console.stderr()).contains("retrying in 1 s (attempt 2 of 2)")
                 .contains("music-share listen: cannot reach GET " + url + "/api/share/123456/events: connection "
                         + "refused (is the server running?) (gave up after 2 attempts over 1 s)");
-        err.reset();
+        console.clear();
         assertThat(Main.run("listen", url, "123456", "--token", TOKEN, "--retries", "1", "--poll")).isEqualTo(2);
-        assertThat(stderr()).contains("retrying in 1 s (attempt 2 of 2)")
+        assertThat(console.stderr()).contains("retrying in 1 s (attempt 2 of 2)")
                 .contains("music-share listen: cannot reach GET " + url + "/api/share/123456/metadata: connection "
                         + "refused (is the server running?) (gave up after 2 attempts over 1 s)");
     }
@@ -95,7 +82,7 @@ class ClientCommandsTest {
             } finally {
                 root.detachAppender(logged);
             }
-            assertThat(stderr().strip()).isEqualTo("music-share: cannot listen on 127.0.0.1:" + port
+            assertThat(console.stderr().strip()).isEqualTo("music-share: cannot listen on 127.0.0.1:" + port
                     + ": Address already in use (another process has this port: stop it or choose another PORT)");
             assertThat(logged.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
                     .filteredOn(message -> message.contains("start") || message.contains("stopped")).isEmpty();
@@ -106,18 +93,18 @@ class ClientCommandsTest {
     void an_address_of_another_machine_is_reported_as_such_not_as_a_port_in_use() {
         // 192.0.2.1 is TEST-NET-1 (RFC 5737): never an address of this machine.
         assertThat(Main.run("serve", "--port", "0", "--bind-address", "192.0.2.1")).isEqualTo(2);
-        assertThat(stderr().strip()).startsWith("music-share: cannot listen on 192.0.2.1:0: ")
+        assertThat(console.stderr().strip()).startsWith("music-share: cannot listen on 192.0.2.1:0: ")
                 .contains("BIND_ADDRESS must be an address of this machine").doesNotContain("already in use");
     }
 
     @Test
     void a_missing_file_is_named_by_its_option_and_full_path() {
         assertThat(Main.run("share", "--token", TOKEN, "--lyrics", "no-such-song.lrc")).isEqualTo(2);
-        assertThat(stderr().strip()).isEqualTo("music-share share: --lyrics file not found: "
+        assertThat(console.stderr().strip()).isEqualTo("music-share share: --lyrics file not found: "
                 + Path.of("no-such-song.lrc").toAbsolutePath());
-        err.reset();
+        console.clear();
         assertThat(Main.run("share", "--token", TOKEN, "--wav", "gone/song.wav")).isEqualTo(2);
-        assertThat(stderr().strip()).isEqualTo("music-share share: --wav file not found: "
+        assertThat(console.stderr().strip()).isEqualTo("music-share share: --wav file not found: "
                 + Path.of("gone/song.wav").toAbsolutePath());
     }
 
@@ -126,12 +113,12 @@ class ClientCommandsTest {
         String url = startServer();
         assertThat(Main.run("bench", "--url", url, "--token", "wrong", "--scenario", "ingest", "--seconds", "1"))
                 .isEqualTo(2);
-        assertThat(stderr().strip()).isEqualTo("music-share bench: " + url + " refused the token (HTTP 401): pass "
+        assertThat(console.stderr().strip()).isEqualTo("music-share bench: " + url + " refused the token (HTTP 401): pass "
                 + "the server's BEARER_TOKEN with --token");
         if (System.getenv("BEARER_TOKEN") == null) {
-            err.reset();
+            console.clear();
             assertThat(Main.run("bench", "--url", url, "--scenario", "ingest")).isEqualTo(2);
-            assertThat(stderr().strip()).isEqualTo("music-share bench: --token or BEARER_TOKEN is required");
+            assertThat(console.stderr().strip()).isEqualTo("music-share bench: --token or BEARER_TOKEN is required");
         }
     }
 
@@ -155,7 +142,7 @@ class ClientCommandsTest {
         Files.writeString(lyrics, "\uFEFF[00:01.00]A\n[00:02.00]B", StandardCharsets.UTF_8);
         assertThat(Main.run("share", "--url", url, "--token", TOKEN, "--session", "123456", "--seconds", "1",
                 "--lyrics", lyrics.toString(), "--keep")).isZero();
-        String printed = stdout();
+        String printed = console.stdout();
         assertThat(printed).contains("Sent 10 chunks (1.0 s of audio, " + 44_100 * 2 * 4 + " bytes)");
         assertThat(printed.indexOf("Listen at " + url + "/listen/123456")).isGreaterThan(printed.indexOf(
                 "Sharing session 123456"));
@@ -175,7 +162,7 @@ class ClientCommandsTest {
         Path wav = folder.resolve("opus.wav");
         assertThat(Main.run("listen", url, "646464", "--token", TOKEN, "--codec", "opus", "--out", wav.toString(),
                 "--seconds", "30")).isZero();
-        String printed = stdout();
+        String printed = console.stdout();
         assertThat(printed).contains("Media players (VLC, mpv, a browser) can open " + url
                 + "/api/share/646464/stream.m3u?access_token=<token>").doesNotContain(TOKEN);
         assertThat(printed).contains("Received 10 chunks (1.0 s, ").contains(" of Opus packets)")
@@ -185,7 +172,7 @@ class ClientCommandsTest {
             assertThat(decoded.durationSeconds()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(0.021));
         }
         assertThat(Main.run("listen", url, "646464", "--token", TOKEN, "--codec", "mp3")).isEqualTo(2);
-        assertThat(stderr()).contains("--codec must be pcm or opus, was mp3");
+        assertThat(console.stderr()).contains("--codec must be pcm or opus, was mp3");
     }
 
     @Test
@@ -215,11 +202,5 @@ class ClientCommandsTest {
         }
     }
 
-    private String stdout() {
-        return out.toString(StandardCharsets.UTF_8);
-    }
 
-    private String stderr() {
-        return err.toString(StandardCharsets.UTF_8);
-    }
 }

@@ -9,11 +9,9 @@ import dev.musicshare.MusicShareServer;
 import dev.musicshare.config.Settings;
 import dev.musicshare.testing.ApiClient;
 import dev.musicshare.testing.AudioSamples;
+import dev.musicshare.testing.ConsoleCapture;
 import dev.musicshare.testing.Signals;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -22,6 +20,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,10 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RecordingsCommandTest {
     private static final String TOKEN = "recordings-cli-token";
     private static final String ID = "727272";
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream originalOut;
-    private PrintStream originalErr;
+    @RegisterExtension
+    final ConsoleCapture console = new ConsoleCapture();
     private MusicShareServer server;
     private ApiClient api;
     private String url;
@@ -62,16 +59,11 @@ class RecordingsCommandTest {
         assertThat(api.postEmpty("/api/share/" + ID + "/stop").status()).isEqualTo(200);
         recording = await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/api/recordings").json(),
                 body -> body.get("total").asInt() == 1).get("recordings").get(0);
-        originalOut = System.out;
-        originalErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        console.clear(); // what the commands print, not the server's start-up
     }
 
     @AfterEach
-    void restore() {
-        if (originalOut != null) System.setOut(originalOut);
-        if (originalErr != null) System.setErr(originalErr);
+    void stopServer() {
         if (server != null) server.close();
     }
 
@@ -79,20 +71,20 @@ class RecordingsCommandTest {
     void list_prints_one_line_per_recording_and_json_on_request() throws IOException {
         String id = recording.get("id").asText();
         assertThat(Main.run("recordings", "list", "--url", url, "--token", TOKEN)).isZero();
-        String[] lines = stdout().strip().split("\n");
+        String[] lines = console.stdout().strip().split("\n");
         assertThat(lines).hasSize(2);
         assertThat(lines[0]).startsWith("ID").contains("STARTED (UTC)", "LENGTH", "SIZE", "ARTIST - TITLE");
         assertThat(lines[1]).startsWith(id).contains("0:01", "Band - Song");
 
-        out.reset();
+        console.clear();
         assertThat(Main.run("recordings", "list", "--url", url, "--token", TOKEN, "--json")).isZero();
-        JsonNode json = new ObjectMapper().readTree(stdout());
+        JsonNode json = new ObjectMapper().readTree(console.stdout());
         assertThat(json.get("total").asInt()).isEqualTo(1);
         assertThat(json.at("/recordings/0/id").asText()).isEqualTo(id);
 
-        out.reset();
+        console.clear();
         assertThat(Main.run("recordings", "list", "--url", url, "--token", TOKEN, "--session", "999999")).isZero();
-        assertThat(stdout().strip()).isEqualTo("no recordings");
+        assertThat(console.stdout().strip()).isEqualTo("no recordings");
     }
 
     @Test
@@ -104,30 +96,24 @@ class RecordingsCommandTest {
         assertThat(Files.readAllBytes(target)).isEqualTo(api.get("/api/recordings/" + id).body());
         Path lyrics = folder.resolve("saved.lrc");
         assertThat(Files.readString(lyrics)).contains("[00:00.20]First line");
-        assertThat(stdout()).contains("saved " + target + " (" + Files.size(target) + " bytes)", "saved " + lyrics);
+        assertThat(console.stdout()).contains("saved " + target + " (" + Files.size(target) + " bytes)", "saved " + lyrics);
         assertThat(folder.resolve("saved.opus.part")).doesNotExist();
     }
 
     @Test
     void errors_are_one_line_naming_what_went_wrong() throws IOException {
         assertThat(Main.run("recordings", "get", "../etc/passwd", "--url", url, "--token", TOKEN)).isEqualTo(2);
-        assertThat(stderr()).contains("music-share get: a recording id looks like 123456-20261129100000-01, was "
+        assertThat(console.stderr()).contains("music-share get: a recording id looks like 123456-20261129100000-01, was "
                 + "\"../etc/passwd\"");
-        err.reset();
+        console.clear();
         assertThat(Main.run("recordings", "get", ID + "-20200101000000-01", "--url", url, "--token", TOKEN,
                 "--out", folder.resolve("none.opus").toString())).isEqualTo(2);
-        assertThat(stderr()).contains("answered 404").doesNotContain("\tat ");
+        assertThat(console.stderr()).contains("answered 404").doesNotContain("\tat ");
         assertThat(folder.resolve("none.opus")).doesNotExist();
-        err.reset();
+        console.clear();
         assertThat(Main.run("recordings", "list", "--url", url, "--token", "wrong-token")).isEqualTo(2);
-        assertThat(stderr()).contains(url + "/api/recordings answered 401").doesNotContain("\tat ");
+        assertThat(console.stderr()).contains(url + "/api/recordings answered 401").doesNotContain("\tat ");
     }
 
-    private String stdout() {
-        return out.toString(StandardCharsets.UTF_8);
-    }
 
-    private String stderr() {
-        return err.toString(StandardCharsets.UTF_8);
-    }
 }
