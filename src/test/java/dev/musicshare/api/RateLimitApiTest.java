@@ -16,10 +16,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The default limits stop walking and start floods, and never touch a real sender or its listeners: on the memory
- * store with the node's own buckets, on Redis with buckets in Redis ({@link SharedRateLimitTest} has several nodes).
+ * store with the node's own buckets, on each shape of Redis with buckets in Redis (on a cluster each bucket's key on
+ * the master of its slot; {@link SharedRateLimitTest} has several nodes).
  */
 @ParameterizedClass(name = "{0} store")
-@ValueSource(strings = {"memory", "redis"})
+@ValueSource(strings = {"memory", "redis", "sentinel", "cluster"})
 class RateLimitApiTest extends ApiTestBase {
     /** Buckets refill by the server's clock: held still, a test counts exact budgets however slow the machine. */
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T12:00:00Z"));
