@@ -17,9 +17,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Titles reach players: ICY blocks for those that ask, chained OpusTags for {@code ?chained=true}. */
+/**
+ * Titles reach players: ICY blocks for those that ask, chained OpusTags for {@code ?chained=true}. On Redis a title
+ * reaches the node's encoder as a store event (pub/sub; sharded pub/sub on a cluster), so this runs on every shape.
+ */
 @ParameterizedClass(name = "{0} store")
-@ValueSource(strings = {"memory"})
+@ValueSource(strings = {"memory", "redis", "sentinel", "cluster"})
 class StreamOggMetadataTest extends OpusApiTestBase {
     static final String ID = "515151";
     static final String STREAM = "/api/share/" + ID + "/stream.ogg?access_token=" + TOKEN;
