@@ -50,10 +50,20 @@ public abstract class LiveConnection {
 
     protected LiveConnection(String sessionId, ListenerId listenerId, long since, PushResources resources,
             PushCodec codec) {
+        this(sessionId, listenerId, since, resources, codec, true);
+    }
+
+    /**
+     * @param namesSkips whether a chunk that skips sequence numbers is preceded by a {@code gap} naming them
+     *                   ({@link PushQueue}); false only for a consumer that fills holes itself (the Opus encoder's
+     *                   feed, which turns them into silence)
+     */
+    protected LiveConnection(String sessionId, ListenerId listenerId, long since, PushResources resources,
+            PushCodec codec, boolean namesSkips) {
         this.codec = codec;
         this.sessionId = sessionId;
         this.listenerId = listenerId;
-        this.queue = new PushQueue(resources.limits(), since);
+        this.queue = new PushQueue(resources.limits(), since, namesSkips);
         this.writers = resources.writers();
         this.metrics = resources.metrics();
         this.observer = resources.observer();

@@ -20,6 +20,8 @@ public final class LiveEvent {
     private final byte[] json;
     private final byte[] sseFrame;
     private volatile String webSocketText;
+    /** A gap's last sequence number; -1 for other events. */
+    private long gapTo = -1;
     /** An Opus audio event's WebSocket form (header and raw packets); null for events sent as text. */
     private byte[] webSocketBinary;
     /** When the event came to exist on this node, for the delivery-delay metric. */
@@ -62,7 +64,9 @@ public final class LiveEvent {
     }
 
     public static LiveEvent gap(long from, long to) {
-        return of(GAP, ("{\"from\":" + from + ",\"to\":" + to + "}").getBytes(StandardCharsets.US_ASCII));
+        LiveEvent event = of(GAP, ("{\"from\":" + from + ",\"to\":" + to + "}").getBytes(StandardCharsets.US_ASCII));
+        event.gapTo = to;
+        return event;
     }
 
     /** This node is going away: the listener should reconnect (with since), to another node if there is one. */
@@ -85,6 +89,11 @@ public final class LiveEvent {
     /** The chunk's sequence number; -1 for other events. */
     public long sequenceNumber() {
         return sequenceNumber;
+    }
+
+    /** The last sequence number a {@code gap} names (the listener will get none up to it); -1 for other events. */
+    public long gapTo() {
+        return gapTo;
     }
 
     public byte[] json() {

@@ -6,6 +6,7 @@ import dev.musicshare.codec.StreamTags;
 import dev.musicshare.live.LiveConnection;
 import dev.musicshare.live.LiveEvent;
 import dev.musicshare.live.LiveLimits;
+import dev.musicshare.live.PushCodec;
 import dev.musicshare.live.PushResources;
 import dev.musicshare.share.ListenerId;
 import java.io.IOException;
@@ -38,7 +39,9 @@ final class EncoderFeed extends LiveConnection {
      */
     EncoderFeed(OpusSession session, PushResources resources, Function<String, StreamTags> tagsWithCover,
             Runnable onStop) {
-        super(session.sessionId(), new ListenerId("encoder"), -1, neverTooSlow(resources));
+        // Holes in the sequence need no gap event here: the encoder fills them with silence as the next chunk comes
+        // (OpusStreamEncoder), and a gap would count as chunks an overloaded encoder skipped.
+        super(session.sessionId(), new ListenerId("encoder"), -1, neverTooSlow(resources), PushCodec.PCM, false);
         this.session = session;
         this.tagsWithCover = tagsWithCover;
         this.onStop = onStop;

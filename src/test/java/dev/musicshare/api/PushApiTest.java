@@ -154,6 +154,26 @@ class PushApiTest extends ApiTestBase {
         }
     }
 
+    /**
+     * A sequence number the stream skips — the sender never sent it, or (issue #16) a failover lost it after it was
+     * acknowledged, which the promoted master sees as a hole — reaches the listener as a {@code gap}, never as a
+     * silent jump. The hole is skipped here at once: the chunks after it outgrow the buffer.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"sse", "ws"})
+    void a_skipped_sequence_number_reaches_a_live_listener_as_a_gap(String transport) {
+        postChunk("123456", 0);
+        try (PushClient listener = connect(transport, "")) {
+            assertThat(listener.next(1, "audio").get(0).sequenceNumber()).isZero();
+            for (long sequence = 2; sequence <= BUFFER_CHUNKS + 2; sequence++) postChunk("123456", sequence);
+            PushEvent gap = listener.next();
+            assertThat(gap.name()).isEqualTo("gap");
+            assertThat(gap.data().get("from").asLong()).isEqualTo(1);
+            long next = listener.next().sequenceNumber();
+            assertThat(next).as("the first chunk after the gap").isEqualTo(gap.data().get("to").asLong() + 1);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"sse", "ws"})
     void a_late_listener_to_a_stopped_session_drains_the_buffer_then_hears_it_ended(String transport) {

@@ -64,6 +64,8 @@ class SentinelFailoverTest {
         assertThat(outcome.refusedSeconds()).as("seconds of 503").isLessThan(15);
         assertThat(outcome.lostAfterPromotion()).as("chunks acknowledged after the promotion, missing from the store "
                 + "once the sender stopped (" + outcome.describe() + ")").isEmpty();
+        assertThat(outcome.silentLoss()).as("acknowledged chunks the failover lost that a push listener neither got "
+                + "nor was told of by a gap (" + outcome.describe() + ")").isEmpty();
         assertThat(outcome.silentUntilSettled()).as("acknowledged chunks a listener neither got nor was told of by "
                 + "a gap (" + outcome.describe() + ")").isEmpty();
         for (PushListener listener : outcome.pushListeners()) {

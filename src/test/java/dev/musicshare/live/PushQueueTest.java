@@ -21,7 +21,40 @@ class PushQueueTest {
         assertThat(queue.offer(audio(2))).isEqualTo(Outcome.LEFT_OUT);
         assertThat(queue.offer(audio(4))).isEqualTo(Outcome.QUEUED);
         assertThat(queue.offer(audio(3))).isEqualTo(Outcome.LEFT_OUT);
-        assertThat(drain(queue)).containsExactly("audio 2", "audio 4");
+        assertThat(drain(queue)).containsExactly("audio 2", "gap 3-3", "audio 4");
+    }
+
+    @Test
+    void a_chunk_that_skips_sequence_numbers_comes_after_a_gap_naming_them() {
+        PushQueue queue = new PushQueue(new LiveLimits(10, 1 << 20, 2, HEARTBEAT), -1);
+        for (long sequence : new long[] {5, 6, 9, 10}) queue.offer(audio(sequence));
+        // since=-1 asked for whatever is held: nothing before the first chunk is owed
+        assertThat(drain(queue)).containsExactly("audio 5", "audio 6", "gap 7-8", "audio 9", "audio 10");
+    }
+
+    @Test
+    void a_gap_already_queued_accounts_for_what_it_names() {
+        PushQueue queue = new PushQueue(new LiveLimits(10, 1 << 20, 2, HEARTBEAT), 1);
+        queue.offer(LiveEvent.gap(2, 4)); // a catch-up's "no longer held"
+        queue.offer(audio(5));
+        queue.offer(audio(7));
+        assertThat(drain(queue)).containsExactly("gap 2-4", "audio 5", "gap 6-6", "audio 7");
+    }
+
+    @Test
+    void a_consumer_that_fills_holes_itself_is_not_told_of_skips() {
+        PushQueue queue = new PushQueue(new LiveLimits(10, 1 << 20, 2, HEARTBEAT), -1, false);
+        for (long sequence : new long[] {0, 3}) queue.offer(audio(sequence));
+        assertThat(drain(queue)).containsExactly("audio 0", "audio 3");
+    }
+
+    @Test
+    void an_overflow_and_a_skip_make_one_gap() {
+        PushQueue queue = new PushQueue(new LiveLimits(2, 1 << 20, 2, HEARTBEAT), -1);
+        queue.offer(audio(0));
+        queue.offer(audio(1));
+        queue.offer(audio(4));
+        assertThat(drain(queue)).containsExactly("gap 0-3", "audio 4");
     }
 
     @Test
@@ -54,12 +87,12 @@ class PushQueueTest {
     }
 
     @Test
-    void an_overflow_with_no_audio_queued_names_the_chunk_before_the_incoming_one() {
+    void an_overflow_with_no_audio_queued_names_the_chunks_skipped_before_the_incoming_one() {
         PushQueue queue = new PushQueue(new LiveLimits(2, 1 << 20, 2, HEARTBEAT), 4);
         queue.offer(metadata("A"));
         queue.offer(metadata("B"));
         queue.offer(audio(7));
-        assertThat(drain(queue)).containsExactly("metadata A", "metadata B", "gap 6-6", "audio 7");
+        assertThat(drain(queue)).containsExactly("metadata A", "metadata B", "gap 5-6", "audio 7");
     }
 
     @Test
