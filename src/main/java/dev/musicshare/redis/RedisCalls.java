@@ -97,13 +97,20 @@ final class RedisCalls implements AutoCloseable {
         if (waitingWrites == null) return script(operation, script, type, keys, args);
         // On a cluster, the connection to the master of the keys' slot itself: a keyless WAIT sent through the
         // cluster connection would go to some other node and count nothing of this write.
-        RedisClusterAsyncCommands<byte[], byte[]> connection = waitingWrites.nextFor(keys[0]);
+        RedisConnections.Pinned pinned = waitingWrites.nextFor(keys[0]);
+        RedisClusterAsyncCommands<byte[], byte[]> connection = pinned.commands();
+        long dropsBefore = pinned.drops().getAsLong();
         CompletionStage<T> written = scripts.run(connection, script, type, keys, args(args));
         return await(operation, written.thenCompose(result -> {
             long began = System.nanoTime();
             return connection.waitForReplication(replicaWait.replicas(), replicaWait.timeout().toMillis())
                     .thenApply(acknowledged -> {
                         metrics.storeOperation("replica-wait").record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
+                        if (pinned.drops().getAsLong() != dropsBefore) {
+                            // The WAIT ran over a new channel, maybe on a new master that never had the write.
+                            throw new IllegalStateException("the connection dropped between the write and its WAIT:"
+                                    + " the replicas it counted may not hold the write (REDIS_WAIT_REPLICAS)");
+                        }
                         if (acknowledged < replicaWait.replicas()) {
                             throw new IllegalStateException("only " + acknowledged + " of " + replicaWait.replicas()
                                     + " replicas acknowledged the write within " + replicaWait.timeout().toMillis()

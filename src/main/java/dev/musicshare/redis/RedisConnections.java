@@ -1,7 +1,9 @@
 package dev.musicshare.redis;
 
 import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -14,7 +16,11 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * A few multiplexed connections, taken in turn. One connection answers in order, so a read of a whole audio buffer
@@ -29,7 +35,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class RedisConnections implements AutoCloseable {
     private final List<StatefulConnection<byte[], byte[]>> connections = new ArrayList<>();
     private final List<RedisClusterAsyncCommands<byte[], byte[]>> commands = new ArrayList<>();
+    /** How often each connection's channel dropped: a reconnect may land on another server (a new master). */
+    private final Map<RedisChannelHandler<?, ?>, AtomicLong> drops = new ConcurrentHashMap<>();
     private final AtomicInteger turn = new AtomicInteger();
+
+    /**
+     * The connection a write and the WAIT after it go over, and how often its channel had dropped so far: if that
+     * changes before WAIT answers, the WAIT may have run on another server than the write (after a failover, on the
+     * new master, where it counts none of the write's replicas) and its count says nothing about the write.
+     */
+    record Pinned(RedisClusterAsyncCommands<byte[], byte[]> commands, LongSupplier drops) {}
 
     /**
      * Opens {@code count} connections at once; fails, closing what it opened, if any cannot be opened.
@@ -38,6 +53,13 @@ final class RedisConnections implements AutoCloseable {
      */
     RedisConnections(AbstractRedisClient client, int count) {
         if (count < 1) throw new IllegalArgumentException("count must be at least 1, was " + count);
+        client.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+                AtomicLong dropped = drops.get(connection);
+                if (dropped != null) dropped.incrementAndGet();
+            }
+        });
         try {
             for (int i = 0; i < count; i++) {
                 if (client instanceof RedisClusterClient cluster) {
@@ -49,6 +71,7 @@ final class RedisConnections implements AutoCloseable {
                     StatefulRedisConnection<byte[], byte[]> connection =
                             ((RedisClient) client).connect(ByteArrayCodec.INSTANCE);
                     connections.add(connection);
+                    if (connection instanceof RedisChannelHandler<?, ?> handler) drops.put(handler, new AtomicLong());
                     commands.add(connection.async());
                 }
             }
@@ -82,14 +105,17 @@ final class RedisConnections implements AutoCloseable {
      * that connection's own link to the master of the key's slot, which does not follow redirections (during a slot
      * migration the write fails, and the sender's retry goes to the new owner).
      */
-    RedisClusterAsyncCommands<byte[], byte[]> nextFor(byte[] key) {
+    Pinned nextFor(byte[] key) {
         int index = Math.floorMod(turn.getAndIncrement(), connections.size());
         if (!(connections.get(index) instanceof StatefulRedisClusterConnection<byte[], byte[]> cluster)) {
-            return commands.get(index);
+            AtomicLong dropped = drops.get((RedisChannelHandler<?, ?>) connections.get(index));
+            return new Pinned(commands.get(index), dropped::get);
         }
         RedisClusterNode master = cluster.getPartitions().getMasterBySlot(SlotHash.getSlot(key));
         if (master == null) throw new RedisException("no master serves the slot of " + new String(key, StandardCharsets.UTF_8));
-        return cluster.getConnection(master.getNodeId()).async();
+        // A node's own connection reconnects to that same node only: a WAIT there after a drop still counts the
+        // write's replicas, or fails if the node came back as a replica.
+        return new Pinned(cluster.getConnection(master.getNodeId()).async(), () -> 0);
     }
 
     int size() {
