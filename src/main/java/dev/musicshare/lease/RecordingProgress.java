@@ -18,7 +18,8 @@ package dev.musicshare.lease;
  * @param missedSecondsBefore     the open file's {@code missedSecondsBefore}
  * @param songSecondsAtStart      how far into the song (seconds) the open file's first sample is, on the sender's
  *                                clock: what its {@code .lrc} is aligned by, so a node completing the file writes the
- *                                same lyrics its recorder would have; NaN when none is open (or not reported)
+ *                                same lyrics its recorder would have (slightly negative for a file that starts
+ *                                with the track's first chunk mid-stream); NaN when none is open (or not reported)
  * @param lastSequence            the last chunk whose audio is in a file (-1: none yet)
  * @param endPresentationMillis   the session timeline's time where the written audio ends (epoch ms); NaN: none yet
  */

@@ -14,7 +14,8 @@ final class RecordedLyrics {
 
     /**
      * @param lyrics             the sender's LRC text (plain lyrics have no times and give no file)
-     * @param songSecondsAtStart how far into the song the file's first sample is
+     * @param songSecondsAtStart how far into the song the file's first sample is; negative when the file starts
+     *                           before the song (a file's first frame may hold the end of the track before)
      * @return the LRC text, or null when there are no synced lines
      */
     static String forFile(String lyrics, double songSecondsAtStart, String title, String artist) {

@@ -228,9 +228,9 @@ final class SessionRecording {
         // A later file from the same encoder starts mid-stream: it gets the frames before its start as pre-roll.
         List<OpusFrame> preRoll = framesSeen ? new ArrayList<>(recent) : List.of();
         int preSkip = framesSeen ? preRoll.size() * FRAME : encoderPreSkip;
-        // The file's first sample is the first frame's, which starts the chunk's lead before the chunk's own.
+        long beforeChunk = origin == null ? 0 : samplesBeforeChunk(origin, !preRoll.isEmpty());
         fileStartMillis = origin != null && !Double.isNaN(origin.presentationTime())
-                ? origin.presentationTime() - origin.leadSamples() / 48.0 : clock.millis();
+                ? origin.presentationTime() - beforeChunk / 48.0 : clock.millis();
         long startedAt = (long) fileStartMillis;
         if (!Double.isNaN(previousPartEndMillis)) {
             missedSecondsBefore = Math.max(0, (fileStartMillis - previousPartEndMillis) / 1000);
@@ -243,20 +243,33 @@ final class SessionRecording {
         partStarted = true;
         anchorMicros = Long.MIN_VALUE;
         addedSamples = 0;
-        songSecondsAtStart = songSecondsAt(origin);
+        songSecondsAtStart = songSecondsAt(origin, beforeChunk);
+    }
+
+    /**
+     * How many samples (48 kHz) of the file come before the chunk's own first sample: the chunk's lead (its first
+     * frame begins with the remainder of earlier chunks) and, in a file with pre-roll, the encoder's look-ahead. A
+     * decoder's output trails the encoder's input by the look-ahead: at the stream's start the pre-skip drops it, but a
+     * file starting mid-stream drops only its pre-roll frames, so it begins with input from that much before its first
+     * frame. (RecordingLyricsAlignmentTest hears it: a 10 ms lead and 6.5 ms of look-ahead put a line 16.5 ms early.)
+     */
+    private long samplesBeforeChunk(OpusSink.Origin origin, boolean preRolled) {
+        return origin.leadSamples() + (preRolled ? encoderPreSkip : 0);
     }
 
     /**
      * How far into the song the file starts: the sender's position in its last metadata, moved on by the time
-     * between that metadata and the file's first chunk, both on the sender's clock.
+     * between that metadata and the file's first chunk, both on the sender's clock (never before the song's start),
+     * less the audio the file holds before that chunk ({@code beforeChunk} samples at 48 kHz): a file that starts
+     * with its song starts a few milliseconds before it, with the end of the track before.
      */
-    private double songSecondsAt(OpusSink.Origin origin) {
+    private double songSecondsAt(OpusSink.Origin origin, long beforeChunk) {
         double seconds = track.elapsedSeconds();
         if (origin != null && track.metadataTimestamp() > 0) {
             long since = origin.timestamp() - track.metadataTimestamp();
             if (Math.abs(since) < 600_000) seconds += since / 1000.0; // clocks that disagree this much are ignored
         }
-        return Math.max(0, seconds);
+        return Math.max(0, seconds) - beforeChunk / 48_000.0;
     }
 
     private void writeSilence(long frames) {
