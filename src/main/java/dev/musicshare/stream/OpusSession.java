@@ -40,6 +40,9 @@ final class OpusSession {
     private final TitleChanges titleChanges = new TitleChanges();
     /** Written under both locks, so either lock sees it. */
     private boolean ended;
+    /** The last metadata handed to the sinks, for one that joins later (guarded by {@code lock}); null before any. */
+    private StreamTags latestTags;
+    private byte[] latestMetadataJson;
 
     OpusSession(String sessionId, OpusSettings settings, ShareMetrics metrics) {
         this.sessionId = sessionId;
@@ -94,11 +97,18 @@ final class OpusSession {
         }
     }
 
+    /**
+     * Adds a sink. One joining a running encoder is handed the session's metadata as the sinks last had it, before
+     * any frame: it would otherwise know nothing of the track until the sender's next update (a recorder taking a
+     * recording over would write its part with no lyrics, cover or song position). The fan-out lock makes it either
+     * this or the next update through {@link #metadata}, never both or neither.
+     */
     void addSink(OpusSink sink) {
         lock.lock();
         try {
             sinks.add(sink);
             if (encoder != null) sink.started(encoder.channels(), encoder.preSkip());
+            if (latestMetadataJson != null) sink.metadata(latestTags, latestMetadataJson);
             if (ended) sink.ended(null); // joined between the end and the feed's close: it learns at once
         } finally {
             lock.unlock();
@@ -174,6 +184,8 @@ final class OpusSession {
         }
         lock.lock();
         try {
+            latestTags = next;
+            latestMetadataJson = metadataJson;
             sinks.forEach(sink -> sink.metadata(next, metadataJson));
         } finally {
             lock.unlock();

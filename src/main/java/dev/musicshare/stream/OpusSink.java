@@ -21,7 +21,8 @@ public interface OpusSink {
 
     /**
      * The session's metadata changed, in order with the frames: {@code tags} as the Ogg streams carry them (cover
-     * included), {@code metadataJson} the metadata event as push listeners get it (lyrics, positions).
+     * included), {@code metadataJson} the metadata event as push listeners get it (lyrics, positions). A sink that
+     * joins a running encoder is first handed the last one the encoder had, so it never starts without it.
      */
     default void metadata(StreamTags tags, byte[] metadataJson) {}
 

@@ -112,7 +112,8 @@ public final class OpusStreams {
      * As {@link #addSink(SessionId, OpusSink, ListenerId)}, for a sink that continues where another left off (a
      * recorder taking a recording over from a node that died): an encoder started for it begins with every buffered
      * chunk after {@code afterSequence}, not only the burst, so as little as possible is missed. An encoder already
-     * running here cannot go back: the sink then starts with its next frame.
+     * running here cannot go back: the sink then starts with its next frame, after the session's metadata as the
+     * encoder last had it.
      *
      * @param afterSequence the last chunk the sink already has; -1: none (the burst, as for a listener)
      */
