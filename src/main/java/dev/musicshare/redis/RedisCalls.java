@@ -46,10 +46,19 @@ final class RedisCalls implements AutoCloseable {
 
     /** Connects at once: an unreachable Redis at start-up is a configuration error, reported as such. */
     RedisCalls(RedisOptions options, ShareMetrics metrics) {
+        this(options, metrics, "Redis command");
+    }
+
+    /**
+     * Connects at once: an unreachable Redis at start-up is a configuration error, reported as such.
+     *
+     * @param what whose calls these are, in the log's lines about Redis outages ("store", "recording lease")
+     */
+    RedisCalls(RedisOptions options, ShareMetrics metrics, String what) {
         this.timeout = options.timeout();
         this.metrics = metrics;
         this.replicaWait = options.replicaWait();
-        this.client = RedisConnector.forCommands(options);
+        this.client = RedisConnector.forCommands(options, what);
         try {
             connections = new RedisConnections(client, options.connections());
         } catch (RedisException e) {
@@ -67,7 +76,7 @@ final class RedisCalls implements AutoCloseable {
         List<StatefulConnection<?, ?>> followers = new ArrayList<>(connections.all());
         if (waitingWrites != null) followers.addAll(waitingWrites.all());
         switches = client instanceof RedisClient single ? SentinelSwitches.watch(single,
-                RedisUrl.parse(options.url()), timeout, "Redis command", followers) : null;
+                RedisUrl.parse(options.url()), timeout, what, followers) : null;
     }
 
     /**

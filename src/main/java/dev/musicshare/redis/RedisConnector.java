@@ -39,12 +39,14 @@ final class RedisConnector {
 
     /**
      * For commands: while Redis is unreachable they are rejected at once rather than queued, and each fails after
-     * the configured timeout, so a request answers 503 within {@code REDIS_TIMEOUT_MS}.
+     * the configured timeout, so a request answers 503 within {@code REDIS_TIMEOUT_MS}. {@code what} names them in
+     * the log's lines about outages ({@link RedisReachability}).
      */
-    static AbstractRedisClient forCommands(RedisOptions options) {
+    static AbstractRedisClient forCommands(RedisOptions options, String what) {
         RedisUrl url = RedisUrl.parse(options.url());
-        if (url.kind() == RedisUrl.Kind.CLUSTER) return clusterForCommands(url, options.timeout());
-        RedisClient client = RedisClient.create(resources(), RedisUris.of(url, options.timeout()).get(0));
+        if (url.kind() == RedisUrl.Kind.CLUSTER) return clusterForCommands(url, options.timeout(), what);
+        RedisClient client = RedisReachability.reported(
+                RedisClient.create(resources(), RedisUris.of(url, options.timeout()).get(0)), what);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -59,9 +61,11 @@ final class RedisConnector {
      *
      * @param seeds   the seed nodes ({@code redis-cluster://…}); the rest of the cluster is discovered
      * @param timeout how long one command may take
+     * @param what    whose connections these are, for the log's lines about outages ({@link RedisReachability})
      */
-    static RedisClusterClient clusterForCommands(RedisUrl seeds, Duration timeout) {
-        RedisClusterClient client = RedisClusterClient.create(resources(), RedisUris.of(seeds, timeout));
+    static RedisClusterClient clusterForCommands(RedisUrl seeds, Duration timeout, String what) {
+        RedisClusterClient client = RedisReachability.reported(
+                RedisClusterClient.create(resources(), RedisUris.of(seeds, timeout)), what);
         client.setOptions(ClusterClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -92,7 +96,7 @@ final class RedisConnector {
      * wait is bounded where it is made ({@link dev.musicshare.live.SessionWatcher#awaitWatching}, publishing).
      */
     static RedisClient forEvents(RedisOptions options) {
-        RedisClient client = RedisClient.create(resources(), uri(options));
+        RedisClient client = RedisReachability.reported(RedisClient.create(resources(), uri(options)), "live events");
         client.setOptions(ClientOptions.builder().autoReconnect(true).build());
         return client;
     }

@@ -49,7 +49,8 @@ public final class RedisRateLimits {
     }
 
     private static BucketStore single(RedisURI uri, Duration timeout, RedisUrl url) {
-        RedisClient client = RedisClient.create(RedisConnector.resources(), uri);
+        RedisClient client = RedisReachability.reported(RedisClient.create(RedisConnector.resources(), uri),
+                "rate limit");
         client.setOptions(ClientOptions.builder().autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(timeout)).build());
@@ -69,7 +70,7 @@ public final class RedisRateLimits {
     }
 
     private static BucketStore cluster(Duration timeout, RedisUrl url) {
-        RedisClusterClient client = RedisConnector.clusterForCommands(url, timeout);
+        RedisClusterClient client = RedisConnector.clusterForCommands(url, timeout, "rate limit");
         try {
             StatefulRedisClusterConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
             RedisConnections.openToMasters(connection);

@@ -43,7 +43,8 @@ public final class RedisRecordingLeases implements RecordingLeases {
 
     /** Connects at once (one connection). */
     public RedisRecordingLeases(RedisOptions options, ShareMetrics metrics) {
-        this.redis = new RedisCalls(new RedisOptions(options.url(), options.timeout(), 1, 0), metrics);
+        this.redis = new RedisCalls(new RedisOptions(options.url(), options.timeout(), 1, 0), metrics,
+                "recording lease");
         this.nodeId = nodeName();
     }
 

@@ -58,7 +58,7 @@ public final class RedisShareStore implements ShareStore {
     /** Connects at once: an unreachable Redis at start-up is a configuration error, reported as such. */
     public RedisShareStore(RedisOptions options, StoreSettings settings, ShareMetrics metrics) {
         this.settings = settings;
-        this.redis = new RedisCalls(options, metrics);
+        this.redis = new RedisCalls(options, metrics, "store");
         this.registry = new SessionRegistry(redis, settings, options.timeout());
         this.chunkCache = new ChunkCache(options.chunkCacheBytes());
         this.audio = new RedisAudio(redis, settings, chunkCache, metrics,

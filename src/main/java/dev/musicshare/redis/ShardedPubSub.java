@@ -78,7 +78,7 @@ final class ShardedPubSub implements EventTransport {
     ShardedPubSub(RedisUrl url, Duration timeout, Receiver receiver) {
         this.timeout = timeout;
         this.receiver = receiver;
-        client = RedisConnector.clusterForCommands(url, timeout);
+        client = RedisConnector.clusterForCommands(url, timeout, "live events");
         client.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
