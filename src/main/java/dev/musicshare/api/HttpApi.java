@@ -15,6 +15,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.time.Clock;
+import java.util.List;
 
 /** Builds the Javalin application: every route, auth and the error mapping, configured in one place. */
 public final class HttpApi {
@@ -112,8 +113,13 @@ public final class HttpApi {
 
     private static void health(Context ctx, ShareService shares) {
         try {
-            shares.checkStore();
-            Json.write(ctx, Json.object().put("status", "healthy").put("store", shares.storeKind()));
+            List<String> unreachable = shares.checkStore();
+            var body = Json.object().put("status", unreachable.isEmpty() ? "healthy" : "degraded")
+                    .put("store", shares.storeKind());
+            // Still 200: the node serves every session whose shard answers; taking it out of a load balancer
+            // would not bring the shard back, and every node sees the same cluster.
+            if (!unreachable.isEmpty()) unreachable.forEach(body.putArray("unreachable")::add);
+            Json.write(ctx, body);
         } catch (StoreUnavailableException e) {
             ctx.status(503);
             Json.write(ctx, Json.object().put("status", "unhealthy").put("store", shares.storeKind())

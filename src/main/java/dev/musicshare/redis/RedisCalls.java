@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -143,6 +144,29 @@ final class RedisCalls implements AutoCloseable {
                         metrics.storeOperation(operation).record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
                     }
                 });
+    }
+
+    /**
+     * PINGs every master serving slots on a cluster (at once, each within the command timeout), or the one Redis
+     * otherwise: a cluster's single PING goes to whichever node the client picks, which said nothing of the others.
+     *
+     * @return the masters ({@code host:port}) that did not answer; empty when all did
+     * @throws StoreUnavailableException when none answered
+     */
+    List<String> pingEach() {
+        Map<String, CompletableFuture<String>> pings = connections.pingEach();
+        List<String> unreachable = new ArrayList<>();
+        StoreUnavailableException last = null;
+        for (Map.Entry<String, CompletableFuture<String>> ping : pings.entrySet()) {
+            try {
+                await("ping", ping.getValue());
+            } catch (StoreUnavailableException e) {
+                unreachable.add(ping.getKey());
+                last = e;
+            }
+        }
+        if (last != null && unreachable.size() == pings.size()) throw last;
+        return unreachable;
     }
 
     /** Waits for a reply, at most the command timeout. */

@@ -17,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -116,6 +118,23 @@ final class RedisConnections implements AutoCloseable {
         // A node's own connection reconnects to that same node only: a WAIT there after a drop still counts the
         // write's replicas, or fails if the node came back as a replica.
         return new Pinned(cluster.getConnection(master.getNodeId()).async(), () -> 0);
+    }
+
+    /**
+     * A PING to each master serving slots on a cluster, by {@code host:port} (over each one's own connection, opened
+     * without blocking if need be), or to the one Redis otherwise (keyed by "redis").
+     */
+    Map<String, CompletableFuture<String>> pingEach() {
+        if (!(connections.get(0) instanceof StatefulRedisClusterConnection<byte[], byte[]> cluster)) {
+            return Map.of("redis", commands.get(0).ping().toCompletableFuture());
+        }
+        Map<String, CompletableFuture<String>> pings = new TreeMap<>();
+        for (RedisClusterNode node : cluster.getPartitions()) {
+            if (!node.is(RedisClusterNode.NodeFlag.UPSTREAM) || node.getSlots().isEmpty()) continue;
+            pings.put(node.getUri().getHost() + ":" + node.getUri().getPort(), cluster.getConnectionAsync(
+                    node.getNodeId()).thenCompose(connection -> connection.async().ping()));
+        }
+        return pings;
     }
 
     int size() {

@@ -272,8 +272,8 @@ public final class RedisShareStore implements ShareStore {
     }
 
     @Override
-    public void ping() {
-        redis.await("ping", redis.next().ping());
+    public List<String> ping() {
+        return redis.pingEach();
     }
 
     @Override

@@ -241,9 +241,13 @@ public final class ShareService {
                 record.chunksReceived(), record.bytesReceived(), record.lastActivity())).toList();
     }
 
-    /** Throws {@link dev.musicshare.store.StoreUnavailableException} unless the store answers. */
-    public void checkStore() {
-        store.ping();
+    /**
+     * The parts of the store that do not answer (on a Redis Cluster, masters as {@code host:port}); empty when all do.
+     *
+     * @throws dev.musicshare.store.StoreUnavailableException when none does
+     */
+    public List<String> checkStore() {
+        return store.ping();
     }
 
     public String storeKind() {

@@ -130,8 +130,8 @@ public final class MemoryShareStore implements ShareStore {
     }
 
     @Override
-    public void ping() {
-        // Always reachable: it is this process.
+    public List<String> ping() {
+        return List.of(); // always reachable: it is this process
     }
 
     @Override

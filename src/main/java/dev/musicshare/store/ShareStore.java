@@ -98,8 +98,15 @@ public interface ShareStore extends AutoCloseable {
     /** Removes active sessions idle past the session timeout and returns their ids (each reported by one node only). */
     List<String> expireIdleSessions(long now);
 
-    /** Throws {@link StoreUnavailableException} unless the store answers. */
-    void ping();
+    /**
+     * Checks that the store answers, part by part where it has parts.
+     *
+     * @return the parts that did not answer: on a Redis Cluster the masters serving slots (as {@code host:port}) that
+     *         did not answer PING within the command timeout — their sessions cannot be served meanwhile, the others
+     *         can; empty when everything answered (always, for a store of one part)
+     * @throws StoreUnavailableException when no part answers
+     */
+    List<String> ping();
 
     /** A short name for logs and health: "memory" or "redis". */
     String kind();

@@ -2,12 +2,20 @@ package dev.musicshare.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.musicshare.MusicShareServer;
+import dev.musicshare.config.Settings;
+import dev.musicshare.testing.ApiClient;
+import dev.musicshare.testing.ApiClient.Reply;
 import dev.musicshare.testing.PushEvent;
 import dev.musicshare.testing.RedisCluster;
 import dev.musicshare.testing.RedisServer;
 import dev.musicshare.testing.Resp;
 import dev.musicshare.testing.SseTestClient;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +38,37 @@ class ClusterShardsTest extends ApiTestBase {
     @Override
     Map<String, String> extraEnvironment() {
         return Map.of("MAX_SESSIONS", "" + SESSIONS, "RATE_LIMIT_STARTS_PER_MINUTE", "0");
+    }
+
+    /**
+     * A cluster's PING goes to one node of the client's choosing, so {@code /health} said nothing of the others: it
+     * PINGs every master serving slots and names those that do not answer, still 200 — the node serves every other
+     * shard's sessions, and every node sees the same cluster. The master is frozen for one health check only, well
+     * within the cluster's node timeout, so it is not failed over.
+     */
+    @Test
+    void health_names_a_master_that_does_not_answer_and_the_node_stays_in_service() {
+        RedisCluster cluster = RedisCluster.shared();
+        Settings settings = Settings.from(Map.of("REDIS_URL", cluster.url(), "REDIS_TIMEOUT_MS", "300", "PORT", "0",
+                "BIND_ADDRESS", "127.0.0.1", "BEARER_TOKEN", TOKEN, "HISTORY", "off"));
+        try (MusicShareServer node = MusicShareServer.start(settings, Clock.systemUTC())) {
+            ApiClient health = new ApiClient(node.port(), TOKEN).withAuthorization(null);
+            assertThat(health.get("/health").json().get("status").asText()).isEqualTo("healthy");
+            RedisServer frozen = cluster.masters().get(0);
+            frozen.freeze();
+            Reply degraded;
+            try {
+                degraded = health.get("/health");
+            } finally {
+                frozen.thaw();
+            }
+            assertThat(degraded.status()).isEqualTo(200);
+            assertThat(degraded.json().get("status").asText()).isEqualTo("degraded");
+            assertThat(degraded.json().get("unreachable")).extracting(JsonNode::asText)
+                    .containsExactly("127.0.0.1:" + frozen.port());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> health.get("/health").json().get("status").asText().equals("healthy"));
+        }
     }
 
     @Test
