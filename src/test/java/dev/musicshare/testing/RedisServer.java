@@ -194,6 +194,10 @@ public final class RedisServer implements AutoCloseable {
         if (configFile != null) command.add(configFile.toAbsolutePath().toString());
         command.addAll(List.of("--port", "" + port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                 "--dir", dir.toAbsolutePath().toString()));
+        // A data node serves a replica's first sync at once. Redis 7 waits 5 s by default (repl-diskless-sync-delay)
+        // for more replicas to share one transfer: every Sentinel setup and cluster paid it on start-up, and every
+        // failover test again when it brought the killed node back as a replica.
+        if (configFile == null) command.addAll(List.of("--repl-diskless-sync-delay", "0"));
         command.addAll(extraArgs);
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true)
