@@ -17,6 +17,7 @@ import dev.musicshare.metrics.ShareMetrics;
 import dev.musicshare.opuspush.OpusPushService;
 import dev.musicshare.recording.Recordings;
 import dev.musicshare.share.ExpirySweep;
+import dev.musicshare.share.ListenerTokens;
 import dev.musicshare.share.SessionObserver;
 import dev.musicshare.share.SessionStats;
 import dev.musicshare.share.ShareService;
@@ -93,7 +94,8 @@ public final class MusicShareServer implements AutoCloseable {
         OpusPushService opusPush = new OpusPushService(opus);
         push.serveOpusWith(opusPush);
         recordings = new Recordings(settings.recording(), opus, shares, backend.recordingLeases(), clock, metrics);
-        http = HttpApi.create(shares, settings, clock, push, new StreamRoutes(shares, opus), inFlight, metrics,
+        http = HttpApi.create(shares, settings, clock, push, new StreamRoutes(shares, opus,
+                new ListenerTokens(settings.bearerToken())), inFlight, metrics,
                 history == null ? null : history.queries(), backend.rateLimits(), recordings).start();
         recordings.schedule(upkeep);
         if (history != null) history.start(shares::liveSessionStats);

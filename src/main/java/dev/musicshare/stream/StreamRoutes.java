@@ -1,7 +1,9 @@
 package dev.musicshare.stream;
 
 import dev.musicshare.share.ListenerId;
+import dev.musicshare.share.ListenerTokens;
 import dev.musicshare.share.SessionId;
+import dev.musicshare.share.SessionIdentity;
 import dev.musicshare.share.SessionStatus;
 import dev.musicshare.share.ShareException;
 import dev.musicshare.share.ShareService;
@@ -34,10 +36,13 @@ public final class StreamRoutes {
     private static final int SEND_BUFFER_BYTES = 64 * 1024;
     private final ShareService shares;
     private final OpusStreams streams;
+    private final ListenerTokens listenerTokens;
 
-    public StreamRoutes(ShareService shares, OpusStreams streams) {
+    /** @param listenerTokens issues the read-only token a playlist carries (never the shared token) */
+    public StreamRoutes(ShareService shares, OpusStreams streams, ListenerTokens listenerTokens) {
         this.shares = shares;
         this.streams = streams;
+        this.listenerTokens = listenerTokens;
     }
 
     public void register(RoutesConfig routes) {
@@ -71,14 +76,18 @@ public final class StreamRoutes {
         ctx.future(() -> listener.start(outputOf(ctx)));
     }
 
+    /**
+     * The playlist carries the session's listener token whichever credential fetched it: a playlist is a file people
+     * save and pass on, and its URL ends up in players' histories and proxies' logs, so the shared token (which may
+     * do everything) is never written into it. The listener token can only read this session, and dies with it.
+     */
     private void playlist(Context ctx) {
         SessionId id = requireActive(ctx);
-        String token = ctx.queryParam("access_token");
-        if (token == null) token = bearer(ctx.header("Authorization"));
+        SessionIdentity identity = shares.identity(id).orElseThrow(
+                () -> new ShareException(ShareException.Reason.SESSION_NOT_FOUND, "Session not found"));
         String query = ctx.queryParam("chained") != null ? "?chained=" + ctx.queryParam("chained") : "";
-        if (token != null) {
-            query += (query.isEmpty() ? "?" : "&") + "access_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
-        }
+        query += (query.isEmpty() ? "?" : "&") + "access_token="
+                + URLEncoder.encode(listenerTokens.issue(id, identity), StandardCharsets.UTF_8);
         String path = ctx.path().substring(0, ctx.path().length() - "stream.m3u".length()) + "stream.ogg";
         String url = ctx.scheme() + "://" + ctx.host() + path + query;
         ctx.contentType("audio/x-mpegurl");
@@ -138,10 +147,5 @@ public final class StreamRoutes {
 
     private static boolean wantsIcy(Context ctx) {
         return "1".equals(ctx.header("Icy-MetaData"));
-    }
-
-    private static String bearer(String header) {
-        if (header == null) return null;
-        return header.regionMatches(true, 0, "bearer ", 0, 7) ? header.substring(7).trim() : header.trim();
     }
 }

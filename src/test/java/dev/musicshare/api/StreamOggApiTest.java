@@ -82,8 +82,8 @@ class StreamOggApiTest extends OpusApiTestBase {
         Reply playlist = api.get("/api/share/" + ID + "/stream.m3u");
         assertThat(playlist.status()).isEqualTo(200);
         assertThat(playlist.text()).startsWith("#EXTM3U\n")
-                .contains("http://127.0.0.1:" + server.port() + "/api/share/" + ID + "/stream.ogg?access_token="
-                        + TOKEN);
+                .contains("http://127.0.0.1:" + server.port() + "/api/share/" + ID + "/stream.ogg?access_token=lt_"
+                        + ID + "_").doesNotContain(TOKEN);
         assertThat(api.withAuthorization(null).get("/api/share/" + ID + "/stream.ogg").status()).isEqualTo(401);
         assertThat(api.get("/api/share/999999/stream.ogg").status()).isEqualTo(404);
 
