@@ -41,6 +41,8 @@ final class SessionRecording {
     private int encoderPreSkip;
     private OpusFrame silence;
     private Track track;
+    /** A track announced while {@link #track}'s file was open, waiting for its first chunk; null: none. */
+    private Track nextTrack;
     private int trackNumber;
     private int partNumber = 1;
     /** Whether the file of (trackNumber, partNumber) was created: a node taking over then starts the next part. */
@@ -113,8 +115,19 @@ final class SessionRecording {
         this.silence = frames.get(frames.size() - 1);
     }
 
+    /**
+     * A new title or artist. With a file open, the new track's file starts only with its first chunk: until then the
+     * sender is pausing between the two, and that pause belongs to the file before (the encoder carries only part of
+     * it as silence, staying {@code STREAM_SILENCE_AFTER_MS} behind the wall clock; the rest is found from the new
+     * chunk's presentation time, as within a track). Closing the file at once lost that rest between the two files.
+     */
     void metadata(StreamTags tags, byte[] metadataJson) throws IOException {
         Track next = Track.parse(tags, metadataJson);
+        if (nextTrack != null && !track.sameTrack(next)) {
+            nextTrack = next; // still waiting for its first chunk: the newest word on it counts
+            return;
+        }
+        nextTrack = null; // back to the track being written before any audio of another: it simply goes on
         if (track != null && track.sameTrack(next)) {
             if (file == null) track = next; // not started yet: the newest word on it (cover, position) counts
             else if (next.lyrics() != null && !next.lyrics().equals(track.lyrics())) {
@@ -123,7 +136,14 @@ final class SessionRecording {
             }
             return;
         }
-        if (file != null) closeFile(List.of(), 0);
+        if (file != null) {
+            nextTrack = next;
+            return;
+        }
+        startTrack(next);
+    }
+
+    private void startTrack(Track next) {
         track = next;
         trackNumber++;
         partNumber = 1;
@@ -141,6 +161,7 @@ final class SessionRecording {
             if (frames.isEmpty()) return;
             if (file == null) open(null);
         } else {
+            if (nextTrack != null) beginNextTrack(origin);
             if (file == null) {
                 if (frames.isEmpty()) return;
                 open(origin);
@@ -151,6 +172,20 @@ final class SessionRecording {
         file.write(frames);
         remember(frames);
         report();
+    }
+
+    /**
+     * The first chunk of the track announced last: the file before is given the rest of the pause up to this chunk,
+     * then closed, and the new track's file opens with the chunk.
+     */
+    private void beginNextTrack(OpusSink.Origin origin) throws IOException {
+        if (file != null) {
+            followTimeline(origin);
+            closeFile(List.of(), 0);
+        }
+        Track next = nextTrack;
+        nextTrack = null;
+        startTrack(next);
     }
 
     /** Tells the progress listener what the files now hold (after the write, so it never claims more). */

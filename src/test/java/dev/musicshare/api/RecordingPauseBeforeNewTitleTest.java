@@ -1,0 +1,87 @@
+package dev.musicshare.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.musicshare.testing.Ffmpeg;
+import dev.musicshare.testing.PacedToneSender;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A sender pause longer than {@code STREAM_SILENCE_AFTER_MS}, ended by a new title: the live stream's own silence
+ * covers the pause only up to that lag behind the wall clock, and the rest must still end up in the first track's
+ * file, not vanish between the two files (the breaker's D1: 3 s of a 15 s pause were lost).
+ */
+@ParameterizedClass(name = "{0} store")
+@ValueSource(strings = {"memory"})
+class RecordingPauseBeforeNewTitleTest extends ApiTestBase {
+    static final String ID = "626262";
+
+    @Override
+    Map<String, String> extraEnvironment() {
+        Path folder = Path.of("target", "test-recordings", "pause-title-" + System.nanoTime());
+        // 2.5 s: the encoder's silence starts inside the pause, and leaves 1.5 s of it to the recording.
+        return Map.of("MAX_AUDIO_BODY_BYTES", "1048576", "RECORDING", "always", "RECORDINGS_DIR", folder.toString(),
+                "STREAM_SILENCE_AFTER_MS", "2500");
+    }
+
+    @BeforeEach
+    void needsFfmpeg() {
+        Ffmpeg.require();
+    }
+
+    @Test
+    void the_whole_pause_before_a_title_change_is_silence_in_the_first_file() {
+        expect(200, start(ID));
+        Sender sender = new Sender();
+        sender.metadata("First");
+        sender.tone(1.0);
+        sender.pause(4.0);
+        sender.metadata("Second");
+        sender.tone(1.0);
+        expect(200, api.postEmpty("/api/share/" + ID + "/stop"));
+
+        JsonNode list = await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/api/recordings").json(),
+                body -> body.get("total").asInt() == 2);
+        JsonNode second = list.get("recordings").get(0); // newest first
+        JsonNode first = list.get("recordings").get(1);
+        assertThat(first.get("title").asText()).isEqualTo("First");
+        double sharedFirst = (millis(second.get("startedAt")) - millis(first.get("startedAt"))) / 1000.0;
+        assertThat(sharedFirst).as("time the first track was shared").isCloseTo(5.0, within(0.2));
+        byte[] file = expect(200, api.get(first.get("downloadUrl").asText())).body();
+        assertThat(Ffmpeg.decode(file, 1).length / 48_000.0).as("first file, decoded")
+                .isCloseTo(sharedFirst, within(0.1));
+        assertThat(first.get("durationSeconds").asDouble()).isCloseTo(sharedFirst, within(0.1));
+        assertThat(second.get("missedSecondsBefore").asDouble()).isZero();
+        assertThat(second.get("durationSeconds").asDouble()).isCloseTo(1.0, within(0.1));
+    }
+
+    private static long millis(JsonNode iso) {
+        return java.time.Instant.parse(iso.asText()).toEpochMilli();
+    }
+
+    private class Sender extends PacedToneSender {
+        /** Posted when the sender's clock reaches the change, as a player announces its next track. */
+        void metadata(String title) {
+            long wait;
+            while ((wait = senderClock() - System.currentTimeMillis()) > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(wait * 1_000_000);
+            }
+            expect(200, api.postJson("/api/share/" + ID + "/metadata", "{\"title\":\"" + title
+                    + "\",\"artist\":\"Band\",\"timestamp\":" + senderClock() + "}"));
+        }
+
+        @Override
+        protected void postChunk(long sequence, String json) {
+            expect(200, api.postJson("/api/share/" + ID + "/audio", json));
+        }
+    }
+}
