@@ -49,15 +49,18 @@ public final class StreamRoutes {
         routes.get("/api/share/{sessionId}/stream.ogg", this::stream);
         routes.head("/api/share/{sessionId}/stream.ogg", this::streamHead);
         routes.get("/api/share/{sessionId}/stream.m3u", this::playlist);
-        routes.head("/api/share/{sessionId}/stream.m3u", ctx -> {
-            requireActive(ctx);
-            ctx.contentType("audio/x-mpegurl");
-        });
+        routes.head("/api/share/{sessionId}/stream.m3u", this::playlist); // Jetty drops the body, keeps its length
     }
 
-    private void streamHead(Context ctx) {
+    /**
+     * GET's headers without its body. Left alone, Jetty would complete an empty HEAD answer with
+     * {@code Content-Length: 0}, which tells a player the stream is empty; committing the headers first (a flush
+     * with nothing written) makes Jetty frame it as it frames GET: chunked on HTTP/1.1, close-delimited on 1.0.
+     */
+    private void streamHead(Context ctx) throws IOException {
         requireActive(ctx);
         streamHeaders(ctx, wantsIcy(ctx));
+        ctx.res().flushBuffer();
     }
 
     private void stream(Context ctx) throws IOException {
