@@ -1,6 +1,9 @@
 package dev.musicshare.stream;
 
+import dev.musicshare.live.PushCodec;
 import dev.musicshare.metrics.ShareMetrics;
+import dev.musicshare.share.SessionId;
+import dev.musicshare.share.SessionObserver;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import java.io.ByteArrayOutputStream;
@@ -24,14 +27,22 @@ import org.slf4j.LoggerFactory;
  * <p>One monitor orders offers (the session's thread) and Jetty's callbacks; the servlet output is only used under
  * it, as the servlet API requires (one writer at a time). The response is completed outside it, and off the
  * session's thread, because completing runs the session's detach and Javalin's completion.
+ *
+ * <p>The bytes written go to the session's history as codec "opus" ({@link SessionObserver#audioSent}), in batches of
+ * {@link #REPORT_EVERY_BYTES} and the rest when the listener ends: a report per page batch (every 20-100 ms per
+ * listener) would cost a map update each on the writing thread, for a figure read after the session.
  */
 final class OggListener implements WriteListener {
     private static final Logger log = LoggerFactory.getLogger(OggListener.class);
+    /** Bytes written before they are reported to the session's history: about 20 s of a 24 kbit/s stream. */
+    static final long REPORT_EVERY_BYTES = 64 * 1024;
 
     private final String sessionId;
     private final IcyMetadata icy;
     private final long maxQueuedBytes;
     private final ShareMetrics metrics;
+    private final SessionId session;
+    private final SessionObserver observer;
     private final Runnable abortConnection;
     private final Executor completions;
     private final ArrayDeque<PageBatch> queue = new ArrayDeque<>();
@@ -39,6 +50,8 @@ final class OggListener implements WriteListener {
     private HttpOutput out;
     private long queuedBytes;
     private boolean closed;
+    /** Written, not yet reported to {@link #observer}. */
+    private long unreportedBytes;
 
     /**
      * @param icy             in-band titles for a player that asked for them, else null (pure Ogg)
@@ -46,10 +59,13 @@ final class OggListener implements WriteListener {
      * @param abortConnection closes the connection at once: a dropped listener's write may be pending on a socket
      *                        that its player will never read, and the response could not complete normally
      * @param completions     where the response is completed when the session's thread ends it
+     * @param observer        told of the bytes written, for the session's history
      */
-    OggListener(String sessionId, IcyMetadata icy, long maxQueuedBytes, ShareMetrics metrics,
-            Runnable abortConnection, Executor completions) {
-        this.sessionId = sessionId;
+    OggListener(SessionId session, IcyMetadata icy, long maxQueuedBytes, ShareMetrics metrics,
+            Runnable abortConnection, Executor completions, SessionObserver observer) {
+        this.session = session;
+        this.sessionId = session.value();
+        this.observer = observer;
         this.icy = icy;
         this.maxQueuedBytes = maxQueuedBytes;
         this.metrics = metrics;
@@ -170,6 +186,7 @@ final class OggListener implements WriteListener {
         closed = true;
         queue.clear();
         queuedBytes = 0;
+        reportSent();
         return true;
     }
 
@@ -189,11 +206,20 @@ final class OggListener implements WriteListener {
                 queuedBytes -= next.length();
                 write(next);
                 metrics.streamBytesSent(next.length());
+                unreportedBytes += next.length();
+                if (unreportedBytes >= REPORT_EVERY_BYTES) reportSent();
             }
             return false;
         } catch (IOException | RuntimeException e) {
             return endLocked(); // the player went away
         }
+    }
+
+    /** The Ogg bytes written (ICY blocks are not audio) since the last report go to the session's history. */
+    private void reportSent() {
+        if (unreportedBytes == 0) return;
+        observer.audioSent(session, PushCodec.OPUS.wireName(), unreportedBytes);
+        unreportedBytes = 0;
     }
 
     /**

@@ -70,9 +70,9 @@ public final class StreamRoutes {
         ListenerId who = ListenerId.of(ctx.header("X-Listener-Id"), ctx.ip(), ctx.header("User-Agent"));
         streamHeaders(ctx, icy);
         limitSendBuffer(ctx);
-        OggListener listener = new OggListener(id.value(), icy ? new IcyMetadata() : null,
+        OggListener listener = new OggListener(id, icy ? new IcyMetadata() : null,
                 streams.settings().listenerQueueBytes(), streams.resources().metrics(), () -> abort(ctx),
-                streams.resources().writers());
+                streams.resources().writers(), streams.resources().observer());
         // Headers and the burst are queued now; Javalin puts the response in async mode before it asks for the
         // future, and only then can the listener write without blocking (servlet non-blocking output).
         streams.attach(id, listener, who, chained);
