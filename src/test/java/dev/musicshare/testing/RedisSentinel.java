@@ -1,5 +1,6 @@
 package dev.musicshare.testing;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,18 +40,46 @@ public final class RedisSentinel implements AutoCloseable {
         try {
             RedisServer master = RedisServer.start();
             setup.dataNodes.add(master);
-            setup.dataNodes.add(RedisServer.start("--replicaof", "127.0.0.1", "" + master.port()));
+            RedisServer replica = RedisServer.start("--replicaof", "127.0.0.1", "" + master.port());
+            setup.dataNodes.add(replica);
             String configuration = "sentinel monitor " + MASTER_NAME + " 127.0.0.1 " + master.port() + " 2\n"
                     + "sentinel down-after-milliseconds " + MASTER_NAME + " 1000\n"
                     + "sentinel failover-timeout " + MASTER_NAME + " 4000\n"
-                    + "sentinel parallel-syncs " + MASTER_NAME + " 1\n";
-            for (int i = 0; i < 3; i++) setup.sentinels.add(RedisServer.startSentinel(configuration));
+                    + "sentinel parallel-syncs " + MASTER_NAME + " 1\n"
+                    + "sentinel known-replica " + MASTER_NAME + " 127.0.0.1 " + replica.port() + "\n";
+            // Each sentinel starts knowing the others (their ids and ports), as a restarted sentinel does from the
+            // file it rewrote: left to find each other, they wait for hello messages, sent every 2 s.
+            int[] ports = new int[3];
+            String[] ids = new String[3];
+            for (int i = 0; i < 3; i++) {
+                ports[i] = RedisServer.freePort();
+                ids[i] = sentinelId();
+            }
+            for (int i = 0; i < 3; i++) {
+                StringBuilder own = new StringBuilder(configuration).append("sentinel myid ").append(ids[i]).append('\n');
+                for (int j = 0; j < 3; j++) {
+                    if (j == i) continue;
+                    own.append("sentinel known-sentinel ").append(MASTER_NAME).append(" 127.0.0.1 ").append(ports[j])
+                            .append(' ').append(ids[j]).append('\n');
+                }
+                setup.sentinels.add(RedisServer.startSentinel(ports[i], own.toString()));
+            }
             setup.awaitReady();
             return setup;
+        } catch (IOException e) {
+            setup.close();
+            throw new IllegalStateException("cannot start a Sentinel setup", e);
         } catch (RuntimeException | Error e) {
             setup.close();
             throw e;
         }
+    }
+
+    /** A sentinel's run id: 40 hex digits, as Redis makes them. */
+    private static String sentinelId() {
+        byte[] random = new byte[20];
+        new java.security.SecureRandom().nextBytes(random);
+        return java.util.HexFormat.of().formatHex(random);
     }
 
     /** {@code redis-sentinel://127.0.0.1:p1,…/?sentinelMasterId=music-share}: what {@code REDIS_URL} is set to. */

@@ -49,16 +49,17 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /**
-     * Starts a sentinel ({@code redis-server sentinel.conf --sentinel}) on a free port, watching what
-     * {@code configuration} names; the sentinel rewrites that file as it learns the topology, so each has its own.
+     * Starts a sentinel ({@code redis-server sentinel.conf --sentinel}) on {@code port} (chosen beforehand with
+     * {@link #freePort}, since its peers' configurations name it), watching what {@code configuration} names; the
+     * sentinel rewrites that file as it learns the topology, so each has its own.
      */
-    public static RedisServer startSentinel(String configuration) {
+    public static RedisServer startSentinel(int port, String configuration) {
         requireBinary("redis-server", binary(), INSTALL);
         try {
             Path dir = Files.createTempDirectory(Path.of("target"), "redis-sentinel-");
             Path config = dir.resolve("sentinel.conf");
             Files.writeString(config, configuration);
-            RedisServer server = new RedisServer(freePort(), dir, config, List.of("--sentinel"));
+            RedisServer server = new RedisServer(port, dir, config, List.of("--sentinel"));
             server.launch();
             return server;
         } catch (IOException e) {
