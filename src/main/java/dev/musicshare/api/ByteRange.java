@@ -40,7 +40,9 @@ record ByteRange(long first, long last) {
                 return Optional.of(new ByteRange(Math.max(0, size - suffix), size - 1));
             }
             long first = Long.parseLong(range.group(1));
-            long last = range.group(2).isEmpty() ? size - 1 : Long.parseLong(range.group(2));
+            // An open range's end is the file's: measured against first, it would make "bytes=<beyond>-" look
+            // invalid (ignored, 200) rather than unsatisfiable (416).
+            long last = range.group(2).isEmpty() ? Long.MAX_VALUE : Long.parseLong(range.group(2));
             if (last < first) return Optional.empty(); // invalid: ignored, as the RFC says
             if (first >= size) throw unsatisfiable(size);
             return Optional.of(new ByteRange(first, Math.min(last, size - 1)));

@@ -122,6 +122,10 @@ class RecordingApiTest extends ApiTestBase {
         assertThat(part.body()).isEqualTo(Arrays.copyOfRange(whole, 100, 1100));
         Reply tail = expect(206, api.get(url, "Range", "bytes=" + (whole.length - 10) + "-"));
         assertThat(tail.body()).isEqualTo(Arrays.copyOfRange(whole, whole.length - 10, whole.length));
+        Reply beyond = expect(416, api.get(url, "Range", "bytes=999999999-")); // README, openapi.json: 416
+        assertThat(beyond.header("Content-Range")).isEqualTo("bytes */" + whole.length);
+        assertThat(beyond.json().get("code").asText()).isEqualTo("RANGE_NOT_SATISFIABLE");
+        expect(200, api.get(url, "Range", "bytes=500-100")); // invalid, so ignored (RFC 9110 section 14.2)
         expect(404, api.get(url + "/lyrics")); // no synced lyrics were sent
         expect(401, api.withAuthorization(null).get(url));
         expect(400, api.get("/api/recordings/..%2Fsecret"));
