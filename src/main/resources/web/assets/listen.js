@@ -1,33 +1,31 @@
 // The listener page's controller: follows the session's push stream, shows what is playing with its lyrics in time
 // with the audio, and plays the audio once the listener asks for it. The timing rules live in now-playing.js, the
-// token in auth.js; this file wires them to the page. window.musicShareStatus is a read-only snapshot of the player
-// for tests and for curious listeners (open the console); its position, lyricLine and currentSequence come from the
-// same render, so they agree with each other. It is one file of some 400 lines because it is one idea, the page's
-// controller: every function here moves what the stream and the player say onto the page's elements.
+// token in auth.js, the page's elements in player-view.js; this file wires them together. window.musicShareStatus is
+// a read-only snapshot of the player for tests and for curious listeners (open the console); its position, lyricLine
+// and currentSequence come from the same render, so they agree with each other.
 //
 // Every page plays each chunk at its presentation time (the server's timeline) plus the same target delay, so all
 // listeners hear the same sample at the same moment (see timeline-player.js); the lyrics follow the audio actually
 // heard, frame by frame. The audio comes as Opus (decoded by WebCodecs, ~16 kB/s) where the browser can decode it,
 // as float PCM (~470 kB/s) otherwise; ?codec=pcm or ?codec=opus chooses (tests run both).
+import { Backlog } from './backlog.js';
 import { authHeaders, forgetToken, listenerIdForThisTab, storeToken, takeTokenFromLink } from './auth.js';
+import { CoverArt } from './cover-art.js';
 import { InvitePanel } from './invite.js';
 import { askForNameOnce, listenersText, nameHeaders } from './listener-name.js';
 import { LyricsView } from './lyrics-view.js';
 import { handleMediaKeys, setPlaybackState, showOnLockScreen } from './media-session.js';
-import { NowPlaying, formatClock } from './now-playing.js';
-import { OpusStream, canDecodeOpus, opusEventSeconds } from './opus-stream.js';
+import { NowPlaying } from './now-playing.js';
+import { OpusStream, canDecodeOpus } from './opus-stream.js';
+import { PlayerView } from './player-view.js';
 import { PushStream, StreamRefused } from './push-stream.js';
+import { Reception } from './reception.js';
 import { ServerClock } from './server-clock.js';
 import { TimelinePlayer } from './timeline-player.js';
 
-const BACKLOG_SECONDS = 1.5;        // audio kept before Listen is pressed: more than the target delay, so it starts at once
 const LISTENER_COUNT_EVERY_MS = 5000;
 const GUARD_EVERY_MS = 20;          // the underrun guard also runs when frames do not (a tab in the background)
-const LIVE_TEXT_EVERY_MS = 250;
 const CLOCK_SETTLING_MAX_MS = 2000; // Listen waits at most this long for the clock estimate (usually it is ready)
-const RECEIVED_WINDOW_MS = 5000;    // kB/s received, over this long
-const BYTES_PER_SAMPLE = 4;         // float32
-const BYTES_PER_BASE64_CHAR = 3 / 4;
 const SESSION_CODE = /^[0-9]{6}$/;
 // States the stream cannot leave: only a new page load (or, after "denied", a new token) starts again.
 const STOPPED_STATES = new Set(['ended', 'not-found', 'denied', 'invalid']);
@@ -35,37 +33,28 @@ const STOPPED_STATES = new Set(['ended', 'not-found', 'denied', 'invalid']);
 const base = document.body.dataset.base;
 const sessionId = decodeURIComponent(location.pathname.split('/').filter(Boolean).pop() ?? '');
 const $ = (id) => document.getElementById(id);
-const view = {
-  sessionId: $('session-id'), listeners: $('listeners'), state: $('state'), title: $('title'), artist: $('artist'),
-  cover: $('cover'), coverPlaceholder: $('cover-placeholder'), progress: $('progress'), progressFill: $('progress-fill'),
-  elapsed: $('elapsed'), total: $('total'), listen: $('listen'), volume: $('volume'), lyrics: $('lyrics'),
-  plainLyrics: $('plain-lyrics'), noLyrics: $('no-lyrics'), notice: $('notice'), noticeTitle: $('notice-title'),
-  noticeText: $('notice-text'), noticeHome: $('notice-home'), tokenForm: $('token-form'), token: $('token'),
-  player: $('player'), live: $('live'), liveText: $('live-text'), note: $('note'), currentLine: $('current-line'),
-  reception: $('reception'), nameForm: $('name-form'), lyricsSection: document.querySelector('section.lyrics'),
-};
+const page = new PlayerView();
+const view = page.el;
 
 const serverClock = new ServerClock(base);
 const player = new TimelinePlayer(serverClock);
 const nowPlaying = new NowPlaying();
 const listenerId = listenerIdForThisTab();
 const connection = { state: 'connecting', stream: null, token: null, countingListeners: false };
-const cover = { objectUrl: null, version: null };
-const received = { chunks: 0, gaps: 0, listenerCount: null, audibleSequence: -1, recent: [], codec: null,
-  lastStatus: null };
-const shown = { liveAt: 0, rejoins: 0, muted: false };
+const cover = new CoverArt({ base, headers: requestHeaders, onChange: (objectUrl) => {
+  page.showCover(objectUrl);
+  const metadata = nowPlaying.metadata;
+  if (metadata) showOnLockScreen({ title: metadata.title, artist: metadata.artist, coverUrl: objectUrl });
+} });
+const received = { chunks: 0, gaps: 0, listenerCount: null, audibleSequence: -1, codec: null, lastStatus: null };
+const reception = new Reception();
+let muted = false;
 const opus = new OpusStream((block) => player.schedule(block));
 const lyrics = new LyricsView({ list: view.lyrics, plain: view.plainLyrics, none: view.noLyrics,
   currentLine: view.currentLine }, render);
-let backlog = [];
+const backlog = new Backlog();
 // True once Listen has started the player and the clocks are settled: until then chunks wait in the backlog, in order.
 let playing = false;
-
-const STATE_TEXT = {
-  connecting: 'Connecting…', waiting: 'Waiting for the sender…', ready: 'Live — press Listen',
-  buffering: 'Buffering…', playing: 'Playing', reconnecting: 'Connection lost — reconnecting…',
-  ended: 'Session ended', 'not-found': 'Session not found', denied: 'Access denied', invalid: 'Invalid code',
-};
 
 Object.defineProperty(window, 'musicShareStatus', {
   get: () => Object.freeze({
@@ -76,7 +65,7 @@ Object.defineProperty(window, 'musicShareStatus', {
     title: nowPlaying.metadata?.title ?? null,
     artist: nowPlaying.metadata?.artist ?? null, listenerCount: received.listenerCount, listening: player.started,
     delayMs: player.delayMs(), clockOffsetMs: serverClock.offsetMs, clockRoundTripMs: serverClock.roundTripMs,
-    codec: received.codec, receivedKBps: receivedKBps(), muted: shown.muted, decoderErrors: opus.errors,
+    codec: received.codec, receivedKBps: reception.kBps(), muted, decoderErrors: opus.errors,
   }),
 });
 
@@ -148,7 +137,7 @@ async function connect() {
   if (!connection.token) {
     return finish('denied', 'Access token needed', 'Enter the server\'s access token to listen.', true);
   }
-  hideNotice();
+  page.hideNotice();
   showState('connecting');
   connection.stream?.close();
   received.codec ??= await chooseCodec();
@@ -185,9 +174,9 @@ function handleEvent(name, data, size) {
       break;
     case 'audio':
       received.chunks++;
-      countReceived(size);
+      reception.count(size);
       if (playing) playAudio(data);
-      else keepInBacklog(data);
+      else backlog.keep(data);
       if (connection.state === 'waiting') setState(listeningState());
       break;
     case 'gap':
@@ -229,9 +218,9 @@ function onKey(event) {
     event.preventDefault();
     void toggleListening();
   } else if (event.key === 'm' || event.key === 'M') {
-    shown.muted = !shown.muted;
-    player.setMuted(shown.muted);
-    view.note.textContent = shown.muted ? 'Muted — press M to hear it again.' : '';
+    muted = !muted;
+    player.setMuted(muted);
+    page.showMuted(muted);
   }
 }
 
@@ -240,33 +229,18 @@ async function toggleListening() {
     playing = false;
     opus.close();
     await player.stop();
-    showListenButton(false);
+    page.showListenButton(false);
     setPlaybackState(false);
   } else {
     if (!serverClock.ready) await serverClock.sample().catch(() => {});
     await Promise.all([player.start(), serverClock.settled(CLOCK_SETTLING_MAX_MS)]);
     setPlaybackState(true);
     player.setVolume(Number(view.volume.value));
-    for (const event of backlog) playAudio(event);
-    backlog = [];
+    for (const event of backlog.take()) playAudio(event);
     playing = true;
-    showListenButton(true);
+    page.showListenButton(true);
   }
   setState(listeningState());
-}
-
-function showListenButton(listening) {
-  view.listen.textContent = listening ? '■ Stop listening' : '▶ Listen';
-  view.listen.setAttribute('aria-pressed', String(listening));
-}
-
-/** Keeps the newest BACKLOG_SECONDS of audio (at least one chunk) until Listen is pressed. */
-function keepInBacklog(chunk) {
-  backlog.push(chunk);
-  const seconds = (c) => (c.codec === 'opus' ? opusEventSeconds(c)
-    : (c.data.length * BYTES_PER_BASE64_CHAR) / BYTES_PER_SAMPLE / Math.max(1, c.channels) / c.sampleRate);
-  let total = backlog.reduce((sum, c) => sum + seconds(c), 0);
-  while (backlog.length > 1 && total - seconds(backlog[0]) >= BACKLOG_SECONDS) total -= seconds(backlog.shift());
 }
 
 /** Runs every frame: shows metadata when its moment is heard, moves the progress bar and lyrics. */
@@ -276,85 +250,22 @@ function render() {
   const due = nowPlaying.applyDue(player.started, audible?.senderTime);
   if (due) showMetadata(due.metadata, due.changedTrack);
   if (connection.state !== 'reconnecting' && player.started) setState(audible ? 'playing' : 'buffering');
-  showLive(audible);
+  if (!STOPPED_STATES.has(connection.state)) { // once stopped, finish() said the last word
+    page.showLive(() => ({ audible: !!audible, delayMs: audible ? player.delayMs() : null,
+      rejoins: player.stats.rejoins, lastMissedSeconds: player.stats.lastMissedSeconds, reception: received.chunks > 0
+        ? `Receiving ${received.codec === 'opus' ? 'Opus' : 'PCM'} · ${reception.kBps().toFixed(0)} kB/s` : '' }));
+  }
   const metadata = nowPlaying.metadata;
   if (!metadata) return;
   const position = nowPlaying.positionAt(player.started, audible, Date.now());
-  const total = metadata.totalSeconds || 0;
-  view.elapsed.textContent = formatClock(position);
-  const live = !STOPPED_STATES.has(connection.state);
-  view.total.textContent = total > 0 ? formatClock(total) : live ? 'live' : ''; // a stream without a known length
-  view.progress.setAttribute('aria-valuemax', String(Math.round(total)));
-  view.progress.setAttribute('aria-valuenow', String(Math.round(position)));
-  view.progress.setAttribute('aria-valuetext', `${formatClock(position)} of ${formatClock(total)}`);
-  view.progressFill.style.width = total > 0 ? `${Math.min(100, (position / total) * 100)}%` : '0%';
+  page.showProgress(position, metadata.totalSeconds || 0, !STOPPED_STATES.has(connection.state));
   lyrics.follow(position, !!audible);
 }
 
-/** The live indicator with the current delay behind the shared timeline, what a drop cost, and what arrives. */
-function showLive(audible) {
-  if (STOPPED_STATES.has(connection.state)) return; // finish() said the last word
-  const now = performance.now();
-  if (now - shown.liveAt < LIVE_TEXT_EVERY_MS) return;
-  shown.liveAt = now;
-  view.live.hidden = !audible;
-  if (audible) view.liveText.textContent = `Live · ${(player.delayMs() / 1000).toFixed(2)} s behind`;
-  if (player.stats.rejoins > shown.rejoins) {
-    shown.rejoins = player.stats.rejoins;
-    view.note.textContent = `Back in step with everyone — missed ${player.stats.lastMissedSeconds.toFixed(1)} s `
-      + 'while the connection was gone (nothing is replayed).';
-  }
-  view.reception.textContent = received.chunks > 0
-    ? `Receiving ${received.codec === 'opus' ? 'Opus' : 'PCM'} · ${receivedKBps().toFixed(0)} kB/s` : '';
-}
-
-/** Bytes of audio received lately (base64 characters are bytes on the wire), for the reception line. */
-function countReceived(characters) {
-  const now = performance.now();
-  received.recent.push({ at: now, bytes: characters });
-  while (received.recent.length > 0 && received.recent[0].at < now - RECEIVED_WINDOW_MS) received.recent.shift();
-}
-
-function receivedKBps() {
-  if (received.recent.length < 2) return 0;
-  const span = (performance.now() - received.recent[0].at) / 1000;
-  return span > 0 ? received.recent.reduce((sum, r) => sum + r.bytes, 0) / 1000 / span : 0;
-}
-
 function showMetadata(metadata, changedTrack) {
-  view.title.textContent = metadata.title || 'Unknown';
-  view.artist.textContent = metadata.artist || '';
-  view.player.classList.remove('empty');
-  view.lyricsSection.classList.remove('empty');
-  showOnLockScreen({ title: metadata.title, artist: metadata.artist, coverUrl: cover.objectUrl });
-  document.title = `${metadata.title || 'Unknown'}${metadata.artist ? ` — ${metadata.artist}` : ''} · Music Share`;
+  page.showMetadata(metadata, cover.objectUrl);
   if (metadata.lyrics !== lyrics.text || changedTrack) lyrics.show(metadata.lyrics, metadata.hasSyncedLyrics);
-  showCover(metadata.thumbnailUrl ?? null);
-}
-
-async function showCover(url) {
-  const version = url && new URL(url, location.origin).searchParams.get('v');
-  if (version === cover.version) return;
-  cover.version = version;
-  if (!url) return setCover(null);
-  try {
-    const response = await fetch(base + url.replace(/^\//, ''), { headers: requestHeaders() });
-    if (!response.ok || cover.version !== version) return;
-    setCover(URL.createObjectURL(await response.blob()));
-  } catch {
-    cover.version = null; // try again with the next metadata
-  }
-}
-
-function setCover(objectUrl) {
-  if (cover.objectUrl) URL.revokeObjectURL(cover.objectUrl);
-  cover.objectUrl = objectUrl;
-  view.cover.hidden = !objectUrl;
-  view.coverPlaceholder.hidden = !!objectUrl;
-  if (objectUrl) view.cover.src = objectUrl;
-  else view.cover.removeAttribute('src');
-  const metadata = nowPlaying.metadata;
-  if (metadata) showOnLockScreen({ title: metadata.title, artist: metadata.artist, coverUrl: objectUrl });
+  void cover.show(metadata.thumbnailUrl ?? null);
 }
 
 async function pollListenerCount() {
@@ -367,7 +278,7 @@ async function pollListenerCount() {
         const status = await response.json();
         received.listenerCount = status.listenerCount;
         received.lastStatus = status;
-        view.listeners.textContent = listenersText(status);
+        page.text(view.listeners, listenersText(status));
       }
     } catch { /* the stream reports connection trouble; this only decorates */ }
     await new Promise((resolve) => setTimeout(resolve, LISTENER_COUNT_EVERY_MS));
@@ -387,8 +298,7 @@ function setState(state) {
 
 function showState(state) {
   connection.state = state;
-  view.state.dataset.state = state;
-  view.state.textContent = STATE_TEXT[state] ?? state;
+  page.showState(state);
 }
 
 /** Stops following the session and says why; "denied" keeps the audio and asks for a token. */
@@ -397,36 +307,13 @@ function finish(state, title, text, askForToken = false) {
   if (state !== 'denied') {
     playing = false;
     void player.stop();
-    showListenButton(false);
+    page.showListenButton(false);
+    invite.close(); // no invitation to a session that is gone
   }
-  showState(state);
-  view.noticeTitle.textContent = title;
-  view.noticeText.textContent = text;
-  view.tokenForm.hidden = !askForToken;
-  view.noticeHome.hidden = askForToken;
-  view.notice.hidden = false;
-  view.notice.dataset.state = state;
-  view.player.classList.toggle('finished', state !== 'denied');
-  // Nothing was ever shown: an empty player would only mislead.
-  view.player.classList.toggle('empty', !nowPlaying.metadata && received.chunks === 0);
-  view.lyricsSection.classList.toggle('empty', !nowPlaying.metadata);
-  view.live.hidden = true;
-  // Nothing live any more: who was there in the past tense, no invitation to a session that is gone, no reception.
-  if (state !== 'denied') {
-    view.listeners.textContent = state === 'ended' && received.lastStatus
-      ? listenersText(received.lastStatus, 'listened') : '';
-    invite.close();
-    view.note.textContent = ''; // "back in step", "muted": about a stream that is gone
-    view.reception.textContent = state === 'ended' && received.chunks > 0
-      ? `Received ${received.codec === 'opus' ? 'Opus' : 'PCM'}` : '';
-  }
-  view.nameForm.hidden = true; // nothing to join under a name any more (it is asked again on a later visit)
-  view.listen.disabled = true;
-  if (askForToken) view.token.focus();
-}
-
-function hideNotice() {
-  view.notice.hidden = true;
-  view.listen.disabled = false;
-  view.player.classList.remove('finished');
+  connection.state = state;
+  page.showFinished({ state, title, text, askForToken, heardAnything: !!nowPlaying.metadata || received.chunks > 0,
+    hasMetadata: !!nowPlaying.metadata,
+    listenedText: state === 'ended' && received.lastStatus ? listenersText(received.lastStatus, 'listened') : '',
+    receptionText: state === 'ended' && received.chunks > 0
+      ? `Received ${received.codec === 'opus' ? 'Opus' : 'PCM'}` : '' });
 }

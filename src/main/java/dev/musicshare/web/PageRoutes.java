@@ -28,7 +28,8 @@ public final class PageRoutes {
     private static final List<String> ASSETS = List.of("music-share.css", "icon.svg", "join.js", "listen.js",
             "auth.js", "now-playing.js", "samples.js", "lyrics.js", "push-stream.js", "server-clock.js",
             "timeline-player.js", "output-clock.js", "opus-stream.js", "lyrics-view.js", "invite.js",
-            "listener-name.js", "media-session.js", "admin.js", "admin.css");
+            "listener-name.js", "media-session.js", "player-view.js", "reception.js", "cover-art.js", "backlog.js",
+            "admin.js", "admin.css");
     private static final Map<String, String> TYPES = Map.of(
             "css", "text/css; charset=utf-8",
             "js", "text/javascript; charset=utf-8",
