@@ -24,7 +24,9 @@ import { ServerClock } from './server-clock.js';
 import { TimelinePlayer } from './timeline-player.js';
 
 const LISTENER_COUNT_EVERY_MS = 5000;
-const GUARD_EVERY_MS = 20;          // the underrun guard also runs when frames do not (a tab in the background)
+// The underrun guard, and the lyrics' timing while no line change is timed, also run when frames do not (a tab in
+// the background, a browser busy elsewhere).
+const GUARD_EVERY_MS = 20;
 const CLOCK_SETTLING_MAX_MS = 2000; // Listen waits at most this long for the clock estimate (usually it is ready)
 const SESSION_CODE = /^[0-9]{6}$/;
 // States the stream cannot leave: only a new page load (or, after "denied", a new token) starts again.
@@ -104,7 +106,10 @@ const invite = new InvitePanel({ base, sessionId, headers: requestHeaders, eleme
 void serverClock.start();
 connect();
 requestAnimationFrame(frame);
-setInterval(() => player.guardUnderrun(), GUARD_EVERY_MS);
+setInterval(() => {
+  player.guardUnderrun();
+  if (!lyrics.timing) render();
+}, GUARD_EVERY_MS);
 
 /** Lyrics and progress follow the audio clock every frame the browser draws. */
 function frame() {

@@ -9,8 +9,9 @@ import { groupAt, lineAt, parseLrc } from './lyrics.js';
 export const LYRIC_LOOKAHEAD_SECONDS = 0.008;
 // The next line change is also timed on its own (a timer at its moment on the audio clock), not left to the next
 // frame: a loaded machine may draw no frame for 50 ms and more (requestAnimationFrame runs only when the browser
-// draws), and the highlight would wait for it. Timers this close are set; a change further away is seen by a later
-// frame first, which sets its timer then.
+// draws, and a browser busy opening another tab sends its pages no frames), and the highlight would wait for it. A
+// change this close gets its timer at once; one further away first gets a timer that wakes the page a little before
+// it, which then times the change from the position heard then (the player may have nudged the audio meanwhile).
 const TIMER_HORIZON_SECONDS = 0.25;
 
 export class LyricsView {
@@ -52,6 +53,11 @@ export class LyricsView {
     this.view.none.hidden = !!text;
   }
 
+  /** Whether a timed change is pending (the page then need not look again until it comes). */
+  get timing() {
+    return this.timer !== null;
+  }
+
   /**
    * Highlights the group at {@code position} (seconds into the track). While audio is heard, the position is that
    * of the sample leaving the speakers now, looked a touch ahead for the paint, and the next change gets a timer.
@@ -66,15 +72,17 @@ export class LyricsView {
     if (this.timer !== null) return;
     const index = lineAt(this.lines, at) + 1;
     const next = this.lines[index];
-    if (!next || next.time - at > TIMER_HORIZON_SECONDS) return;
+    if (!next) return;
     // A position that stands still (the sender paused the track while audio plays) gets no second timer: the
     // frames see to it.
     if (index === this.timed?.index && at <= this.timed.at) return;
     this.timed = { index, at };
+    const ahead = next.time - at;
+    const wait = ahead > TIMER_HORIZON_SECONDS ? ahead - TIMER_HORIZON_SECONDS / 2 : ahead;
     this.timer = setTimeout(() => {
       this.timer = null;
       this.onDue();
-    }, Math.max(1, (next.time - at) * 1000));
+    }, Math.max(1, wait * 1000));
   }
 
   #highlight(group) {
