@@ -13,3 +13,22 @@ export function decodeSamples(base64) {
   for (let i = 0; i < samples.length; i++) samples[i] = view.getFloat32(i * 4, true);
   return samples;
 }
+
+/** The frames a chunk's base64 payload holds, counted without decoding it. */
+export function encodedFrames(base64, channels) {
+  const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
+  const bytes = (base64.length / 4) * 3 - padding;
+  return Math.floor(bytes / 4 / Math.max(1, channels));
+}
+
+/** A chunk's samples as one Float32Array per channel (frames long), from its interleaved base64 payload. */
+export function decodeChannels(base64, channels, frames) {
+  const samples = decodeSamples(base64);
+  const planes = [];
+  for (let channel = 0; channel < channels; channel++) {
+    const plane = new Float32Array(frames);
+    for (let frame = 0, i = channel; frame < frames; frame++, i += channels) plane[frame] = samples[i];
+    planes.push(plane);
+  }
+  return planes;
+}

@@ -9,7 +9,7 @@
 // After a drop the player rejoins the timeline where it is now, with a fade, never replaying what it missed, and
 // says how much that was. Delay never grows: audio that comes too late for its time is skipped, not queued.
 import { OutputClock } from './output-clock.js';
-import { decodeSamples } from './samples.js';
+import { decodeChannels, encodedFrames } from './samples.js';
 
 export const TARGET_DELAY_MS = 1000;  // behind the timeline: covers the sender's jitter and the network
 const FADE_SECONDS = 0.006;           // a fade at every discontinuity: no click, too short to hear as a dip
@@ -76,39 +76,37 @@ export class TimelinePlayer {
     if (this.context) this.output.gain.setTargetAtTime(muted ? 0 : this.volume, this.context.currentTime, 0.01);
   }
 
-  /** Queues one PCM chunk (the push stream's audio event) at its place on the timeline, in sequence order. */
+  /**
+   * Queues one PCM chunk (the push stream's audio event) at its place on the timeline, in sequence order. Its samples
+   * are decoded only if it is still to be heard: a page rejoining after a drop is handed seconds of chunks whose time
+   * has passed, and decoding them all at once held up the page (and, on a small machine, the others) for nothing.
+   */
   playPcm(chunk) {
     if (!this.context || chunk.sequenceNumber <= this.stats.lastSequence) return;
     const previous = this.stats.lastSequence;
     const channels = Math.max(1, chunk.channels | 0);
-    const samples = decodeSamples(chunk.data);
-    const frames = Math.floor(samples.length / channels);
-    const planes = [];
-    for (let channel = 0; channel < channels; channel++) {
-      const plane = new Float32Array(frames);
-      for (let frame = 0, i = channel; frame < frames; frame++, i += channels) plane[frame] = samples[i];
-      planes.push(plane);
-    }
+    const frames = encodedFrames(chunk.data, channels);
     const follows = chunk.sequenceNumber === previous + 1;
     // chunks the stream never gave this page (a gap), counted once one is heard again
     const missedSeconds = previous >= 0 && !follows
       ? (chunk.sequenceNumber - previous - 1) * frames / chunk.sampleRate : 0;
     this.schedule({ sequence: chunk.sequenceNumber, timestamp: chunk.timestamp, presentation: chunk.presentationTime,
-      sampleRate: chunk.sampleRate, planes, follows, missedSeconds });
+      sampleRate: chunk.sampleRate, frames, decode: () => decodeChannels(chunk.data, channels, frames), follows,
+      missedSeconds });
   }
 
   /**
    * Queues one block of audio at its place on the timeline: {sequence, timestamp (the sender's clock at its first
    * sample, ms), presentation (the server's clock, ms; undefined: place it as it arrives), sampleRate, planes (one
-   * Float32Array per channel), follows (it continues the block before sample to sample), missedSeconds (audio the
-   * stream skipped before it)}. Blocks come in stream order: PCM chunks, or decoded Opus events (opus-stream.js).
+   * Float32Array per channel) or frames and decode() (which returns the planes, called only if the block is played),
+   * follows (it continues the block before sample to sample), missedSeconds (audio the stream skipped before it)}.
+   * Blocks come in stream order: PCM chunks, or decoded Opus events (opus-stream.js).
    */
   schedule(block) {
     if (!this.context) return;
     this.stats.lastSequence = Math.max(this.stats.lastSequence, block.sequence);
-    const channels = block.planes.length;
-    const frames = channels > 0 ? block.planes[0].length : 0;
-    if (frames === 0) return;
+    const frames = block.planes ? (block.planes[0]?.length ?? 0) : block.frames;
+    if (!(frames > 0)) return;
     const duration = frames / block.sampleRate;
     // An older server sends no presentation time: the chunk is placed as it arrives.
     const presentation = typeof block.presentation === 'number' ? block.presentation : this.clock.now();
@@ -153,8 +151,9 @@ export class TimelinePlayer {
     }
     this.#reportMissed();
 
-    const buffer = this.context.createBuffer(channels, frames, block.sampleRate);
-    for (let channel = 0; channel < channels; channel++) buffer.copyToChannel(block.planes[channel], channel);
+    const planes = block.planes ?? block.decode();
+    const buffer = this.context.createBuffer(planes.length, frames, block.sampleRate);
+    for (let channel = 0; channel < planes.length; channel++) buffer.copyToChannel(planes[channel], channel);
     const source = this.context.createBufferSource();
     source.buffer = buffer;
     source.playbackRate.value = rate;
