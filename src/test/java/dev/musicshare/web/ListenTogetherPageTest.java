@@ -2,6 +2,7 @@ package dev.musicshare.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assertions.assertAll;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,31 +27,36 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 /**
- * Listening together in headless Chromium, once with the pages receiving PCM and once Opus (decoded by WebCodecs):
- * three listener pages (two together, a third joining 20 s later) named by their listeners, the invitation, a 3 s
- * connection stall (made by the page's ?debug hook: a browser's offline switch does not reliably cut a live stream),
- * a sender pause, the end, the error states. Each page has an AudioWorklet tap on its audio output that reads which
- * of the sender's samples it plays when (the sender sends tones whose phases name the sample, which survive a lossy
- * codec), so the assertions hold what the pages play, not what they report: two pages within 10 ms at p95, back at
- * the delay within 5 s after the stall and the pause, every cut faded, nothing played twice, the last chunk heard
- * before "ended", the lyric highlight within 50 ms of the line heard at p95 over every line change; Opus at most
- * 25 kB/s. The figures go to {@code target/test-artifacts/<codec>/together-figures.json} with the screenshots
+ * Listening together in headless Chromium, with the pages receiving PCM and, at the same time on a second session,
+ * Opus (decoded by WebCodecs): on each session three listener pages (two together, a third joining 20 s later) named
+ * by their listeners, the invitation, a 3 s connection stall (made by the page's ?debug hook: a browser's offline
+ * switch does not reliably cut a live stream), a sender pause, the end, the error states. Each page has an
+ * AudioWorklet tap on its audio output that reads which of the sender's samples it plays when (the sender sends tones
+ * whose phases name the sample, which survive a lossy codec), so the assertions hold what the pages play, not what
+ * they report: two pages within 10 ms at p95, back at the delay within 5 s after the stall and the pause, every cut
+ * faded, nothing played twice, the last chunk heard before "ended", the lyric highlight within 50 ms of the line heard
+ * at p95 over every line change of a 60 s run; Opus at most 25 kB/s. The two codecs run side by side (two sessions,
+ * two browsers) because each run is mostly the real time the issue asks for, and one after the other they took three
+ * minutes. The figures go to {@code target/test-artifacts/<codec>/together-figures.json} with the screenshots
  * (docs/benchmarks.md quotes them).
  */
 @Tag("browser")
 class ListenTogetherPageTest {
     private static final String TOKEN = "together-test-token";
-    private static final String SESSION = "135790";
+    /** One session per codec, so that both run at once. */
+    private static final Map<String, String> SESSIONS = Map.of("pcm", "135790", "opus", "135791");
     private static final Path SCRIPT_DIR = Path.of("src/test/browser");
     private static final Path ARTIFACTS = Path.of("target/test-artifacts");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -60,37 +66,85 @@ class ListenTogetherPageTest {
     private static final double MAX_LYRIC_ERROR_MS = 50;
     /** What a page receives in Opus (issue 15). */
     private static final double MAX_OPUS_KB_PER_SECOND = 25;
+    /** Two pages sampled together, a third joining this much later, the lyrics followed this long (issue 15). */
+    private static final int TOGETHER_SECONDS = 30;
+    private static final int JOINER_AFTER_SECONDS = 20;
+    private static final int LYRICS_SECONDS = 60;
     /** A line every 1.5 s; every fourth time stamp carries two lines (a duet), highlighted together. */
     private static final List<Double> LRC_TIMES = new ArrayList<>();
     private static final String LYRICS = lyrics();
 
     private MusicShareServer server;
-    private RampSender sender;
+    private final List<RampSender> senders = new ArrayList<>();
 
     @BeforeEach
     void startServer() throws Exception {
         HeadlessChromium.require("ListenTogetherPageTest");
         server = MusicShareServer.start(Settings.from(Map.of("PORT", "0", "BIND_ADDRESS", "127.0.0.1",
                 "BEARER_TOKEN", TOKEN)), Clock.systemUTC());
-        sender = new RampSender(new ShareApi(baseUrl(), TOKEN, SESSION), LYRICS);
     }
 
     @AfterEach
     void stop() {
-        if (sender != null) sender.close();
+        senders.forEach(RampSender::close);
         if (server != null) server.close();
     }
 
-    @ParameterizedTest(name = "receiving {0}")
-    @ValueSource(strings = {"pcm", "opus"})
-    void listeners_join_by_link_rejoin_after_a_drop_and_hear_the_end_before_ended(String codec) throws Exception {
+    @Test
+    void listeners_join_by_link_rejoin_after_a_drop_and_hear_the_end_before_ended_in_pcm_and_in_opus()
+            throws Exception {
+        Map<String, CompletableFuture<Map<String, JsonNode>>> runs = new LinkedHashMap<>();
+        for (String codec : List.of("pcm", "opus")) runs.put(codec, run(codec));
+        List<Executable> checks = new ArrayList<>();
+        for (Map.Entry<String, CompletableFuture<Map<String, JsonNode>>> run : runs.entrySet()) {
+            Map<String, JsonNode> steps = run.getValue().get(5, TimeUnit.MINUTES);
+            checks.add(() -> {
+                try {
+                    assertRun(run.getKey(), steps);
+                } catch (AssertionError e) {
+                    throw new AssertionError(run.getKey() + ": " + e.getMessage(), e);
+                }
+            });
+        }
+        assertAll(checks);
+    }
+
+    /**
+     * One codec's run on its own session: its sender, its browser (together.mjs), the answers to what the script asks
+     * of the sender; completes with the script's steps by name, written to its artifacts folder.
+     */
+    private CompletableFuture<Map<String, JsonNode>> run(String codec) throws Exception {
         Path artifacts = ARTIFACTS.resolve(codec);
         Files.createDirectories(artifacts);
+        String session = SESSIONS.get(codec);
+        RampSender sender = new RampSender(new ShareApi(baseUrl(), TOKEN, session), LYRICS);
+        senders.add(sender);
         sender.start();
-        String listenUrl = invite().get("listenUrl").asText();
+        String listenUrl = invite(session).get("listenUrl").asText();
         Process node = new ProcessBuilder("node", "together.mjs", baseUrl(), listenUrl,
-                artifacts.toAbsolutePath().toString(), "30", "20", TOKEN, codec).directory(SCRIPT_DIR.toFile())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                artifacts.toAbsolutePath().toString(), String.valueOf(TOGETHER_SECONDS),
+                String.valueOf(JOINER_AFTER_SECONDS), String.valueOf(LYRICS_SECONDS), TOKEN, codec)
+                .directory(SCRIPT_DIR.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                Map<String, JsonNode> steps = follow(node, sender);
+                steps.put("listenUrl", JSON.getNodeFactory().textNode(listenUrl));
+                ObjectNode figures = JSON.createObjectNode();
+                steps.forEach(figures::set);
+                Files.writeString(artifacts.resolve("together-figures.json"), figures.toPrettyString());
+                return steps;
+            } catch (Exception e) {
+                throw new IllegalStateException(codec + " run failed", e);
+            }
+        }, runnable -> {
+            Thread thread = new Thread(runnable, "together-" + codec);
+            thread.setDaemon(true);
+            thread.start();
+        });
+    }
+
+    /** Reads the script's steps and answers what it asks of the sender, until the script ends. */
+    private static Map<String, JsonNode> follow(Process node, RampSender sender) throws Exception {
         Map<String, JsonNode> steps = new HashMap<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(),
                 StandardCharsets.UTF_8)); OutputStream in = node.getOutputStream()) {
@@ -111,11 +165,12 @@ class ListenTogetherPageTest {
         } finally {
             if (!node.waitFor(60, TimeUnit.SECONDS)) node.destroyForcibly();
         }
-        ObjectNode figures = JSON.createObjectNode();
-        steps.forEach(figures::set);
-        Files.writeString(artifacts.resolve("together-figures.json"), figures.toPrettyString());
-        assertThat(steps).as("the script failed: %s", steps.get("failed")).doesNotContainKey("failed");
+        return steps;
+    }
 
+    private static void assertRun(String codec, Map<String, JsonNode> steps) {
+        assertThat(steps).as("%s: the script failed: %s", codec, steps.get("failed")).doesNotContainKey("failed");
+        String listenUrl = steps.get("listenUrl").asText();
         JsonNode together = steps.get("together");
         assertThat(together.get("listeners").asText()).isEqualTo("Alice, Bob and Carol listening");
         assertThat(together.get("inviteLink").asText()).isEqualTo(listenUrl);
@@ -141,6 +196,8 @@ class ListenTogetherPageTest {
             assertThat(together.at("/" + page + "/clockOffsetMs").isNumber()).as("the server's clock estimated")
                     .isTrue();
         }
+        assertThat(together.get("seconds").asInt()).as("two pages sampled together (s)")
+                .isGreaterThanOrEqualTo(TOGETHER_SECONDS);
         assertThat(together.at("/skewAB/n").asInt()).as("instants compared (every 10 ms)").isGreaterThan(1_000);
         assertThat(together.at("/skewAC/n").asInt()).as("3 s of the joiner outside browser glitches")
                 .isGreaterThan(300);
@@ -156,6 +213,7 @@ class ListenTogetherPageTest {
         assertThat(stall.get("recoveredAfterMs").isNumber()).as("heard in step again: %s", stall).isTrue();
         assertThat(stall.get("recoveredAfterMs").asDouble()).as("in step within 5 s of the stall's end")
                 .isLessThanOrEqualTo(5_000);
+        assertThat(stall.get("watchedMs").asDouble()).as("watched once back (ms)").isGreaterThanOrEqualTo(2_000);
         assertThat(stall.at("/delayAfterMs/p95").asDouble()).as("and stays there")
                 .isCloseTo(stall.get("targetDelayMs").asDouble(), within(20.0));
         assertThat(stall.at("/skewAfterMs/p95").asDouble()).as("in step with the others: %s", stall.get("skewAfterMs"))
@@ -185,8 +243,12 @@ class ListenTogetherPageTest {
         assertThat(endedView.get("liveHidden").asBoolean()).isTrue();
         assertThat(endedView.get("note").asText()).as("no word about a stream that is gone").isEmpty();
         assertThat(endedView.get("total").asText()).isNotEqualTo("live");
+        assertThat(endedView.get("progressHidden").asBoolean()).as("no empty bar for a stream without a length")
+                .isTrue();
         assertThat(ended.at("/skewAB/p95").asDouble()).as("two pages over the whole run: %s", ended.get("skewAB"))
                 .isLessThanOrEqualTo(MAX_SKEW_MS);
+        assertThat(ended.get("seconds").asDouble()).as("the lyrics followed over the whole run (s)")
+                .isGreaterThanOrEqualTo(LYRICS_SECONDS);
         assertThat(ended.at("/lyricErrorMs/n").asInt()).as("lines measured").isGreaterThanOrEqualTo(60);
         assertThat(ended.at("/lyricErrorMs/p95").asDouble()).as("highlight vs the line heard: %s",
                 ended.get("lyricErrorMs")).isLessThanOrEqualTo(MAX_LYRIC_ERROR_MS);
@@ -231,9 +293,9 @@ class ListenTogetherPageTest {
         in.flush();
     }
 
-    private JsonNode invite() throws Exception {
+    private JsonNode invite(String session) throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(baseUrl() + "/api/share/" + SESSION + "/invite")).header("Authorization", "Bearer " + TOKEN)
+                URI.create(baseUrl() + "/api/share/" + session + "/invite")).header("Authorization", "Bearer " + TOKEN)
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         return JSON.readTree(response.body());
