@@ -1,11 +1,13 @@
 // A listener page's tap (played-samples-tap.worklet.js) as the test sees it: installed behind the player's fade seam,
 // drained often into this process, and read here in epoch time. Draining often keeps each read small: reading a
 // page's whole history at once (tens of thousands of points, serialized on the page's main thread) held the page up
-// for a good part of a second, and a lyric change that fell there counted as the page's lateness.
+// for a good part of a second, and a lyric change that fell there counted as the page's lateness. Each read notes
+// how long it held the page's main thread (from its start until the page runs its next task, so the serializing of
+// what it returns counts too): lyric changes held up there are the test's doing.
 import { readFileSync } from 'node:fs';
 
 const WORKLET = readFileSync(new URL('./played-samples-tap.worklet.js', import.meta.url), 'utf8');
-const SERIES = ['points', 'quiet', 'fades', 'silences', 'skips', 'stamps', 'lyricChanges', 'frames'];
+const SERIES = ['points', 'quiet', 'fades', 'silences', 'skips', 'stamps', 'lyricChanges', 'frames', 'busy'];
 // Batches arrive ~22 times a second: the median of the output timestamps within ±12 readings is about a second's.
 const MAPPING_WINDOW = 12;
 // Where the audio device fell a period behind (or caught up), the output timestamps step by more than this.
@@ -22,7 +24,7 @@ async function installTap(source) {
   audio.tapPoint.connect(node);
   node.connect(context.destination); // a node is rendered only while connected; it outputs silence
   const tap = { points: [], quiet: [], fades: [], silences: [], skips: [], stamps: [], lyricChanges: [], frames: [],
-    batches: 0, node };
+    busy: [], batches: 0, node };
   node.port.onmessage = ({ data }) => {
     tap.batches++;
     for (const name of ['points', 'quiet', 'fades', 'silences', 'skips']) {
@@ -52,6 +54,8 @@ async function installTap(source) {
 /** Hands over what the tap gathered since the last call, and forgets it; runs in the page. */
 function drainTap(names) {
   const tap = window.musicShareTap;
+  const began = performance.timeOrigin + performance.now();
+  setTimeout(() => tap.busy.push([began, performance.timeOrigin + performance.now()]), 0);
   const drained = { batches: tap.batches };
   for (const name of names) {
     drained[name] = tap[name];
@@ -73,16 +77,13 @@ export class Tap {
     this.installedAt = installedAt;
     this.raw = Object.fromEntries(SERIES.map((name) => [name, []]));
     this.batches = 0;
-    this.busy = [];         // [from, to] epoch ms: the test was reading the page (its main thread was held up)
     this.queue = Promise.resolve();
   }
 
   /** Moves what the page gathered into this process; calls run one after another, so the series stay in order. */
   pull() {
     this.queue = this.queue.then(async () => {
-      const from = Date.now();
       const drained = await this.page.evaluate(drainTap, SERIES);
-      this.busy.push([from, Date.now()]);
       this.batches = drained.batches;
       for (const name of SERIES) for (const value of drained[name]) this.raw[name].push(value);
     }).catch(() => { /* the page closed: what was drained before stays */ });
@@ -140,7 +141,7 @@ export class Tap {
     return {
       points: mapPairs(raw.points), quiet: mapPairs(raw.quiet), fades: raw.fades.map(epochOf),
       silences: raw.silences.map(epochOf), skips, lyricChanges: raw.lyricChanges, frames: raw.frames,
-      busy: this.busy, installedAt: this.installedAt,
+      busy: raw.busy, installedAt: this.installedAt,
       health: { batches: this.batches, repeats, mappingSteps, skips: rendererSkips - repeats,
         lostFrames: Math.round(renderer.reduce((sum, skip) => sum + Math.max(0, skip.ms) * rate / 1000, 0)),
         skippedMs: Math.round(renderer.reduce((sum, skip) => sum + Math.max(0, skip.ms), 0)),

@@ -11,9 +11,6 @@ import dev.musicshare.MusicShareServer;
 import dev.musicshare.client.ShareApi;
 import dev.musicshare.config.Settings;
 import dev.musicshare.testing.HeadlessChromium;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -121,13 +119,26 @@ class ListenTogetherPageTest {
         senders.add(sender);
         sender.start();
         String listenUrl = invite(session).get("listenUrl").asText();
-        Process node = new ProcessBuilder("node", "together.mjs", baseUrl(), listenUrl,
-                artifacts.toAbsolutePath().toString(), String.valueOf(TOGETHER_SECONDS),
-                String.valueOf(JOINER_AFTER_SECONDS), String.valueOf(LYRICS_SECONDS), TOKEN, codec)
-                .directory(SCRIPT_DIR.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        List<String> args = List.of(baseUrl(), listenUrl, artifacts.toAbsolutePath().toString(),
+                String.valueOf(TOGETHER_SECONDS), String.valueOf(JOINER_AFTER_SECONDS), String.valueOf(LYRICS_SECONDS),
+                TOKEN, codec);
         return CompletableFuture.supplyAsync(() -> {
             try {
-                Map<String, JsonNode> steps = follow(node, sender);
+                Map<String, JsonNode> steps = new HashMap<>(HeadlessChromium.runScript("together.mjs", args,
+                        ProcessBuilder.Redirect.INHERIT, Duration.ofSeconds(60), (step, answers) -> {
+                            switch (step.get("step").asText()) {
+                                case "sender-start" -> answers.send(sender.startEpochMillis(),
+                                        JSON.writeValueAsString(LRC_TIMES));
+                                case "pause-now" -> {
+                                    long pausedAt = System.currentTimeMillis();
+                                    sender.pause(2_000);
+                                    answers.send(pausedAt, System.currentTimeMillis(),
+                                            JSON.writeValueAsString(sender.shifts()));
+                                }
+                                case "stop-now" -> answers.send(sender.stopAndLastFrame());
+                                default -> { }
+                            }
+                        }).steps());
                 steps.put("listenUrl", JSON.getNodeFactory().textNode(listenUrl));
                 ObjectNode figures = JSON.createObjectNode();
                 steps.forEach(figures::set);
@@ -141,31 +152,6 @@ class ListenTogetherPageTest {
             thread.setDaemon(true);
             thread.start();
         });
-    }
-
-    /** Reads the script's steps and answers what it asks of the sender, until the script ends. */
-    private static Map<String, JsonNode> follow(Process node, RampSender sender) throws Exception {
-        Map<String, JsonNode> steps = new HashMap<>();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(),
-                StandardCharsets.UTF_8)); OutputStream in = node.getOutputStream()) {
-            for (String line; (line = out.readLine()) != null; ) {
-                JsonNode step = JSON.readTree(line);
-                steps.put(step.get("step").asText(), step);
-                switch (step.get("step").asText()) {
-                    case "sender-start" -> answer(in, sender.startEpochMillis(), JSON.writeValueAsString(LRC_TIMES));
-                    case "pause-now" -> {
-                        long pausedAt = System.currentTimeMillis();
-                        sender.pause(2_000);
-                        answer(in, pausedAt, System.currentTimeMillis(), JSON.writeValueAsString(sender.shifts()));
-                    }
-                    case "stop-now" -> answer(in, sender.stopAndLastFrame());
-                    default -> { }
-                }
-            }
-        } finally {
-            if (!node.waitFor(60, TimeUnit.SECONDS)) node.destroyForcibly();
-        }
-        return steps;
     }
 
     private static void assertRun(String codec, Map<String, JsonNode> steps) {
@@ -286,11 +272,6 @@ class ListenTogetherPageTest {
             assertThat(jump.get("faded").asBoolean() || jump.get("browserSkip").asBoolean())
                     .as("a hard cut around %s: %s", where, jump).isTrue();
         }
-    }
-
-    private static void answer(OutputStream in, Object... lines) throws java.io.IOException {
-        for (Object line : lines) in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-        in.flush();
     }
 
     private JsonNode invite(String session) throws Exception {
