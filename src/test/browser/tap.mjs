@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 
 const WORKLET = readFileSync(new URL('./played-samples-tap.worklet.js', import.meta.url), 'utf8');
+const SENDER_RATE = 48000;
 const SERIES = ['points', 'quiet', 'fades', 'silences', 'skips', 'stamps', 'lyricChanges', 'frames', 'busy'];
 // Batches arrive ~22 times a second: the median of the output timestamps within ±12 readings is about a second's.
 const MAPPING_WINDOW = 12;
@@ -43,12 +44,14 @@ async function installTap(source) {
   };
   requestAnimationFrame(frame);
   new MutationObserver(() => {
-    tap.lyricChanges.push({ epoch: performance.timeOrigin + performance.now(),
-      line: window.musicShareStatus.lyricLine,
+    const status = window.musicShareStatus;
+    tap.lyricChanges.push({ epoch: performance.timeOrigin + performance.now(), line: status.lyricLine,
+      position: status.position, state: status.state,
       group: [...document.querySelectorAll('#lyrics li.current')].map((li) => li.textContent) });
   }).observe(document.getElementById('lyrics'), { subtree: true, attributes: true, attributeFilter: ['class'] });
   window.musicShareTap = tap;
-  return context.sampleRate;
+  return { rate: context.sampleRate, position: window.musicShareStatus.position,
+    epoch: performance.timeOrigin + performance.now() };
 }
 
 /** Hands over what the tap gathered since the last call, and forgets it; runs in the page. */
@@ -65,16 +68,21 @@ function drainTap(names) {
 }
 
 export class Tap {
-  /** Installs a tap on a page that is playing. */
+  /**
+   * Installs the tap on a page that is playing. Where the page says it is in the track then (the test sender's
+   * track position is its frame count) is where the tones' phases, which name a sample within 8 s, are unwrapped from
+   * (see together-analysis.mjs#heard).
+   */
   static async install(page) {
-    const rate = await page.evaluate(installTap, WORKLET);
-    return new Tap(page, rate, Date.now());
+    const { rate, position, epoch } = await page.evaluate(installTap, WORKLET);
+    return new Tap(page, rate, Date.now(), [epoch, position * SENDER_RATE]);
   }
 
-  constructor(page, rate, installedAt) {
+  constructor(page, rate, installedAt, reference) {
     this.page = page;
     this.rate = rate;
     this.installedAt = installedAt;
+    this.reference = reference; // [epoch ms, sender frame] heard about then
     this.raw = Object.fromEntries(SERIES.map((name) => [name, []]));
     this.batches = 0;
     this.queue = Promise.resolve();
@@ -141,7 +149,7 @@ export class Tap {
     return {
       points: mapPairs(raw.points), quiet: mapPairs(raw.quiet), fades: raw.fades.map(epochOf),
       silences: raw.silences.map(epochOf), skips, lyricChanges: raw.lyricChanges, frames: raw.frames,
-      busy: raw.busy, installedAt: this.installedAt,
+      busy: raw.busy, installedAt: this.installedAt, reference: this.reference,
       health: { batches: this.batches, repeats, mappingSteps, skips: rendererSkips - repeats,
         lostFrames: Math.round(renderer.reduce((sum, skip) => sum + Math.max(0, skip.ms) * rate / 1000, 0)),
         skippedMs: Math.round(renderer.reduce((sum, skip) => sum + Math.max(0, skip.ms), 0)),

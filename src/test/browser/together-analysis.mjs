@@ -20,19 +20,20 @@ const MAPPING_SETTLE_MS = 1000;
 
 /**
  * Absolute sender frames from the tones' phase (a place within 8 s), unwrapped near the frame expected at that
- * moment: for the first point, the sender's frame of that moment less the approximate delay; after it, the previous
- * point's frame moved on by the time between them. A page skips or repeats far less than 4 s at once, whereas the
- * delay behind the test sender's nominal clock can drift by seconds when its thread is starved on a loaded machine.
+ * moment: for the first point, the frame the page said it played when its tap was installed ([epoch, frame]) moved on
+ * by the time since; after it, the previous point's frame moved on by the time between them. A page skips or repeats
+ * far less than 4 s at once. (The sender's nominal clock is no reference: its thread, starved on a loaded machine,
+ * fell more than 4 s behind it, and every figure of that run was off by 8 s.)
  * @return [[epoch, frame], …]
  */
-export function heard(points, senderStartEpoch, approximateDelayMs = 1000) {
+export function heard(points, [referenceEpoch, referenceFrame]) {
   const series = [];
   for (let i = 0; i < points.length; i += 2) {
     const epoch = points[i];
     const phase = points[i + 1] * PERIOD;
     const previous = series.at(-1);
     const expected = previous ? previous[1] + (epoch - previous[0]) * RATE / 1000
-      : (epoch - senderStartEpoch - approximateDelayMs) * RATE / 1000;
+      : referenceFrame + (epoch - referenceEpoch) * RATE / 1000;
     series.push([epoch, phase + PERIOD * Math.round((expected - phase) / PERIOD)]);
   }
   return series;

@@ -52,12 +52,21 @@ function debugUrl(link) {
   return url.toString();
 }
 
-/** Opens a listener in its own browser context (its own storage), names it, presses Listen, installs the tap. */
-async function join(name, options) {
+/**
+ * A tab for a listener in its own browser context (its own storage), still blank: starting its renderer is the
+ * heaviest part of opening a page, which a late joiner does before it joins (measured: the first two pages drew no
+ * frame for 300-400 ms while a third was opened from nothing).
+ */
+async function openTab(options) {
   // bypassCSP: the page's policy allows scripts from its own origin only, and the tap is loaded from a blob URL
   const context = await browser.newContext({ ...options, bypassCSP: true });
   const page = await context.newPage();
   watch(page);
+  return { context, page };
+}
+
+/** Opens the listen link in a tab, names the listener, presses Listen, installs the tap. */
+async function join(name, { context, page }) {
   await page.goto(debugUrl(listenUrl));
   await page.waitForSelector('#name-form:not([hidden])');
   await page.fill('#display-name', name);
@@ -119,15 +128,16 @@ try {
   const senderStartEpoch = Number(await nextInput());
   const lrcTimes = JSON.parse(await nextInput());
   let clock = senderClock(senderStartEpoch);
-  const series = (view) => heard(view.points, senderStartEpoch);
+  const series = (view) => heard(view.points, view.reference);
 
   // Two pages press Listen together; the error pages are checked meanwhile.
   report('joining');
-  const [alice, bob, ends] = await Promise.all([
-    join('Alice', { viewport: { width: 1100, height: 900 } }),
-    join('Bob', { viewport: { width: 390, height: 844 }, colorScheme: 'dark', deviceScaleFactor: 2, isMobile: true,
-      hasTouch: true }),
-    errorStates()]);
+  const [alice, bob, ends, carolTab] = await Promise.all([
+    openTab({ viewport: { width: 1100, height: 900 } }).then((tab) => join('Alice', tab)),
+    openTab({ viewport: { width: 390, height: 844 }, colorScheme: 'dark', deviceScaleFactor: 2, isMobile: true,
+      hasTouch: true }).then((tab) => join('Bob', tab)),
+    errorStates(),
+    openTab({ viewport: { width: 800, height: 700 } })]);
   const together = Date.now();
   report('two-listening');
   const reader = readTaps();
@@ -156,7 +166,7 @@ try {
   // The third page joins later; the first two play together for TOGETHER_MS, the third for JOINER_IN_STEP_MS.
   await sleep(together + JOINER_AFTER_MS - Date.now());
   report('carol-joining');
-  const carol = await join('Carol', { viewport: { width: 800, height: 700 } });
+  const carol = await join('Carol', carolTab);
   report('carol-joined');
   const start = Math.max(alice.tap.installedAt, bob.tap.installedAt) + TAP_SETTLE_MS;
   const joined = carol.tap.installedAt + TAP_SETTLE_MS;
@@ -261,7 +271,7 @@ try {
   // the last sample heard at all: the end's fade-out is heard too, if ever more quietly
   const pairs = (flat) => Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i], flat[2 * i + 1]]);
   const everything = pairs(tapA4.points).concat(pairs(tapA4.quiet)).sort((x, y) => x[0] - y[0]).flat();
-  const lastHeard = heard(everything, senderStartEpoch).at(-1);
+  const lastHeard = heard(everything, tapA4.reference).at(-1);
   report('ended', { lastFrameSent: lastFrame, lastFrameHeard: lastHeard?.[1] ?? null,
     lastValidFrameHeard: a4.at(-1)?.[1] ?? null,
     lastHeardBeforeEndedMs: endedAt - (lastHeard?.[0] ?? 0),
@@ -290,6 +300,14 @@ try {
     delayMs: summary(delays(a4, clock, whole[0], pausedAt - 500).concat(delays(a4, clock, resumedAt + 5000, stoppedAt))),
     jumps: [a4, b4].map((heardSeries, i) => discontinuities(heardSeries, [tapA4, tapB4][i])),
     taps: [tapA4, tapB4].map((view) => view.health), start: whole[0],
+    // around each late change: the page's changes then, with where it said it was ([ms into the run, line,
+    // position s, state, page])
+    lyricAround: [[a4, tapA4, 'A'], [b4, tapB4, 'B']].flatMap(([heardSeries, view, name]) => {
+      const late = lyricErrors(heardSeries, view, lrcTimes, testBusy, true, true)
+        .filter(([, error]) => Math.abs(error) > 50);
+      return view.lyricChanges.filter((change) => late.some(([epoch]) => Math.abs(change.epoch - epoch) < 4000))
+        .map(({ epoch, line, position, state }) => [Math.round(epoch - whole[0]), line, round2(position), state, name]);
+    }),
     readsMs: summary(tapA4.busy.map(([from, to]) => to - from)) });
   await alice.page.screenshot({ path: `${artifacts}/together-ended.png`, fullPage: true });
   report('done', { ends, errors });

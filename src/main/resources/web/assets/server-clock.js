@@ -9,7 +9,10 @@
 const KEPT = 30;              // recent round trips remembered
 const QUICKEST = 3;           // the quickest few carry the tightest bounds; the median of three outvotes an odd one
 const FIRST_SAMPLES = 7;      // taken back to back before playing, so the first estimate is already filtered
-const SETTLING_EVERY_MS = 500; // then quickly until KEPT are remembered, so the estimate settles within seconds
+// then quickly until KEPT are remembered, so the estimate settles within seconds: on a loaded machine the first
+// round trips are slow and lopsided, and two pages that started on them were 5-10 ms apart for their first 3-4 s
+// (ListenTogetherPageTest) while every 500 ms brought one more chance of a quick one
+const SETTLING_EVERY_MS = 100;
 const EVERY_MS = 2000;        // then one every two seconds follows drift between the two clocks
 // Listening starts on an estimate from at least this many round trips (the first ones, taken while the page loads,
 // are the slowest: measured under load, a page that started on 7 was 10-20 ms off for several seconds).
