@@ -9,7 +9,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * A Sentinel setup the tests own: a master, one replica and three sentinels ({@code redis-server --sentinel}), all
- * on free ports under {@code target/}. Failover is quick (a master is down after 1 s without answers). One setup
+ * on free ports under {@code target/}. Failover is quick (a master is down after 2 s without answers). One setup
  * serves the whole test JVM ({@link #shared}); a test that kills the master restores the shape afterwards
  * ({@link #restore}), so the next test finds a master with a replica again.
  */
@@ -43,7 +43,10 @@ public final class RedisSentinel implements AutoCloseable {
             RedisServer replica = RedisServer.start("--replicaof", "127.0.0.1", "" + master.port());
             setup.dataNodes.add(replica);
             String configuration = "sentinel monitor " + MASTER_NAME + " 127.0.0.1 " + master.port() + " 2\n"
-                    + "sentinel down-after-milliseconds " + MASTER_NAME + " 1000\n"
+                    // 2 s, not 1: at load 20 on 2 cores the leader sentinel once found a master it had promoted
+                    // 1.0 s before "down" (it was syncing the restored replica) and failed over again, back to the
+                    // node just restarted: 20 s of 503 for a WAIT sender. Real deployments use 5-30 s.
+                    + "sentinel down-after-milliseconds " + MASTER_NAME + " 2000\n"
                     + "sentinel failover-timeout " + MASTER_NAME + " 4000\n"
                     + "sentinel parallel-syncs " + MASTER_NAME + " 1\n"
                     + "sentinel known-replica " + MASTER_NAME + " 127.0.0.1 " + replica.port() + "\n";
