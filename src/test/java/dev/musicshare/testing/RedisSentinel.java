@@ -189,7 +189,9 @@ public final class RedisSentinel implements AutoCloseable {
         throw new IllegalStateException("no sentinel names a master");
     }
 
-    /** Every sentinel knows the two others and one replica that is up and in sync with the master it names. */
+    /**
+     * Every sentinel knows the two others, up, and one replica that is up and in sync with the master it names.
+     */
     private void awaitReady() {
         await(READY, "the Sentinel setup to be ready (see target/redis-*/redis.log)", () -> {
             int masterPort = masterPort();
@@ -200,7 +202,10 @@ public final class RedisSentinel implements AutoCloseable {
                 if (!"slave".equals(replica.get("flags")) || !"ok".equals(replica.get("master-link-status"))) {
                     return false;
                 }
-                if (entries(sentinel, "SENTINELS").size() != sentinels.size() - 1) return false;
+                List<Map<String, String>> peers = entries(sentinel, "SENTINELS");
+                if (peers.size() != sentinels.size() - 1) return false;
+                // Known from its configuration, a peer counts as down until it first answers (a second at most).
+                for (Map<String, String> peer : peers) if (!"sentinel".equals(peer.get("flags"))) return false;
                 if (masterPort(sentinel) != masterPort) return false;
             }
             return true;
