@@ -87,10 +87,12 @@ export class PlayerView {
     const { audible, delayMs, rejoins, lastMissedSeconds, reception } = read();
     this.hidden(this.el.live, !audible);
     if (audible && delayMs !== null) this.text(this.el.liveText, `Live · ${(delayMs / 1000).toFixed(2)} s behind`);
+    // A skip ahead has more causes than a dropped connection (the session's timeline re-anchored after the sender
+    // stalled, the page caught up with the shared clock): the note says what was missed, not why.
     if (rejoins > this.rejoins) {
       this.rejoins = rejoins;
       this.text(this.el.note, `Back in step with everyone — missed ${lastMissedSeconds.toFixed(1)} s `
-        + 'while the connection was gone (nothing is replayed).');
+        + '(nothing is replayed).');
     }
     this.text(this.el.reception, reception);
   }
