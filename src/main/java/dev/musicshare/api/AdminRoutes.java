@@ -24,7 +24,7 @@ final class AdminRoutes {
     }
 
     void register(RoutesConfig routes) {
-        routes.get("/api/admin/stats", this::stats);
+        ReadRoutes.getAndHead(routes, "/api/admin/stats", this::stats);
     }
 
     private void stats(Context ctx) {

@@ -37,8 +37,8 @@ final class HistoryRoutes {
     }
 
     void register(RoutesConfig routes) {
-        routes.get("/api/admin/sessions", this::sessions);
-        routes.get("/api/admin/sessions/{id}", this::session);
+        ReadRoutes.getAndHead(routes, "/api/admin/sessions", this::sessions);
+        ReadRoutes.getAndHead(routes, "/api/admin/sessions/{id}", this::session);
     }
 
     private void sessions(Context ctx) {

@@ -6,6 +6,7 @@ import dev.musicshare.recording.Recording;
 import dev.musicshare.recording.RecordingLibrary;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
@@ -41,9 +42,9 @@ final class RecordingRoutes {
     }
 
     void register(RoutesConfig routes) {
-        routes.get("/api/recordings", this::list);
-        routes.get("/api/recordings/{id}", this::download);
-        routes.get("/api/recordings/{id}/lyrics", this::lyrics);
+        ReadRoutes.getAndHead(routes, "/api/recordings", this::list);
+        ReadRoutes.getAndHead(routes, "/api/recordings/{id}", this::download);
+        ReadRoutes.getAndHead(routes, "/api/recordings/{id}/lyrics", this::lyrics);
         routes.delete("/api/recordings/{id}", this::delete);
     }
 
@@ -82,7 +83,12 @@ final class RecordingRoutes {
             if (range.isPresent()) ctx.status(206).header("Content-Range", range.get().contentRange(size));
             audio.position(first);
             ctx.header("Content-Length", Long.toString(length));
-            ctx.contentType(OGG_OPUS).result(new BoundedInputStream(Channels.newInputStream(audio), length));
+            ctx.contentType(OGG_OPUS);
+            if (ctx.method() == HandlerType.HEAD) { // the headers only: the file is not read
+                audio.close();
+                return;
+            }
+            ctx.result(new BoundedInputStream(Channels.newInputStream(audio), length));
         } catch (NoSuchFileException e) {
             throw gone(recording.id());
         } catch (IOException e) {

@@ -126,6 +126,22 @@ class RecordingApiTest extends ApiTestBase {
         assertThat(beyond.header("Content-Range")).isEqualTo("bytes */" + whole.length);
         assertThat(beyond.json().get("code").asText()).isEqualTo("RANGE_NOT_SATISFIABLE");
         expect(200, api.get(url, "Range", "bytes=500-100")); // invalid, so ignored (RFC 9110 section 14.2)
+        // HEAD answers what GET would, without the body: download managers and players probe with it.
+        Reply head = expect(200, api.head(url));
+        assertThat(head.contentType()).isEqualTo("audio/ogg; codecs=opus");
+        assertThat(head.header("Content-Length")).isEqualTo("" + whole.length);
+        assertThat(head.header("Accept-Ranges")).isEqualTo("bytes");
+        assertThat(head.body()).isEmpty();
+        assertThat(expect(206, api.head(url, "Range", "bytes=100-1099")).header("Content-Length")).isEqualTo("1000");
+        String missing = url.substring(0, url.length() - 2) + "99";
+        assertThat(expect(404, api.head(missing)).contentType()).startsWith("application/json");
+        expect(404, api.head(url + "/lyrics"));
+        expect(400, api.head("/api/recordings/bogus"));
+        assertThat(expect(200, api.head("/api/recordings")).contentType()).startsWith("application/json");
+        expect(404, api.head("/api/admin/sessions/999999"));
+        expect(400, api.head("/api/admin/sessions/abc"));
+        assertThat(expect(200, api.head("/api/admin/sessions")).contentType()).startsWith("application/json");
+        assertThat(expect(200, api.head("/api/admin/stats")).contentType()).startsWith("application/json");
         expect(404, api.get(url + "/lyrics")); // no synced lyrics were sent
         expect(401, api.withAuthorization(null).get(url));
         expect(400, api.get("/api/recordings/..%2Fsecret"));
