@@ -10,7 +10,6 @@ import dev.musicshare.testing.ApiClient;
 import dev.musicshare.testing.ApiClient.Reply;
 import dev.musicshare.testing.AudioSamples;
 import dev.musicshare.testing.PushClient;
-import dev.musicshare.testing.SharedStoreLocks;
 import dev.musicshare.testing.SseTestClient;
 import dev.musicshare.testing.TestHistory;
 import dev.musicshare.testing.TestStores;
@@ -22,16 +21,13 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.Parameter;
 
 /**
  * Starts a real server (the production wiring) on a free port for each test, on the store the test class is
  * parameterised with ("memory", "redis", "sentinel" or "cluster": {@link TestStores}), and talks to it over real
- * HTTP. A class holds the locks of the shared Redis setups its kinds run on ({@link SharedStoreLocks}), so classes
- * running concurrently never empty each other's.
+ * HTTP.
  */
-@ResourceLock(providers = SharedStoreLocks.class)
 abstract class ApiTestBase {
     static final String TOKEN = "test-token-0123456789";
     static final int MAX_SESSIONS = 5;

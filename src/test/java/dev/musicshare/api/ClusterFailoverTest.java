@@ -7,14 +7,12 @@ import dev.musicshare.testing.FailoverUnderLoad.Outcome;
 import dev.musicshare.testing.RedisCluster;
 import dev.musicshare.testing.RedisServer;
 import dev.musicshare.testing.Resp;
-import dev.musicshare.testing.SharedStoreLocks;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The master that owns the session's slot in a 3-master Redis Cluster is killed (SIGKILL) under load
@@ -23,7 +21,6 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * every chunk acknowledged after the failover, every acknowledged chunk the promoted replica holds arrives or is
  * named by a gap, no node restarts; with {@code REDIS_WAIT_REPLICAS=1} no acknowledged chunk is lost.
  */
-@ResourceLock(SharedStoreLocks.CLUSTER)
 class ClusterFailoverTest {
 
     @Test

@@ -8,14 +8,12 @@ import dev.musicshare.testing.FailoverUnderLoad.PushListener;
 import dev.musicshare.testing.RedisSentinel;
 import dev.musicshare.testing.RedisServer;
 import dev.musicshare.testing.Resp;
-import dev.musicshare.testing.SharedStoreLocks;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The master of a Sentinel setup is killed (SIGKILL) under load ({@link FailoverUnderLoad}: a sender at real pace,
@@ -25,7 +23,6 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * named by a {@code gap} (never silence), and no node is restarted. Without {@code REDIS_WAIT_REPLICAS} chunks
  * acknowledged in the last moment may be lost (printed); with it, none is.
  */
-@ResourceLock(SharedStoreLocks.SENTINEL)
 class SentinelFailoverTest {
 
     @Test

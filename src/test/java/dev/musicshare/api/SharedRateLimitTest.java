@@ -14,7 +14,6 @@ import dev.musicshare.testing.ApiClient.Reply;
 import dev.musicshare.testing.MutableClock;
 import dev.musicshare.testing.RedisServer;
 import dev.musicshare.testing.SharedRedis;
-import dev.musicshare.testing.SharedStoreLocks;
 import dev.musicshare.testing.TestHistory;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,14 +24,12 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.ResourceLock;
 import org.slf4j.LoggerFactory;
 
 /**
  * On Redis the rate limits hold across nodes: clients spread over two nodes get the configured budget in total, not
  * once per node. When Redis does not answer, a limit lets requests through (the store answers 503) and says so once.
  */
-@ResourceLock(SharedStoreLocks.SHARED_REDIS)
 class SharedRateLimitTest {
     private static final String TOKEN = "test-token-0123456789";
     private final List<MusicShareServer> nodes = new ArrayList<>();

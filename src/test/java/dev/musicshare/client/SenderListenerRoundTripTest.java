@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.musicshare.MusicShareServer;
 import dev.musicshare.config.Settings;
-import dev.musicshare.testing.SharedStoreLocks;
 import dev.musicshare.testing.TestStores;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -34,7 +32,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @ParameterizedClass(name = "{0} store")
 @ValueSource(strings = {"memory", "redis"})
-@ResourceLock(providers = SharedStoreLocks.class)
 class SenderListenerRoundTripTest {
     private static final String TOKEN = "round-trip-token";
     private static final int RATE = 8000;

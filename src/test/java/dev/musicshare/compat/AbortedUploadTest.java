@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import dev.musicshare.MusicShareServer;
 import dev.musicshare.config.Settings;
 import dev.musicshare.testing.ApiClient;
-import dev.musicshare.testing.SharedStoreLocks;
 import dev.musicshare.testing.TestStores;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -17,7 +16,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -25,7 +23,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** On stop the desktop app aborts its in-flight POSTs, possibly half-way through a chunked body. */
 @ParameterizedClass(name = "{0} store")
 @ValueSource(strings = {"memory", "redis"})
-@ResourceLock(providers = SharedStoreLocks.class)
 class AbortedUploadTest {
     @Parameter
     String storeKind;

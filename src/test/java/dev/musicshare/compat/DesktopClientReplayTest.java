@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.musicshare.MusicShareServer;
 import dev.musicshare.config.Settings;
 import dev.musicshare.testing.AudioSamples;
-import dev.musicshare.testing.SharedStoreLocks;
 import dev.musicshare.testing.TestStores;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -32,7 +31,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -45,7 +43,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @ParameterizedClass(name = "{0} store")
 @ValueSource(strings = {"memory", "redis"})
-@ResourceLock(providers = SharedStoreLocks.class)
 class DesktopClientReplayTest {
     private static final String TOKEN = "desktop-token";
     private static final String USER_AGENT = "SongRequest Desktop v3.17";

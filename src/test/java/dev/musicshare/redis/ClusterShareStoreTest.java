@@ -10,12 +10,9 @@ import dev.musicshare.store.WriteOutcome;
 import dev.musicshare.testing.RedisCluster;
 import dev.musicshare.testing.RedisServer;
 import dev.musicshare.testing.Resp;
-import dev.musicshare.testing.SharedStoreLocks;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** The store contract on a 3-master Redis Cluster: each session's keys on the master of its slot, the registry on one. */
-@ResourceLock(SharedStoreLocks.CLUSTER)
 class ClusterShareStoreTest extends ShareStoreContract {
     @Override
     protected ShareStore createStore(StoreSettings settings) {

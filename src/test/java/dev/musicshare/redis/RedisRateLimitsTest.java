@@ -10,14 +10,12 @@ import dev.musicshare.testing.RedisCluster;
 import dev.musicshare.testing.RedisSentinel;
 import dev.musicshare.testing.RedisServer;
 import dev.musicshare.testing.SharedRedis;
-import dev.musicshare.testing.SharedStoreLocks;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -28,7 +26,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @ParameterizedClass(name = "{0}")
 @ValueSource(strings = {"single", "sentinel", "cluster"})
-@ResourceLock(providers = SharedStoreLocks.class)
 class RedisRateLimitsTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(1);
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T12:00:00Z"));

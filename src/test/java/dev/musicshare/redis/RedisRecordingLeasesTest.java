@@ -9,12 +9,10 @@ import dev.musicshare.lease.RecordingProgress;
 import dev.musicshare.metrics.ShareMetrics;
 import dev.musicshare.testing.RedisCluster;
 import dev.musicshare.testing.SharedRedis;
-import dev.musicshare.testing.SharedStoreLocks;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,7 +25,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @ParameterizedClass(name = "{0}")
 @ValueSource(strings = {"single", "cluster"})
-@ResourceLock(providers = SharedStoreLocks.class)
 class RedisRecordingLeasesTest {
     private static final RecordedSession SESSION = new RecordedSession("818181", 1_795_000_000_000L);
 

@@ -13,7 +13,6 @@ import dev.musicshare.store.StoredChunk;
 import dev.musicshare.store.WriteOutcome;
 import dev.musicshare.testing.RedisServer;
 import dev.musicshare.testing.SharedRedis;
-import dev.musicshare.testing.SharedStoreLocks;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -26,9 +25,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
-@ResourceLock(SharedStoreLocks.SHARED_REDIS)
 class RedisShareStoreTest extends ShareStoreContract {
     @Override
     protected ShareStore createStore(StoreSettings settings) {

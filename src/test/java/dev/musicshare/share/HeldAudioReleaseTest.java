@@ -15,7 +15,6 @@ import dev.musicshare.store.StoreUnavailableException;
 import dev.musicshare.testing.AudioSamples;
 import dev.musicshare.testing.MutableClock;
 import dev.musicshare.testing.SharedRedis;
-import dev.musicshare.testing.SharedStoreLocks;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
@@ -26,7 +25,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -39,7 +37,6 @@ import org.slf4j.LoggerFactory;
  */
 @ParameterizedClass(name = "{0} store")
 @ValueSource(strings = {"memory", "redis"})
-@ResourceLock(providers = SharedStoreLocks.class)
 class HeldAudioReleaseTest {
     private static final SessionId ID = new SessionId("515151");
     private static final Duration WINDOW = Duration.ofMillis(2_000);

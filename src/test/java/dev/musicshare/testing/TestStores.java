@@ -5,7 +5,8 @@ import java.util.Map;
 /**
  * The store a test runs on, by name: "memory" (nothing to start), "redis" (a redis-server this JVM owns) or
  * "sentinel" (the JVM's {@link RedisSentinel} setup: master, replica, three sentinels) or "cluster" (the JVM's
- * {@link RedisCluster}: three masters with a replica each).
+ * {@link RedisCluster}: three masters with a replica each). The suite runs in two JVMs, each with setups of its own, and
+ * runs one class at a time in each, so emptying a shared setup before a test never pulls it from under another.
  */
 public final class TestStores {
     private TestStores() {}
