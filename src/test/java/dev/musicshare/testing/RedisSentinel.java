@@ -146,6 +146,13 @@ public final class RedisSentinel implements AutoCloseable {
         frozen.thaw();
         RedisServer master = master();
         Resp.call(frozen.port(), "REPLICAOF", "127.0.0.1", "" + master.port());
+        // The sentinels' links to it survived the freeze, so they would read its new role only at their next INFO,
+        // up to 10 s away; closing those links (only theirs: named sentinel-…) makes them reconnect and read it now.
+        for (String client : ((String) Resp.call(frozen.port(), "CLIENT", "LIST")).split("\n")) {
+            if (!client.contains(" name=sentinel-")) continue;
+            String id = client.replaceAll("^id=(\\d+) .*$", "$1").trim();
+            Resp.call(frozen.port(), "CLIENT", "KILL", "ID", id);
+        }
         awaitReady();
     }
 
