@@ -58,8 +58,13 @@ final class OpusSession {
         return sessionId;
     }
 
-    /** Creates the encoder: {@code sourceChannels} from the session's first chunk (2 when none is buffered). */
-    void initialize(int sourceChannels, int inputRate, StreamTags initialTags) {
+    /**
+     * Creates the encoder: {@code sourceChannels} from the session's first chunk (2 when none is buffered).
+     *
+     * @param audioBuffered whether chunks follow at once (the burst); if not, the Ogg streams carry silence from now
+     *                      until the sender's first audio (see {@link #tick})
+     */
+    void initialize(int sourceChannels, int inputRate, StreamTags initialTags, boolean audioBuffered) {
         List<OggListener> toWrite;
         encoding.lock();
         lock.lock();
@@ -68,6 +73,7 @@ final class OpusSession {
             continuous.start(encoder, inputRate, initialTags);
             chained.start(encoder, inputRate, initialTags);
             sinks.forEach(sink -> sink.started(encoder.channels(), encoder.preSkip()));
+            if (!audioBuffered) pacer.leadIn(System.nanoTime());
         } finally {
             toWrite = listenersToWrite();
             lock.unlock();
@@ -193,7 +199,16 @@ final class OpusSession {
     }
 
 
-    /** Adds silence when the stream has fallen behind the wall clock (the sender pauses); called by a timer. */
+    /**
+     * Adds silence when the stream has fallen behind the wall clock (the sender pauses); called by a timer.
+     *
+     * <p>Before the sender's first audio the silence goes to the Ogg streams only: a player that connects to a session
+     * that has started but not yet played must get audio (headers alone leave it waiting forever), while sinks start
+     * with the audio, as they would on an encoder already running (push listeners hear nothing during a pause
+     * anyway, and a recording must not begin with the wait). The encoder is stereo then, unless the burst said
+     * otherwise: a mono sender's audio is mixed up to it, because a continuous stream cannot change its channel count
+     * without a chained link, which stops Chrome's {@code <audio>}.
+     */
     void tick(long nowNanos) {
         if (!encoding.tryLock()) return;
         List<OggListener> toWrite;
@@ -202,7 +217,8 @@ final class OpusSession {
             long silence = pacer.silenceNeeded(encoder.samplesEncoded(), nowNanos);
             int frames = (int) Math.min(silence / OpusStreamEncoder.FRAME_SAMPLES, 50);
             if (frames == 0) return;
-            toWrite = fanOut(timed(() -> encoder.encodeSilence(frames)), null, null, 0);
+            List<OpusFrame> silent = timed(() -> encoder.encodeSilence(frames));
+            toWrite = pacer.inLeadIn() ? toStreams(silent) : fanOut(silent, null, null, 0);
         } finally {
             encoding.unlock();
         }
@@ -269,6 +285,19 @@ final class OpusSession {
                 List<OpusFrame> shared = List.copyOf(new ArrayList<>(frames));
                 sinks.forEach(sink -> sink.frames(shared, origin));
             }
+            return listenersToWrite();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Hands frames to the Ogg streams only (lead-in silence: see {@link #tick}). */
+    private List<OggListener> toStreams(List<OpusFrame> frames) {
+        lock.lock();
+        try {
+            if (ended) return List.of();
+            continuous.write(frames);
+            chained.write(frames);
             return listenersToWrite();
         } finally {
             lock.unlock();

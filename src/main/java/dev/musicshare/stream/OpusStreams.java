@@ -174,7 +174,8 @@ public final class OpusStreams {
                     : burstOf(who != null ? shares.audioSince(id, Since.WHOLE_BUFFER, who) : bufferedAfter(id, -1));
             ChunkPcm first = recent.isEmpty() ? null : ChunkPcm.parse(recent.get(0).json());
             StreamTags tags = metadata.map(m -> tagsOf(m, true)).orElse(StreamTags.NONE);
-            session.initialize(first == null ? 2 : first.channels(), first == null ? 44_100 : first.sampleRate(), tags);
+            session.initialize(first == null ? 2 : first.channels(), first == null ? 44_100 : first.sampleRate(), tags,
+                    first != null);
             metadata.ifPresent(m -> backlog.add(LiveEvents.metadata(id, m)));
             for (BufferedChunk chunk : recent) backlog.add(LiveEvent.audio(chunk.sequenceNumber(), chunk.json()));
             ended = !shares.status(id).isActive();

@@ -39,4 +39,15 @@ class StreamPacerTest {
         assertThat(pacer.silenceNeeded(afterSilence + 96_000, 3_500 * MS)).isZero();
         assertThat(pacer.silenceNeeded(afterSilence + 96_000, 4_200 * MS)).isEqualTo(48 * 100);
     }
+
+    @Test
+    void a_stream_started_before_any_audio_gets_silence_after_the_allowance_and_its_first_audio_restarts_the_clock() {
+        pacer.leadIn(0);
+        assertThat(pacer.silenceNeeded(0, 900 * MS)).isZero();
+        assertThat(pacer.silenceNeeded(0, 1_500 * MS)).isEqualTo(24_000); // as if the sender paused at the start
+        pacer.encoded(24_000 + 4_800, 1_600 * MS); // the silence, then the first 100 ms of audio
+        assertThat(pacer.inLeadIn()).isFalse();
+        assertThat(pacer.silenceNeeded(28_800, 2_500 * MS)).as("the whole allowance again").isZero();
+        assertThat(pacer.silenceNeeded(28_800, 2_700 * MS)).isEqualTo(48 * 100);
+    }
 }
