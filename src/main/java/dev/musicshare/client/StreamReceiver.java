@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.gagravarr.ogg.OggPacket;
 import org.gagravarr.ogg.OggPacketReader;
 import org.gagravarr.opus.OpusInfo;
@@ -25,9 +28,14 @@ final class StreamReceiver {
         this.counter = counter;
     }
 
-    /** Listens until the stream ends or {@code deadlineNanos} passes; returns why it stopped. */
+    /**
+     * Listens until the stream ends or {@code deadlineNanos} passes; returns why it stopped. The deadline holds even
+     * when nothing arrives (a session with no audio yet on a server that sends no silence, a stalled proxy): the
+     * stream is closed under the blocked read when it passes.
+     */
     String run(long deadlineNanos) throws IOException {
-        try (InputStream ogg = counter.counting(openWithRetries())) {
+        InputStream opened = counter.counting(openWithRetries());
+        try (InputStream ogg = opened; AutoCloseable watchdog = closeAt(deadlineNanos, opened)) {
             OggPacketReader packets = new OggPacketReader(ogg);
             OggPacket packet;
             while (System.nanoTime() < deadlineNanos && (packet = packets.getNextPacket()) != null) {
@@ -41,11 +49,33 @@ final class StreamReceiver {
                 }
             }
             return System.nanoTime() < deadlineNanos ? "stream closed by the server" : "time limit";
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
+        } catch (IOException | UncheckedIOException e) {
+            if (System.nanoTime() >= deadlineNanos) return "time limit"; // the watchdog closed the stream
+            throw e instanceof UncheckedIOException unchecked ? unchecked.getCause() : (IOException) e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e); // only the watchdog's close declares Exception; it throws none
         } finally {
             audio.finish();
         }
+    }
+
+    /**
+     * Closes {@code stream} once {@code deadlineNanos} passes, unless the returned handle is closed first (no timer
+     * without a deadline). Closing the response's stream is what wakes a read blocked on it.
+     */
+    private static AutoCloseable closeAt(long deadlineNanos, InputStream stream) {
+        if (deadlineNanos == Long.MAX_VALUE) return () -> { };
+        AtomicBoolean over = new AtomicBoolean();
+        long delay = Math.max(0, deadlineNanos - System.nanoTime());
+        CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS).execute(() -> {
+            if (over.getAndSet(true)) return;
+            try {
+                stream.close();
+            } catch (IOException e) {
+                // closing only to wake the reader, which ends either way
+            }
+        });
+        return () -> over.set(true);
     }
 
     /** Connecting is retried under the clients' {@link RetryPolicy} (the server may be restarting). */

@@ -190,9 +190,30 @@ class ClientCommandsTest {
         assertThat(report.maxDelayMillis()).isZero();
     }
 
+    @Test
+    void listen_to_the_stream_ends_at_its_time_limit_even_while_the_stream_sends_nothing() {
+        // The sender paused after half a second, and this server waits a minute before it sends silence.
+        String url = startServer(Map.of("STREAM_SILENCE_AFTER_MS", "60000"));
+        ApiClient api = new ApiClient(server.port(), TOKEN);
+        api.postJson("/api/share/start", "{\"sessionId\":\"656565\"}");
+        for (int sequence = 0; sequence < 5; sequence++) api.postJson("/api/share/656565/audio", chunkJson(sequence, 4_410));
+        long started = System.nanoTime();
+        int exit = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(15),
+                () -> Main.run("listen", url, "656565", "--token", TOKEN, "--stream", "--seconds", "2"));
+        assertThat(exit).isZero();
+        assertThat((System.nanoTime() - started) / 1e9).as("seconds listened").isLessThan(5);
+        assertThat(console.stdout()).contains("Ended: time limit");
+    }
+
     private String startServer() {
-        server = MusicShareServer.start(Settings.from(Map.of("PORT", "0", "BIND_ADDRESS", "127.0.0.1",
-                "BEARER_TOKEN", TOKEN)), Clock.systemUTC());
+        return startServer(Map.of());
+    }
+
+    private String startServer(Map<String, String> extra) {
+        Map<String, String> environment = new java.util.HashMap<>(Map.of("PORT", "0", "BIND_ADDRESS", "127.0.0.1",
+                "BEARER_TOKEN", TOKEN));
+        environment.putAll(extra);
+        server = MusicShareServer.start(Settings.from(environment), Clock.systemUTC());
         return "http://127.0.0.1:" + server.port();
     }
 
