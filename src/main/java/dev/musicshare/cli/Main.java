@@ -19,7 +19,8 @@ public final class Main implements Runnable {
         cli.setExecutionExceptionHandler((e, command, parsed) -> {
             if (!(e instanceof IllegalArgumentException) && !(e instanceof java.io.IOException)) throw e;
             String message = e.getMessage() != null ? e.getMessage() : e.toString(); // ConnectException has none
-            command.getErr().println("music-share " + command.getCommandName() + ": " + message);
+            // The whole command path ("music-share recordings get"), so the line says which command failed.
+            command.getErr().println(command.getCommandSpec().qualifiedName() + ": " + message);
             return 2;
         });
         return cli.execute(withDefaultCommand(args));

@@ -104,8 +104,14 @@ final class RecordingsCommand implements Runnable {
             }
             Path target = out != null ? out : Path.of(id + ".opus");
             Path part = target.resolveSibling(target.getFileName() + ".part");
-            Files.write(part, send(server, "/api/recordings/" + id)); // a few MB per track at most
-            Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
+            byte[] audio = send(server, "/api/recordings/" + id); // a few MB per track at most
+            try {
+                Files.write(part, audio);
+                Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
+            } catch (java.nio.file.FileSystemException e) {
+                Files.deleteIfExists(part);
+                throw new IOException("cannot save " + target + ": " + whyNot(target, e), e);
+            }
             System.out.println("saved " + target + " (" + Files.size(target) + " bytes)");
             if (lyrics) {
                 Path lrc = target.resolveSibling(target.getFileName().toString().replaceAll("\\.opus$", "") + ".lrc");
@@ -118,6 +124,16 @@ final class RecordingsCommand implements Runnable {
             }
             return 0;
         }
+    }
+
+    /** Why a file could not be written, in words (the exception's own message is only the path). */
+    private static String whyNot(Path target, java.nio.file.FileSystemException e) {
+        Path folder = target.toAbsolutePath().getParent();
+        if (e instanceof java.nio.file.NoSuchFileException && folder != null && !Files.isDirectory(folder)) {
+            return "the folder " + (target.getParent() != null ? target.getParent() : folder) + " does not exist";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        return e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
     }
 
     /** A GET with the token; an answer other than 2xx is one line naming the status and the server's words. */

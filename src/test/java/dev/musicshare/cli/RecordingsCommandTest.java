@@ -103,13 +103,20 @@ class RecordingsCommandTest {
     @Test
     void errors_are_one_line_naming_what_went_wrong() throws IOException {
         assertThat(Main.run("recordings", "get", "../etc/passwd", "--url", url, "--token", TOKEN)).isEqualTo(2);
-        assertThat(console.stderr()).contains("music-share get: a recording id looks like 123456-20261129100000-01, was "
+        assertThat(console.stderr()).contains("music-share recordings get: a recording id looks like 123456-20261129100000-01, was "
                 + "\"../etc/passwd\"");
         console.clear();
         assertThat(Main.run("recordings", "get", ID + "-20200101000000-01", "--url", url, "--token", TOKEN,
                 "--out", folder.resolve("none.opus").toString())).isEqualTo(2);
         assertThat(console.stderr()).contains("answered 404").doesNotContain("\tat ");
         assertThat(folder.resolve("none.opus")).doesNotExist();
+        console.clear();
+        Path nowhere = folder.resolve("missing").resolve("x.opus");
+        String id = recording.get("id").asText();
+        assertThat(Main.run("recordings", "get", id, "--url", url, "--token", TOKEN, "--out", nowhere.toString()))
+                .isEqualTo(2);
+        assertThat(console.stderr()).contains("music-share recordings get: cannot save " + nowhere + ": the folder "
+                + nowhere.getParent() + " does not exist").doesNotContain("\tat ");
         console.clear();
         assertThat(Main.run("recordings", "list", "--url", url, "--token", "wrong-token")).isEqualTo(2);
         assertThat(console.stderr()).contains(url + "/api/recordings answered 401").doesNotContain("\tat ");
