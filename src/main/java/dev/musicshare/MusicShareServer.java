@@ -26,6 +26,11 @@ import dev.musicshare.stream.OpusStreams;
 import dev.musicshare.stream.StreamRoutes;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.Tags;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -76,6 +81,7 @@ public final class MusicShareServer implements AutoCloseable {
     }
 
     private void run(Settings settings, Clock clock) {
+        requireListenable(settings.bindAddress(), settings.port());
         backend = Backends.open(settings, metrics);
         hub = backend.hub();
         // On the memory store a session lives and dies with this process; on Redis it outlives any one node.
@@ -115,6 +121,24 @@ public final class MusicShareServer implements AutoCloseable {
         new LiveMaintenance(hub, shares).schedule(upkeep, settings.push());
         log.atInfo().addKeyValue("port", port()).addKeyValue("store", backend.kind())
                 .addKeyValue("maxSessions", settings.store().maxSessions()).log("music share listening");
+    }
+
+    /**
+     * Binds the address and port for a moment, before anything is opened, created or logged: a port in use (or an
+     * address not of this machine) must stop start-up with the one line the README promises, not after the history
+     * database was created and announced. The socket is closed at once, with SO_REUSEADDR as Jetty binds, so the
+     * real bind just after is not refused by it. (Another process may still take the port in between; Jetty's own
+     * bind then fails the same way.)
+     *
+     * @throws UncheckedIOException whose cause is the {@link java.net.BindException}
+     */
+    private static void requireListenable(String address, int port) {
+        try (ServerSocketChannel probe = ServerSocketChannel.open()) {
+            probe.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            probe.bind(new InetSocketAddress(address, port));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + address + ":" + port, e);
+        }
     }
 
     public int port() {
