@@ -28,6 +28,8 @@ final class SessionRecording {
     private static final long FRAME_MICROS = 20_000;
     /** The longest silence written for one pause: a session expires after 15 idle minutes anyway. */
     private static final long LONGEST_SILENCE_FRAMES = 15L * 60 * 50;
+    /** Metadata sent further ahead of its track's audio than this is taken to be on another clock. */
+    private static final long SAME_CLOCK_MILLIS = 15L * 60 * 1000;
     /** RFC 7845 section 4.6: 80 ms of pre-roll lets a decoder converge when it starts mid-stream. */
     private static final int PRE_ROLL_FRAMES = 4;
 
@@ -43,6 +45,10 @@ final class SessionRecording {
     private Track track;
     /** A track announced while {@link #track}'s file was open, waiting for its first chunk; null: none. */
     private Track nextTrack;
+    /** Frames of the encoder's silence that came while {@link #nextTrack} waited, not yet written anywhere. */
+    private long heldSilenceFrames;
+    /** Where the track whose file opens next began on the session's timeline (epoch ms); NaN: at its first chunk. */
+    private double trackStartsAt = Double.NaN;
     private int trackNumber;
     private int partNumber = 1;
     /** Whether the file of (trackNumber, partNumber) was created: a node taking over then starts the next part. */
@@ -116,10 +122,10 @@ final class SessionRecording {
     }
 
     /**
-     * A new title or artist. With a file open, the new track's file starts only with its first chunk: until then the
-     * sender is pausing between the two, and that pause belongs to the file before (the encoder carries only part of
-     * it as silence, staying {@code STREAM_SILENCE_AFTER_MS} behind the wall clock; the rest is found from the new
-     * chunk's presentation time, as within a track). Closing the file at once lost that rest between the two files.
+     * A new title or artist. With a file open, the switch waits for the new track's first chunk: only its capture and
+     * presentation times place the pause between the two tracks on the session's timeline (the encoder carries only
+     * part of a pause as silence, staying {@code STREAM_SILENCE_AFTER_MS} behind the wall clock, and that silence is
+     * held meanwhile). Closing the file at once lost the rest of the pause between the two files.
      */
     void metadata(StreamTags tags, byte[] metadataJson) throws IOException {
         Track next = Track.parse(tags, metadataJson);
@@ -128,6 +134,7 @@ final class SessionRecording {
             return;
         }
         nextTrack = null; // back to the track being written before any audio of another: it simply goes on
+        releaseHeldSilence();
         if (track != null && track.sameTrack(next)) {
             if (file == null) track = next; // not started yet: the newest word on it (cover, position) counts
             else if (next.lyrics() != null && !next.lyrics().equals(track.lyrics())) {
@@ -159,6 +166,11 @@ final class SessionRecording {
         if (silence == null) return;
         if (origin == null) { // the encoder's own silence for a long pause
             if (frames.isEmpty()) return;
+            if (nextTrack != null && file != null) { // which file it belongs to is known at the next chunk
+                heldSilenceFrames += frames.size();
+                remember(frames);
+                return;
+            }
             if (file == null) open(null);
         } else {
             if (nextTrack != null) beginNextTrack(origin);
@@ -175,17 +187,44 @@ final class SessionRecording {
     }
 
     /**
-     * The first chunk of the track announced last: the file before is given the rest of the pause up to this chunk,
-     * then closed, and the new track's file opens with the chunk.
+     * The first chunk of the track announced last. The pause before it is split where the sender said the track
+     * changed (its metadata's {@code timestamp}, placed on the session's timeline by this chunk's own capture and
+     * presentation times): the file before gets silence up to there and closes, and the new track's file opens with
+     * the rest as leading silence. Without a usable timestamp the whole pause stays with the file before.
      */
     private void beginNextTrack(OpusSink.Origin origin) throws IOException {
+        double changeAt = changeOnTimeline(nextTrack, origin);
         if (file != null) {
-            followTimeline(origin);
+            double endsAt = Double.isNaN(changeAt) ? origin.presentationTime() : changeAt;
+            if (Double.isNaN(endsAt) || Double.isNaN(fileStartMillis)) {
+                writeSilence(heldSilenceFrames); // no timeline to place the change on: the pause as the encoder had it
+            } else { // up to where the chunk's first frame begins (its lead is the end of what came before)
+                double gapMillis = endsAt - origin.leadSamples() / 48.0
+                        - (fileStartMillis + file.playbackSamples() / 48.0);
+                writeSilence(Math.max(0, Math.min(Math.round(gapMillis * 1000 / FRAME_MICROS),
+                        LONGEST_SILENCE_FRAMES)));
+            }
+            heldSilenceFrames = 0;
             closeFile(List.of(), 0);
         }
         Track next = nextTrack;
         nextTrack = null;
         startTrack(next);
+        trackStartsAt = changeAt;
+    }
+
+    /**
+     * Where on the session's timeline (epoch ms) the sender changed to {@code next}, judged from the chunk after the
+     * change: its presentation time less how long before its capture the metadata was sent. NaN when the metadata
+     * has no timestamp, comes after the chunk, or is on another clock ({@link #SAME_CLOCK_MILLIS}).
+     */
+    private static double changeOnTimeline(Track next, OpusSink.Origin origin) {
+        long before = origin.timestamp() - next.metadataTimestamp();
+        if (next.metadataTimestamp() <= 0 || Double.isNaN(origin.presentationTime()) || before <= 0
+                || before > SAME_CLOCK_MILLIS) {
+            return Double.NaN;
+        }
+        return origin.presentationTime() - before;
     }
 
     /** Tells the progress listener what the files now hold (after the write, so it never claims more). */
@@ -231,6 +270,7 @@ final class SessionRecording {
     /** The session ended ({@code ending} null: encoding broke off, e.g. this node shuts down). */
     void ended(OpusStreamEncoder.Ending ending) throws IOException {
         if (file == null) return;
+        releaseHeldSilence(); // the new track never began: the pause stays with the one before
         if (ending == null) closeFile(List.of(), 0);
         else closeFile(ending.frames(), ending.padding());
     }
@@ -264,6 +304,8 @@ final class SessionRecording {
         List<OpusFrame> preRoll = framesSeen ? new ArrayList<>(recent) : List.of();
         int preSkip = framesSeen ? preRoll.size() * FRAME : encoderPreSkip;
         long beforeChunk = origin == null ? 0 : samplesBeforeChunk(origin, !preRoll.isEmpty());
+        long leadingSilence = leadingSilenceFrames(origin, beforeChunk);
+        beforeChunk += leadingSilence * FRAME;
         fileStartMillis = origin != null && !Double.isNaN(origin.presentationTime())
                 ? origin.presentationTime() - beforeChunk / 48.0 : clock.millis();
         long startedAt = (long) fileStartMillis;
@@ -279,6 +321,19 @@ final class SessionRecording {
         anchorMicros = Long.MIN_VALUE;
         addedSamples = 0;
         songSecondsAtStart = songSecondsAt(origin, beforeChunk);
+        if (leadingSilence > 0) writeSilence(leadingSilence);
+    }
+
+    /**
+     * Frames of silence a new track's file starts with: the sender's pause between its title change
+     * ({@link #trackStartsAt}) and the file's first chunk ({@code beforeChunk} samples of the file come before it).
+     */
+    private long leadingSilenceFrames(OpusSink.Origin origin, long beforeChunk) {
+        double startsAt = trackStartsAt;
+        trackStartsAt = Double.NaN;
+        if (origin == null || Double.isNaN(startsAt) || Double.isNaN(origin.presentationTime())) return 0;
+        double pauseMillis = origin.presentationTime() - beforeChunk / 48.0 - startsAt;
+        return Math.max(0, Math.min(Math.round(pauseMillis * 1000 / FRAME_MICROS), LONGEST_SILENCE_FRAMES));
     }
 
     /**
@@ -307,7 +362,14 @@ final class SessionRecording {
         return Math.max(0, seconds) - beforeChunk / 48_000.0;
     }
 
+    /** The encoder's silence held back while a title change waited for its audio, written into the open file. */
+    private void releaseHeldSilence() {
+        if (file != null) writeSilence(heldSilenceFrames);
+        heldSilenceFrames = 0;
+    }
+
     private void writeSilence(long frames) {
+        if (frames <= 0) return;
         file.write(Collections.nCopies((int) frames, silence));
         remember(Collections.nCopies((int) Math.min(frames, PRE_ROLL_FRAMES), silence));
     }

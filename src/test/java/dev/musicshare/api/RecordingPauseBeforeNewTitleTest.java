@@ -64,6 +64,39 @@ class RecordingPauseBeforeNewTitleTest extends ApiTestBase {
         assertThat(second.get("durationSeconds").asDouble()).isCloseTo(1.0, within(0.1));
     }
 
+    @Test
+    void a_pause_after_a_title_change_is_silence_at_the_start_of_the_new_track() {
+        expect(200, start(ID));
+        Sender sender = new Sender();
+        sender.metadata("First");
+        sender.tone(1.0);
+        sender.metadata("Second"); // the player moved on, then waited before the next song's audio
+        sender.pause(4.0);
+        sender.tone(1.0);
+        expect(200, api.postEmpty("/api/share/" + ID + "/stop"));
+
+        JsonNode list = await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/api/recordings").json(),
+                body -> body.get("total").asInt() == 2);
+        JsonNode second = list.get("recordings").get(0);
+        JsonNode first = list.get("recordings").get(1);
+        double sharedFirst = (millis(second.get("startedAt")) - millis(first.get("startedAt"))) / 1000.0;
+        assertThat(sharedFirst).as("time the first track was shared").isCloseTo(1.0, within(0.2));
+        assertThat(first.get("durationSeconds").asDouble()).isCloseTo(sharedFirst, within(0.1));
+        assertThat(second.get("durationSeconds").asDouble()).as("the pause, then the tone").isCloseTo(5.0, within(0.2));
+        float[] decoded = Ffmpeg.decode(expect(200, api.get(second.get("downloadUrl").asText())).body(), 1);
+        assertThat(decoded.length / 48_000.0).isCloseTo(second.get("durationSeconds").asDouble(), within(0.1));
+        assertThat(rms(decoded, 0.5, 3.5)).as("the pause").isLessThan(0.01);
+        assertThat(rms(decoded, 4.2, 4.8)).as("the tone after it").isGreaterThan(0.1);
+    }
+
+    private static double rms(float[] mono, double fromSeconds, double toSeconds) {
+        double sum = 0;
+        int from = (int) (fromSeconds * 48_000);
+        int to = Math.min(mono.length, (int) (toSeconds * 48_000));
+        for (int i = from; i < to; i++) sum += mono[i] * mono[i];
+        return Math.sqrt(sum / Math.max(1, to - from));
+    }
+
     private static long millis(JsonNode iso) {
         return java.time.Instant.parse(iso.asText()).toEpochMilli();
     }
