@@ -103,8 +103,9 @@ final class SessionRecorder implements OpusSink {
         if (ended) return;
         ended = true;
         streamEnded = ending != null;
+        long endedAt = recording.now(); // now, not when the writer gets to it
         queue(() -> {
-            recording.ended(ending);
+            recording.ended(ending, endedAt);
             onDone.run();
         });
     }
@@ -120,7 +121,7 @@ final class SessionRecorder implements OpusSink {
             metrics.recordingFailed("queue");
             if (!keepsLease()) return;
             try {
-                recording.ended(null);
+                recording.ended(null, 0);
             } catch (IOException | UncheckedIOException e) {
                 recording.abandon();
             }

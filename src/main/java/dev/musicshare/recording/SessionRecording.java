@@ -28,6 +28,11 @@ final class SessionRecording {
     private static final long FRAME_MICROS = 20_000;
     /** The longest silence written for one pause: a session expires after 15 idle minutes anyway. */
     private static final long LONGEST_SILENCE_FRAMES = 15L * 60 * 50;
+    /**
+     * A session ending this long after its file's audio ends was paused before it stopped: just over the session
+     * timeline's late limit (0.9 s), within which a sender's chunks may trail the timeline without any pause.
+     */
+    private static final long PAUSE_BEFORE_END_MILLIS = 1_000;
     /** Metadata sent further ahead of its track's audio than this is taken to be on another clock. */
     private static final long SAME_CLOCK_MILLIS = 15L * 60 * 1000;
     /** RFC 7845 section 4.6: 80 ms of pre-roll lets a decoder converge when it starts mid-stream. */
@@ -267,12 +272,47 @@ final class SessionRecording {
         }
     }
 
-    /** The session ended ({@code ending} null: encoding broke off, e.g. this node shuts down). */
-    void ended(OpusStreamEncoder.Ending ending) throws IOException {
+    /**
+     * The session ended ({@code ending} null: encoding broke off, e.g. this node shuts down). A sender that paused
+     * before stopping shared its track until the stop: the file ends with silence up to {@code endedAtMillis} on the
+     * session's timeline (the server's clock), where the encoder's silence, kept {@code STREAM_SILENCE_AFTER_MS}
+     * behind, stopped short of it.
+     *
+     * @param endedAtMillis when the session ended, epoch ms on the server's clock
+     */
+    void ended(OpusStreamEncoder.Ending ending, long endedAtMillis) throws IOException {
         if (file == null) return;
         releaseHeldSilence(); // the new track never began: the pause stays with the one before
-        if (ending == null) closeFile(List.of(), 0);
-        else closeFile(ending.frames(), ending.padding());
+        if (ending == null) {
+            closeFile(List.of(), 0);
+            return;
+        }
+        long pause = pauseBeforeEnd(ending, endedAtMillis);
+        if (pause == 0) {
+            closeFile(ending.frames(), ending.padding());
+            return;
+        }
+        // The tail's padding stays inside the file as the zeros it is; the silence after it ends the file.
+        List<OpusFrame> tail = new ArrayList<>(ending.frames());
+        tail.addAll(Collections.nCopies((int) pause, silence));
+        closeFile(tail, 0);
+    }
+
+    /** The server's clock, epoch ms (any thread). */
+    long now() {
+        return clock.millis();
+    }
+
+    /**
+     * Frames of silence between the end of the file's audio and the session's end; 0 when that is under
+     * {@link #PAUSE_BEFORE_END_MILLIS} (a sender's chunks may lag the timeline that much without pausing).
+     */
+    private long pauseBeforeEnd(OpusStreamEncoder.Ending ending, long endedAtMillis) {
+        if (Double.isNaN(fileStartMillis) || silence == null) return 0;
+        long tailSamples = ending.frames().stream().mapToLong(OpusFrame::samples).sum();
+        double gapMillis = endedAtMillis - (fileStartMillis + (file.playbackSamples() + tailSamples) / 48.0);
+        if (gapMillis < PAUSE_BEFORE_END_MILLIS) return 0;
+        return Math.min(Math.round(gapMillis * 1000 / FRAME_MICROS), LONGEST_SILENCE_FRAMES);
     }
 
     /** Recording stopped by a failure: whatever is half written is removed. */

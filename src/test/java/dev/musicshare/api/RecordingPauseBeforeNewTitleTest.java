@@ -89,6 +89,25 @@ class RecordingPauseBeforeNewTitleTest extends ApiTestBase {
         assertThat(rms(decoded, 4.2, 4.8)).as("the tone after it").isGreaterThan(0.1);
     }
 
+    @Test
+    void a_pause_until_the_stop_is_silence_to_the_end_of_the_file() {
+        expect(200, start(ID));
+        Sender sender = new Sender();
+        sender.metadata("Only");
+        long sharedFrom = System.currentTimeMillis();
+        sender.tone(1.0);
+        sender.pause(4.0);
+        sender.metadata("Only"); // waits out the pause on the sender's clock, as a player stopped after it would
+        long sharedUntil = System.currentTimeMillis();
+        expect(200, api.postEmpty("/api/share/" + ID + "/stop"));
+
+        JsonNode only = await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/api/recordings").json(),
+                body -> body.get("total").asInt() == 1).get("recordings").get(0);
+        double shared = (sharedUntil - sharedFrom) / 1000.0;
+        assertThat(shared).isBetween(4.9, 5.5);
+        assertThat(only.get("durationSeconds").asDouble()).as("shared %.3f s", shared).isCloseTo(shared, within(0.15));
+    }
+
     private static double rms(float[] mono, double fromSeconds, double toSeconds) {
         double sum = 0;
         int from = (int) (fromSeconds * 48_000);
