@@ -59,6 +59,7 @@ public final class StreamRoutes {
      */
     private void streamHead(Context ctx) throws IOException {
         requireActive(ctx);
+        chained(ctx);
         streamHeaders(ctx, wantsIcy(ctx));
         ctx.res().flushBuffer();
     }
@@ -66,7 +67,7 @@ public final class StreamRoutes {
     private void stream(Context ctx) throws IOException {
         SessionId id = requireActive(ctx);
         boolean icy = wantsIcy(ctx);
-        boolean chained = "true".equalsIgnoreCase(ctx.queryParam("chained"));
+        boolean chained = chained(ctx);
         ListenerId who = ListenerId.of(ctx.header("X-Listener-Id"), ctx.ip(), ctx.header("User-Agent"));
         streamHeaders(ctx, icy);
         limitSendBuffer(ctx);
@@ -88,7 +89,7 @@ public final class StreamRoutes {
         SessionId id = requireActive(ctx);
         SessionIdentity identity = shares.identity(id).orElseThrow(
                 () -> new ShareException(ShareException.Reason.SESSION_NOT_FOUND, "Session not found"));
-        String query = ctx.queryParam("chained") != null ? "?chained=" + ctx.queryParam("chained") : "";
+        String query = chained(ctx) ? "?chained=true" : "";
         query += (query.isEmpty() ? "?" : "&") + "access_token="
                 + URLEncoder.encode(listenerTokens.issue(id, identity), StandardCharsets.UTF_8);
         String path = ctx.path().substring(0, ctx.path().length() - "stream.m3u".length()) + "stream.ogg";
@@ -146,6 +147,20 @@ public final class StreamRoutes {
     private static void abort(Context ctx) {
         ServletContextRequest request = ServletContextRequest.getServletContextRequest(ctx.req());
         if (request != null) request.getServletChannel().getEndPoint().close();
+    }
+
+    /**
+     * The {@code chained} query parameter, a boolean as /openapi.json declares it: {@code true} or {@code false} in
+     * any case; absent or empty means false, as an absent or empty {@code codec} means pcm.
+     *
+     * @throws ShareException (400 INVALID_REQUEST) for any other value: a typo must not quietly give the other stream
+     */
+    private static boolean chained(Context ctx) {
+        String raw = ctx.queryParam("chained");
+        if (raw == null || raw.isEmpty() || raw.equalsIgnoreCase("false")) return false;
+        if (raw.equalsIgnoreCase("true")) return true;
+        throw ShareException.invalid("chained must be true or false, was '" + (raw.length() > 20
+                ? raw.substring(0, 20) + "…" : raw) + "'");
     }
 
     private static boolean wantsIcy(Context ctx) {

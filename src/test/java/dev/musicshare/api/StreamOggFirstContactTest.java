@@ -118,6 +118,27 @@ class StreamOggFirstContactTest extends OpusApiTestBase {
         }
     }
 
+    @Test
+    void chained_takes_true_or_false_and_any_other_value_is_a_clear_400() {
+        postSignal(Signals.sweep(RATE, 2, 0.5), 2, 4_410, false);
+        String stream = "/api/share/" + ID + "/stream.ogg?access_token=" + TOKEN + "&chained=";
+        for (String wrong : List.of("maybe", "1", "yes")) {
+            Reply refused = api.get("/api/share/" + ID + "/stream.m3u?chained=" + wrong);
+            assertThat(refused.status()).isEqualTo(400);
+            assertThat(refused.json().get("code").asText()).isEqualTo("INVALID_REQUEST");
+            assertThat(refused.json().get("error").asText()).isEqualTo("chained must be true or false, was '"
+                    + wrong + "'");
+            assertThat(api.head(stream + wrong).status()).isEqualTo(400);
+        }
+        for (String value : List.of("maybe", "true", "FALSE", "")) {
+            // A raw socket: a stream that is wrongly accepted never ends, and must not hang the test.
+            try (StreamClient player = StreamClient.open(server.port(), "GET", stream + value, "1.1", 0).readAll()) {
+                await().atMost(Duration.ofSeconds(5)).until(() -> player.status() != 0);
+                assertThat(player.status()).as("chained=" + value).isEqualTo(value.equals("maybe") ? 400 : 200);
+            }
+        }
+    }
+
     private static String playlistPath(Reply playlist) {
         Matcher url = PLAYLIST_URL.matcher(playlist.text());
         assertThat(url.find()).as(playlist.text()).isTrue();
