@@ -50,6 +50,8 @@ final class SessionRecording {
     private Track track;
     /** A track announced while {@link #track}'s file was open, waiting for its first chunk; null: none. */
     private Track nextTrack;
+    /** The sender's clock (epoch ms, 0: unknown) when {@link #nextTrack} was first announced. */
+    private long nextTrackSince;
     /** Frames of the encoder's silence that came while {@link #nextTrack} waited, not yet written anywhere. */
     private long heldSilenceFrames;
     /** Where the track whose file opens next began on the session's timeline (epoch ms); NaN: at its first chunk. */
@@ -135,7 +137,10 @@ final class SessionRecording {
     void metadata(StreamTags tags, byte[] metadataJson) throws IOException {
         Track next = Track.parse(tags, metadataJson);
         if (nextTrack != null && !track.sameTrack(next)) {
-            nextTrack = next; // still waiting for its first chunk: the newest word on it counts
+            // Still waiting for its first chunk: the newest word on it counts, but the change happened when it was
+            // first announced (a player repeats its metadata while it waits).
+            if (!nextTrack.sameTrack(next)) nextTrackSince = next.metadataTimestamp();
+            nextTrack = next;
             return;
         }
         nextTrack = null; // back to the track being written before any audio of another: it simply goes on
@@ -150,6 +155,7 @@ final class SessionRecording {
         }
         if (file != null) {
             nextTrack = next;
+            nextTrackSince = next.metadataTimestamp();
             return;
         }
         startTrack(next);
@@ -198,7 +204,7 @@ final class SessionRecording {
      * the rest as leading silence. Without a usable timestamp the whole pause stays with the file before.
      */
     private void beginNextTrack(OpusSink.Origin origin) throws IOException {
-        double changeAt = changeOnTimeline(nextTrack, origin);
+        double changeAt = changeOnTimeline(nextTrackSince, origin);
         if (file != null) {
             double endsAt = Double.isNaN(changeAt) ? origin.presentationTime() : changeAt;
             if (Double.isNaN(endsAt) || Double.isNaN(fileStartMillis)) {
@@ -219,13 +225,14 @@ final class SessionRecording {
     }
 
     /**
-     * Where on the session's timeline (epoch ms) the sender changed to {@code next}, judged from the chunk after the
-     * change: its presentation time less how long before its capture the metadata was sent. NaN when the metadata
-     * has no timestamp, comes after the chunk, or is on another clock ({@link #SAME_CLOCK_MILLIS}).
+     * Where on the session's timeline (epoch ms) the sender changed track at {@code changedAt} (its clock, epoch ms),
+     * judged from the chunk after the change: its presentation time less how long before its capture the change was.
+     * NaN when the metadata had no timestamp, comes after the chunk, or is on another clock
+     * ({@link #SAME_CLOCK_MILLIS}).
      */
-    private static double changeOnTimeline(Track next, OpusSink.Origin origin) {
-        long before = origin.timestamp() - next.metadataTimestamp();
-        if (next.metadataTimestamp() <= 0 || Double.isNaN(origin.presentationTime()) || before <= 0
+    private static double changeOnTimeline(long changedAt, OpusSink.Origin origin) {
+        long before = origin.timestamp() - changedAt;
+        if (changedAt <= 0 || Double.isNaN(origin.presentationTime()) || before <= 0
                 || before > SAME_CLOCK_MILLIS) {
             return Double.NaN;
         }

@@ -71,7 +71,9 @@ class RecordingPauseBeforeNewTitleTest extends ApiTestBase {
         sender.metadata("First");
         sender.tone(1.0);
         sender.metadata("Second"); // the player moved on, then waited before the next song's audio
-        sender.pause(4.0);
+        sender.pause(2.0);
+        sender.metadata("Second"); // repeated, as a player does while it waits: the change was the first one
+        sender.pause(2.0);
         sender.tone(1.0);
         expect(200, api.postEmpty("/api/share/" + ID + "/stop"));
 
