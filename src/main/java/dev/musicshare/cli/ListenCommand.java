@@ -13,8 +13,8 @@ import picocli.CommandLine.Parameters;
  * Opus frames), polling, or {@code --stream} (the Ogg Opus stream media players get), prints the track and, with
  * {@code --lyrics}, each lyric line as its audio arrives; {@code --out} saves the audio as a float32 WAV (Opus is
  * decoded with Concentus, at 48 kHz). Ends with a report of what arrived, the bytes received per second of audio,
- * what was missed and what came twice; the exit code is 3 when chunks were missed, so scripts can check a deployment
- * end to end.
+ * what was missed and what came twice; the exit code is 3 when chunks were missed after the first one received (a
+ * late join is not a miss), so scripts can check a deployment end to end.
  */
 @Command(name = "listen", mixinStandardHelpOptions = true,
         description = "Listens to a Music Share session by push (SSE, PCM or Opus), polling or stream.ogg; reports "

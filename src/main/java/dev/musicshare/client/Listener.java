@@ -23,7 +23,8 @@ public final class Listener implements Reception {
     private static final int BYTES_PER_SAMPLE = 4; // float32
 
     /**
-     * What was heard. {@code gaps} are inclusive ranges of sequence numbers never received; the delays are those of
+     * What was heard. {@code gaps} are inclusive ranges of sequence numbers never received since the first one that
+     * was (what came before it was before this listener joined: a late join is not a miss); the delays are those of
      * chunks the sender stamped after this listener joined (the backlog sent on joining is older by design).
      */
     public record Report(long chunks, long frames, double seconds, long audioBytes, List<long[]> gaps, long duplicates,
@@ -94,10 +95,19 @@ public final class Listener implements Reception {
             long median = sorted.length == 0 ? 0 : sorted[sorted.length / 2];
             long max = sorted.length == 0 ? 0 : sorted[sorted.length - 1];
             long late = java.util.Arrays.stream(sorted).filter(delay -> delay > LATE_MILLIS).count();
-            return new Report(chunks, frames, seconds, audioBytes, tally.gaps(),
+            return new Report(chunks, frames, seconds, audioBytes, gapsSinceJoining(),
                     tally.duplicates() + tally.outOfOrder(), metadataUpdates, ended, median, max, late,
                     received.bytes());
         }
+    }
+
+    /**
+     * The tally's gaps less the one before the first chunk received: a listener that joins a session older than the
+     * buffer (5 s) starts with its oldest chunk, and sequence numbers before that were sent before it joined. Only
+     * that first gap starts at 0 (any later one starts after a chunk received).
+     */
+    private List<long[]> gapsSinceJoining() {
+        return tally.gaps().stream().filter(gap -> gap[0] != 0).toList();
     }
 
     @Override

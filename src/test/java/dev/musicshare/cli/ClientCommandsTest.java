@@ -209,6 +209,17 @@ class ClientCommandsTest {
         assertThat(console.stdout()).contains("Ended: time limit");
     }
 
+    @Test
+    void a_listener_joining_a_session_older_than_the_buffer_has_missed_nothing() {
+        String url = startServer(Map.of("AUDIO_BUFFER_CHUNKS", "5"));
+        ApiClient api = new ApiClient(server.port(), TOKEN);
+        api.postJson("/api/share/start", "{\"sessionId\":\"676767\"}");
+        for (int sequence = 0; sequence < 12; sequence++) api.postJson("/api/share/676767/audio", chunkJson(sequence, 4_410));
+        api.postEmpty("/api/share/676767/stop");
+        assertThat(Main.run("listen", url, "676767", "--token", TOKEN, "--seconds", "20")).isZero();
+        assertThat(console.stdout()).contains("Received 5 chunks").contains("missed 0,").doesNotContain("missed sequence");
+    }
+
     private String startServer() {
         return startServer(Map.of());
     }
