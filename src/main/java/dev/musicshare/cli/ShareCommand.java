@@ -1,6 +1,7 @@
 package dev.musicshare.cli;
 
 import dev.musicshare.client.AudioSource;
+import dev.musicshare.client.ShareApi;
 import dev.musicshare.client.Sharer;
 import dev.musicshare.client.ToneSource;
 import dev.musicshare.client.WavFile;
@@ -84,9 +85,12 @@ final class ShareCommand implements Callable<Integer> {
         });
         Runtime.getRuntime().addShutdownHook(hook);
         try (AudioSource source = openSource()) {
-            Sharer sharer = new Sharer(server.api(id), source, track, chunkMillis, metadataMillis,
-                    System.out::println).onProgress(progressLine()).onStarted(() -> System.out.println("Listen at "
-                    + server.url.replaceAll("/+$", "") + "/listen/" + id));
+            ShareApi api = server.api(id);
+            // The link with its listener token, so listeners need no token of their own; the shared token is never
+            // printed. A server too old to give one gets the bare page's address.
+            Sharer sharer = new Sharer(api, source, track, chunkMillis, metadataMillis, System.out::println)
+                    .onProgress(progressLine()).onStarted(() -> System.out.println("Listen at " + (api.listenUrl() != null
+                            ? api.listenUrl() : server.url.replaceAll("/+$", "") + "/listen/" + id)));
             Sharer.Result result = sharer.run(running::get, !keep);
             if (System.console() != null) System.out.println();
             System.out.printf("Sent %d chunks (%.1f s of audio, %d bytes) and %d metadata updates%n",

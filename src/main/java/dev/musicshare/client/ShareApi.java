@@ -25,6 +25,7 @@ public final class ShareApi {
     private final String listenerId;
     private final HttpClient http;
     private volatile String senderKey;
+    private volatile String listenUrl;
     private volatile RetryPolicy retry = RetryPolicy.quiet();
 
     public ShareApi(String baseUrl, String token, String sessionId) {
@@ -60,6 +61,16 @@ public final class ShareApi {
         JsonNode answer = expectOk(send(post("/api/share/start", "{\"sessionId\":\"" + sessionId + "\"}"), false),
                 "start");
         senderKey = answer.path("senderKey").asText(null);
+        listenUrl = answer.path("listenUrl").asText(null);
+    }
+
+    /**
+     * The listen link the server's start answer gave: the listener page with the session's read-only listener token
+     * in its {@code #} fragment, at the server's PUBLIC_URL or the address this client reached it by. Null before
+     * {@link #start()}, or from a server too old to give one.
+     */
+    public String listenUrl() {
+        return listenUrl;
     }
 
     /** Posts metadata; returns the server's count of listeners it reached ({@code listenersNotified}). */

@@ -148,8 +148,9 @@ class ClientCommandsTest {
                 "--lyrics", lyrics.toString(), "--keep")).isZero();
         String printed = console.stdout();
         assertThat(printed).contains("Sent 10 chunks (1.0 s of audio, " + 44_100 * 2 * 4 + " bytes)");
-        assertThat(printed.indexOf("Listen at " + url + "/listen/123456")).isGreaterThan(printed.indexOf(
-                "Sharing session 123456"));
+        assertThat(printed.indexOf("Listen at " + url + "/listen/123456#token=lt_123456_")).isGreaterThan(
+                printed.indexOf("Sharing session 123456"));
+        assertThat(printed).doesNotContain(TOKEN);
         String sentLyrics = new ApiClient(server.port(), TOKEN).get("/api/share/123456/metadata").json()
                 .get("lyrics").asText();
         assertThat(sentLyrics).isEqualTo("[00:01.00]A\n[00:02.00]B");
