@@ -67,13 +67,14 @@ public final class HttpApi {
                 limits.check(ctx);
             });
             config.routes.wsBeforeUpgrade("/api/share/*", access::requireListenerOrShared);
-            config.routes.get("/health", ctx -> health(ctx, shares));
-            config.routes.get("/api/clock", ctx -> clock(ctx, shares));
+            ReadRoutes.getAndHead(config.routes, "/health", ctx -> health(ctx, shares));
+            ReadRoutes.getAndHead(config.routes, "/api/clock", ctx -> clock(ctx, shares));
             byte[] openApi = OpenApi.document();
-            config.routes.get("/openapi.json", ctx -> ctx.contentType(Json.CONTENT_TYPE).result(openApi));
+            ReadRoutes.getAndHead(config.routes, "/openapi.json",
+                    ctx -> ctx.contentType(Json.CONTENT_TYPE).result(openApi));
             MetricsPort metricsPort = new MetricsPort(settings.metricsPort());
             metricsPort.register(config, settings.bindAddress(), settings.port());
-            config.routes.get("/metrics", ctx -> {
+            ReadRoutes.getAndHead(config.routes, "/metrics", ctx -> {
                 metricsPort.requireMetricsConnector(ctx);
                 ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
             });

@@ -37,8 +37,8 @@ final class InviteRoutes {
     }
 
     void register(RoutesConfig routes) {
-        routes.get("/api/share/{sessionId}/invite", this::invite);
-        routes.get("/api/share/{sessionId}/invite.svg", this::qrCode);
+        ReadRoutes.getAndHead(routes, "/api/share/{sessionId}/invite", this::invite);
+        ReadRoutes.getAndHead(routes, "/api/share/{sessionId}/invite.svg", this::qrCode);
     }
 
     private void invite(Context ctx) {

@@ -29,10 +29,10 @@ final class ListenerRoutes {
     }
 
     void register(RoutesConfig routes) {
-        routes.get("/api/share/{sessionId}/status", this::status);
-        routes.get("/api/share/{sessionId}/metadata", this::metadata);
-        routes.get("/api/share/{sessionId}/audio", this::audio);
-        routes.get("/api/share/{sessionId}/thumbnail", this::thumbnail);
+        ReadRoutes.getAndHead(routes, "/api/share/{sessionId}/status", this::status);
+        ReadRoutes.getAndHead(routes, "/api/share/{sessionId}/metadata", this::metadata);
+        ReadRoutes.getAndHead(routes, "/api/share/{sessionId}/audio", this::audio);
+        ReadRoutes.getAndHead(routes, "/api/share/{sessionId}/thumbnail", this::thumbnail);
         // A WebSocket handshake never reaches this route (Javalin hands it to the socket endpoint); a plain GET does.
         routes.get("/api/share/{sessionId}/ws", this::upgradeRequired);
     }

@@ -3,6 +3,7 @@ package dev.musicshare.web;
 import dev.musicshare.share.Sha256;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -54,13 +55,13 @@ public final class PageRoutes {
     }
 
     public void register(RoutesConfig routes) {
-        routes.get("/", ctx -> serve(ctx, joinPage));
-        routes.get("/music-share", ctx -> serve(ctx, joinPage));
+        getAndHead(routes, "/", ctx -> serve(ctx, joinPage));
+        getAndHead(routes, "/music-share", ctx -> serve(ctx, joinPage));
         // Any id is served the page: it explains a malformed or unknown code itself, in the page's own words.
-        routes.get("/listen/{sessionId}", ctx -> serve(ctx, listenPage));
+        getAndHead(routes, "/listen/{sessionId}", ctx -> serve(ctx, listenPage));
         // The page holds no data: it asks for the token and sends it only on its own API requests.
-        routes.get("/admin", ctx -> serve(ctx, adminPage));
-        routes.get("/assets/{file}", ctx -> {
+        getAndHead(routes, "/admin", ctx -> serve(ctx, adminPage));
+        getAndHead(routes, "/assets/{file}", ctx -> {
             Page asset = assets.get(ctx.pathParam("file"));
             if (asset == null) {
                 ctx.status(404).contentType("application/json").result(
@@ -69,6 +70,15 @@ public final class PageRoutes {
             }
             serve(ctx, asset);
         });
+    }
+
+    /**
+     * A page answers HEAD as it answers GET, without the body (RFC 9110 section 9.3.2), as the API's read routes do:
+     * without a HEAD route Javalin answers an empty 200 for any path a GET route matches.
+     */
+    private static void getAndHead(RoutesConfig routes, String path, Handler handler) {
+        routes.get(path, handler);
+        routes.head(path, handler);
     }
 
     /** Revalidated on every load (cheap: 304 on a matching ETag), so an upgraded server never serves stale code. */

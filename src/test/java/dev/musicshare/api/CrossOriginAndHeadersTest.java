@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
@@ -42,6 +43,30 @@ class CrossOriginAndHeadersTest extends ApiTestBase {
         Reply reply = api.get("/api/share/999999/status");
         assertThat(reply.header("Cache-Control")).isEqualTo("no-store");
         assertThat(reply.header("X-Content-Type-Options")).isEqualTo("nosniff");
+    }
+
+    @Test
+    void a_head_request_is_answered_as_the_get_would_be_without_the_body() {
+        start("123456");
+        assertThat(api.postJson("/api/share/123456/metadata", "{\"title\":\"Song\"}").status()).isEqualTo(200);
+        assertThat(postChunk("123456", 0).status()).isEqualTo(200);
+        for (String path : List.of("/api/share/123456/status", "/api/share/123456/metadata",
+                "/api/share/123456/audio?since=-1", "/api/share/123456/invite", "/api/share/123456/invite.svg",
+                "/api/clock", "/openapi.json", "/", "/listen/123456", "/admin")) {
+            Reply get = api.get(path);
+            Reply head = api.head(path);
+            assertThat(head.status()).as("HEAD %s", path).isEqualTo(get.status()).isEqualTo(200);
+            assertThat(head.header("Content-Type")).as("HEAD %s", path).isEqualTo(get.header("Content-Type"));
+            assertThat(head.text()).as("HEAD %s has no body", path).isEmpty();
+        }
+        // Without HEAD routes Javalin answered an empty 200 to anything a GET route matched, even a missing session.
+        for (String path : List.of("/api/share/999999/status", "/api/share/999999/metadata",
+                "/api/share/999999/thumbnail", "/api/share/999999/invite")) {
+            assertThat(api.head(path).status()).as("HEAD %s", path).isEqualTo(api.get(path).status()).isEqualTo(404);
+        }
+        assertThat(api.head("/api/share/12x456/status").status()).isEqualTo(400);
+        assertThat(api.head("/assets/no-such-file.js").status()).isEqualTo(404);
+        assertThat(api.withAuthorization(null).head("/health").status()).isEqualTo(200);
     }
 
     @Test
