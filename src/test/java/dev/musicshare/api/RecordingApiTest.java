@@ -6,10 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.musicshare.testing.ApiClient.Reply;
-import dev.musicshare.testing.PacedToneSender;
 import dev.musicshare.testing.Ffmpeg;
+import dev.musicshare.testing.PacedToneSender;
+import dev.musicshare.testing.RecordingListing;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -60,10 +60,9 @@ class RecordingApiTest extends ApiTestBase {
         sender.tone(1.0);
         expect(200, api.postEmpty("/api/share/" + ID + "/stop"));
 
-        JsonNode list = await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/api/recordings").json(),
-                body -> body.get("total").asInt() == 2);
-        JsonNode second = list.get("recordings").get(0); // newest first
-        JsonNode first = list.get("recordings").get(1);
+        List<JsonNode> recordings = RecordingListing.awaitOldestFirst(api, 2);
+        JsonNode first = recordings.get(0);
+        JsonNode second = recordings.get(1);
         assertThat(first.get("title").asText()).isEqualTo("First");
         assertThat(second.get("title").asText()).isEqualTo("Second");
         assertThat(first.get("sessionId").asText()).isEqualTo(ID);

@@ -2,14 +2,13 @@ package dev.musicshare.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.musicshare.testing.AudioSamples;
 import dev.musicshare.testing.Ffmpeg;
+import dev.musicshare.testing.RecordingListing;
 import dev.musicshare.testing.Signals;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,9 +69,7 @@ class RecordingLyricsAlignmentTest extends ApiTestBase {
         send(tone);
         expect(200, api.postEmpty("/api/share/" + ID + "/stop"));
 
-        JsonNode list = await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/api/recordings").json(),
-                body -> body.get("total").asInt() == 2);
-        JsonNode two = list.get("recordings").get(0); // newest first
+        JsonNode two = RecordingListing.awaitOldestFirst(api, 2).get(1);
         assertThat(two.get("title").asText()).isEqualTo("Two");
         float[] decoded = Ffmpeg.decode(expect(200, api.get(two.get("downloadUrl").asText())).body(), 1);
         double heard = firstAbove(decoded, 0.2) / 48_000.0;

@@ -2,13 +2,13 @@ package dev.musicshare.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.musicshare.testing.Ffmpeg;
 import dev.musicshare.testing.PacedToneSender;
+import dev.musicshare.testing.RecordingListing;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,10 +49,9 @@ class RecordingPauseBeforeNewTitleTest extends ApiTestBase {
         sender.tone(1.0);
         expect(200, api.postEmpty("/api/share/" + ID + "/stop"));
 
-        JsonNode list = await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/api/recordings").json(),
-                body -> body.get("total").asInt() == 2);
-        JsonNode second = list.get("recordings").get(0); // newest first
-        JsonNode first = list.get("recordings").get(1);
+        List<JsonNode> recordings = RecordingListing.awaitOldestFirst(api, 2);
+        JsonNode first = recordings.get(0);
+        JsonNode second = recordings.get(1);
         assertThat(first.get("title").asText()).isEqualTo("First");
         double sharedFirst = (millis(second.get("startedAt")) - millis(first.get("startedAt"))) / 1000.0;
         assertThat(sharedFirst).as("time the first track was shared").isCloseTo(5.0, within(0.2));
@@ -77,10 +76,9 @@ class RecordingPauseBeforeNewTitleTest extends ApiTestBase {
         sender.tone(1.0);
         expect(200, api.postEmpty("/api/share/" + ID + "/stop"));
 
-        JsonNode list = await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/api/recordings").json(),
-                body -> body.get("total").asInt() == 2);
-        JsonNode second = list.get("recordings").get(0);
-        JsonNode first = list.get("recordings").get(1);
+        List<JsonNode> recordings = RecordingListing.awaitOldestFirst(api, 2);
+        JsonNode first = recordings.get(0);
+        JsonNode second = recordings.get(1);
         double sharedFirst = (millis(second.get("startedAt")) - millis(first.get("startedAt"))) / 1000.0;
         assertThat(sharedFirst).as("time the first track was shared").isCloseTo(1.0, within(0.2));
         assertThat(first.get("durationSeconds").asDouble()).isCloseTo(sharedFirst, within(0.1));
@@ -103,8 +101,7 @@ class RecordingPauseBeforeNewTitleTest extends ApiTestBase {
         long sharedUntil = System.currentTimeMillis();
         expect(200, api.postEmpty("/api/share/" + ID + "/stop"));
 
-        JsonNode only = await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/api/recordings").json(),
-                body -> body.get("total").asInt() == 1).get("recordings").get(0);
+        JsonNode only = RecordingListing.awaitOldestFirst(api, 1).get(0);
         double shared = (sharedUntil - sharedFrom) / 1000.0;
         assertThat(shared).isBetween(4.9, 5.5);
         assertThat(only.get("durationSeconds").asDouble()).as("shared %.3f s", shared).isCloseTo(shared, within(0.15));

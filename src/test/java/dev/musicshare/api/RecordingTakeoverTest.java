@@ -8,8 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.musicshare.MusicShareServer;
 import dev.musicshare.config.Settings;
 import dev.musicshare.testing.ApiClient;
-import dev.musicshare.testing.PacedToneSender;
 import dev.musicshare.testing.Ffmpeg;
+import dev.musicshare.testing.PacedToneSender;
+import dev.musicshare.testing.RecordingListing;
 import dev.musicshare.testing.RedisServer;
 import dev.musicshare.testing.Resp;
 import java.io.IOException;
@@ -114,10 +115,9 @@ class RecordingTakeoverTest {
         sending.join();
         assertThat(b.postEmpty("/api/share/" + ID + "/stop").status()).isEqualTo(200);
 
-        JsonNode list = await().atMost(Duration.ofSeconds(20)).until(() -> b.get("/api/recordings").json(),
-                body -> body.get("total").asInt() == 2);
-        JsonNode second = list.get("recordings").get(0); // newest first
-        JsonNode first = list.get("recordings").get(1);
+        List<JsonNode> recordings = RecordingListing.awaitOldestFirst(b, 2);
+        JsonNode first = recordings.get(0);
+        JsonNode second = recordings.get(1);
         assertThat(first.get("track").asInt()).isEqualTo(1);
         assertThat(first.get("part").asInt()).isEqualTo(1);
         assertThat(second.get("track").asInt()).isEqualTo(1);

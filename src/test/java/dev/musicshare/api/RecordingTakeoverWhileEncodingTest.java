@@ -10,6 +10,7 @@ import dev.musicshare.config.Settings;
 import dev.musicshare.testing.ApiClient;
 import dev.musicshare.testing.Ffmpeg;
 import dev.musicshare.testing.PacedToneSender;
+import dev.musicshare.testing.RecordingListing;
 import dev.musicshare.testing.RedisServer;
 import dev.musicshare.testing.Resp;
 import dev.musicshare.testing.StreamClient;
@@ -94,10 +95,9 @@ class RecordingTakeoverWhileEncodingTest {
             assertThat(b.postEmpty("/api/share/" + ID + "/stop").status()).isEqualTo(200);
         }
 
-        JsonNode list = await().atMost(Duration.ofSeconds(20)).until(() -> b.get("/api/recordings").json(),
-                body -> body.get("total").asInt() == 2);
-        JsonNode second = list.get("recordings").get(0); // newest first
-        JsonNode first = list.get("recordings").get(1);
+        List<JsonNode> recordings = RecordingListing.awaitOldestFirst(b, 2);
+        JsonNode first = recordings.get(0);
+        JsonNode second = recordings.get(1);
         assertThat(second.get("part").asInt()).isEqualTo(2);
         assertThat(RecordingApiTest.firstTimedLine(b.get(first.get("lyricsUrl").asText()).text()))
                 .as("part 1, node A's own").isEqualTo("[00:00.75]First line");
