@@ -23,7 +23,7 @@ import java.util.Map;
  */
 final class OpusPushChannel implements OpusSink {
     /** About the store's audio buffer (50 chunks of 0.1 s), what a PCM listener can resume from. */
-    static final long RECENT_MICROS = 5_000_000;
+    static final long RECENT_MICROS = OpusSink.RECENT_MICROS;
 
     private final String sessionId;
     private final ArrayDeque<Recent> recent = new ArrayDeque<>();
@@ -88,6 +88,12 @@ final class OpusPushChannel implements OpusSink {
 
     synchronized int listenerCount() {
         return listeners.size();
+    }
+
+    /** A new channel on a running encoder is first handed its recent frames, so its first listener gets them too. */
+    @Override
+    public boolean wantsRecent() {
+        return true;
     }
 
     @Override

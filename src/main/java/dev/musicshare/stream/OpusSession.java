@@ -7,6 +7,7 @@ import dev.musicshare.codec.StreamTags;
 import dev.musicshare.metrics.ShareMetrics;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -43,6 +44,15 @@ final class OpusSession {
     /** The last metadata handed to the sinks, for one that joins later (guarded by {@code lock}); null before any. */
     private StreamTags latestTags;
     private byte[] latestMetadataJson;
+    /**
+     * The frames of the last ~{@link OpusSink#RECENT_MICROS} of chunks with their origins, oldest first, for a sink
+     * that {@link OpusSink#wantsRecent} joining later (guarded by {@code lock}). Bounded by duration: about 80 kB at
+     * 128 kbps. Silence has no origin and is not kept (push listeners get none).
+     */
+    private final ArrayDeque<Encoded> recent = new ArrayDeque<>();
+    private long recentMicros;
+
+    private record Encoded(List<OpusFrame> frames, OpusSink.Origin origin, long durationMicros) {}
 
     OpusSession(String sessionId, OpusSettings settings, ShareMetrics metrics) {
         this.sessionId = sessionId;
@@ -107,7 +117,10 @@ final class OpusSession {
      * Adds a sink. One joining a running encoder is handed the session's metadata as the sinks last had it, before
      * any frame: it would otherwise know nothing of the track until the sender's next update (a recorder taking a
      * recording over would write its part with no lyrics, cover or song position). The fan-out lock makes it either
-     * this or the next update through {@link #metadata}, never both or neither.
+     * this or the next update through {@link #metadata}, never both or neither. A sink that
+     * {@link OpusSink#wantsRecent} is then handed the recent chunks' frames, as they were first handed out, so it
+     * starts with the last few seconds whatever else this encoder serves; the lock makes them meet the next live
+     * frame without a gap or a repeat.
      */
     void addSink(OpusSink sink) {
         lock.lock();
@@ -115,6 +128,7 @@ final class OpusSession {
             sinks.add(sink);
             if (encoder != null) sink.started(encoder.channels(), encoder.preSkip());
             if (latestMetadataJson != null) sink.metadata(latestTags, latestMetadataJson);
+            if (sink.wantsRecent()) recent.forEach(encoded -> sink.frames(encoded.frames(), encoded.origin()));
             if (ended) sink.ended(null); // joined between the end and the feed's close: it learns at once
         } finally {
             lock.unlock();
@@ -281,13 +295,22 @@ final class OpusSession {
             if (ended) return List.of(); // aborted while this was being encoded
             continuous.write(frames, retag, changeAt);
             chained.write(frames, retag, changeAt);
-            if (!sinks.isEmpty()) {
-                List<OpusFrame> shared = List.copyOf(new ArrayList<>(frames));
-                sinks.forEach(sink -> sink.frames(shared, origin));
-            }
+            List<OpusFrame> shared = List.copyOf(new ArrayList<>(frames));
+            sinks.forEach(sink -> sink.frames(shared, origin));
+            if (origin != null) remember(shared, origin);
             return listenersToWrite();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Keeps a chunk's frames among the recent ones, dropping the oldest beyond {@link OpusSink#RECENT_MICROS}. */
+    private void remember(List<OpusFrame> frames, OpusSink.Origin origin) {
+        long duration = frames.stream().mapToLong(OpusFrame::durationMicros).sum();
+        recent.addLast(new Encoded(frames, origin, duration));
+        recentMicros += duration;
+        while (recent.size() > 1 && recentMicros - recent.peekFirst().durationMicros() >= OpusSink.RECENT_MICROS) {
+            recentMicros -= recent.removeFirst().durationMicros();
         }
     }
 

@@ -10,6 +10,22 @@ import java.util.List;
  * the session's lock, in stream order; an implementation must not block (queue, then write elsewhere).
  */
 public interface OpusSink {
+    /**
+     * How much of the stream's recent audio, microseconds, the encoder keeps for a sink that {@link #wantsRecent}: about
+     * the store's audio buffer (50 chunks of 0.1 s), what a PCM push listener starts from.
+     */
+    long RECENT_MICROS = 5_000_000;
+
+    /**
+     * Whether this sink starts with the stream's recent audio: when it joins a running encoder it is handed the frames
+     * of the last ~{@link #RECENT_MICROS} of chunks (with their real origins) before any live frame, and an encoder
+     * started for it begins with that much of the buffer instead of the burst. Push listeners want it, as PCM ones
+     * get the buffer; a recorder does not (it records from when it starts).
+     */
+    default boolean wantsRecent() {
+        return false;
+    }
+
     /** The encoder exists: its channel count and look-ahead (pre-skip, samples at 48 kHz). */
     void started(int channels, int preSkip);
 

@@ -121,7 +121,7 @@ public final class OpusStreams {
         synchronized (this) {
             Running running = sessions.get(id.value());
             if (running != null) running.session().addSink(sink);
-            else start(id, who, afterSequence, session -> session.addSink(sink));
+            else start(id, who, afterSequence, startWindowMicros(sink), session -> session.addSink(sink));
         }
     }
 
@@ -152,14 +152,15 @@ public final class OpusStreams {
      */
     private Running running(SessionId id, ListenerId who) {
         Running running = sessions.get(id.value());
-        return running != null ? running : start(id, who, -1, session -> { });
+        return running != null ? running : start(id, who, -1, settings.burst().toNanos() / 1_000, session -> { });
     }
 
     /**
      * Starts the session's encoder; {@code beforeFeeding} runs once it exists, before any chunk is encoded. It
-     * begins with the burst, or with every buffered chunk after {@code afterSequence} when that is not -1.
+     * begins with the newest buffered chunks adding up to {@code windowMicros} (the burst, or the recent window for a
+     * push listener), or with every buffered chunk after {@code afterSequence} when that is not -1.
      */
-    private Running start(SessionId id, ListenerId who, long afterSequence,
+    private Running start(SessionId id, ListenerId who, long afterSequence, long windowMicros,
             java.util.function.Consumer<OpusSession> beforeFeeding) {
         OpusSession session = new OpusSession(id.value(), settings, metrics);
         EncoderFeed feed = new EncoderFeed(session, resources, url -> tagsWithCover(id), () -> feedStopped(id.value(),
@@ -171,7 +172,8 @@ public final class OpusStreams {
             Optional<Metadata> metadata = shares.currentMetadata(id);
             List<BufferedChunk> recent = afterSequence >= 0
                     ? bufferedAfter(id, afterSequence)
-                    : burstOf(who != null ? shares.audioSince(id, Since.WHOLE_BUFFER, who) : bufferedAfter(id, -1));
+                    : newest(who != null ? shares.audioSince(id, Since.WHOLE_BUFFER, who) : bufferedAfter(id, -1),
+                            windowMicros);
             ChunkPcm first = recent.isEmpty() ? null : ChunkPcm.parse(recent.get(0).json());
             StreamTags tags = metadata.map(m -> tagsOf(m, true)).orElse(StreamTags.NONE);
             session.initialize(first == null ? 2 : first.channels(), first == null ? 44_100 : first.sampleRate(), tags,
@@ -208,9 +210,18 @@ public final class OpusStreams {
                 .map(chunk -> new BufferedChunk(chunk.sequenceNumber(), chunk.json())).toList();
     }
 
-    /** The newest buffered chunks that add up to at most the burst (at least the newest one). */
-    private List<BufferedChunk> burstOf(List<BufferedChunk> buffered) {
-        long budget = settings.burst().toNanos() / 1_000;
+    /**
+     * How much of the buffer an encoder started for {@code sink} begins with, microseconds: the recent window for a
+     * sink that {@link OpusSink#wantsRecent} (so a push listener gets the same ~5 s whether or not this node already
+     * encodes the session; the Ogg streams still keep only the burst for players), else the burst.
+     */
+    private long startWindowMicros(OpusSink sink) {
+        long burst = settings.burst().toNanos() / 1_000;
+        return sink.wantsRecent() ? Math.max(burst, OpusSink.RECENT_MICROS) : burst;
+    }
+
+    /** The newest buffered chunks that add up to at most {@code budget} microseconds (at least the newest one). */
+    private List<BufferedChunk> newest(List<BufferedChunk> buffered, long budget) {
         List<BufferedChunk> kept = new ArrayList<>();
         for (int i = buffered.size() - 1; i >= 0; i--) {
             long duration = ChunkPcm.parse(buffered.get(i).json()).durationMicros();

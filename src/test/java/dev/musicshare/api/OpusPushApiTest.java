@@ -99,6 +99,47 @@ class OpusPushApiTest extends OpusApiTestBase {
     }
 
     @Test
+    void a_listener_joining_an_encoder_that_runs_for_a_player_starts_with_the_recent_seconds_as_pcm_listeners_do() {
+        float[] source = Signals.sweep(RATE, 2, 3.0);
+        try (StreamClient player = StreamClient.open(server.port(), "GET", "/api/share/" + ID
+                + "/stream.ogg?access_token=" + TOKEN, "1.1", 0).readAll()) {
+            postSignal(source, 2, 4_410, false);
+            // The player's pages show the encoder is well into the 3 s (its mux holds back at most 1 s): without the
+            // recent frames a push listener joining now would start around chunk 20 at the earliest.
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                byte[] ogg = player.body();
+                return StreamOggMetadataTest.lastGranuleBefore(ogg, ogg.length) >= 2 * 48_000;
+            });
+            try (SseTestClient late = SseTestClient.open(server.port(), EVENTS);
+                    SseTestClient pcm = SseTestClient.open(server.port(), EVENTS.replace("codec=opus", "codec=pcm"))) {
+                api.postEmpty("/api/share/" + ID + "/stop");
+                List<PushEvent> audio = audioUntilEnded(late);
+                assertThat(audio.stream().filter(e -> !e.data().has("last")).map(PushEvent::sequenceNumber))
+                        .as("the recent seconds (all 3 s here), one event per chunk, then the stream's end")
+                        .containsExactlyElementsOf(range(0, 30));
+                assertPresentationTimesOfChunks(audio, pcm.next(30, "audio"));
+                assertDecodesTo(OpusPushStream.toOgg(audio), source, 2);
+            }
+        }
+    }
+
+    @Test
+    void a_listener_whose_join_starts_the_encoder_gets_the_recent_seconds_not_only_the_players_burst() {
+        float[] source = Signals.sweep(RATE, 2, 3.0);
+        postSignal(source, 2, 4_410, false);
+        try (SseTestClient late = SseTestClient.open(server.port(), EVENTS);
+                SseTestClient pcm = SseTestClient.open(server.port(), EVENTS.replace("codec=opus", "codec=pcm"))) {
+            api.postEmpty("/api/share/" + ID + "/stop");
+            List<PushEvent> audio = audioUntilEnded(late);
+            assertThat(audio.stream().filter(e -> !e.data().has("last")).map(PushEvent::sequenceNumber))
+                    .as("the recent seconds (all 3 s here), as PCM listeners get, not the 2 s burst")
+                    .containsExactlyElementsOf(range(0, 30));
+            assertPresentationTimesOfChunks(audio, pcm.next(30, "audio"));
+            assertDecodesTo(OpusPushStream.toOgg(audio), source, 2);
+        }
+    }
+
+    @Test
     void one_encoder_serves_push_and_stream_listeners_and_the_metrics_count_them_by_transport() {
         try (SseTestClient sse = SseTestClient.open(server.port(), EVENTS);
                 WsTestClient ws = WsTestClient.open(server.port(), WS);
@@ -140,6 +181,21 @@ class OpusPushApiTest extends OpusApiTestBase {
             assertThat(ws.body()).contains("\"code\":\"INVALID_REQUEST\"").contains("flac");
         } finally {
             exchange.close();
+        }
+    }
+
+    /**
+     * Each Opus event's presentationTime is its chunk's own (from the PCM listener's events), less the pre-skip, or up
+     * to a frame earlier (the encoder's remainder): the real times, as a page schedules by them.
+     */
+    static void assertPresentationTimesOfChunks(List<PushEvent> opus, List<PushEvent> chunks) {
+        double preSkipMs = opus.get(0).data().get("preSkip").asInt() / 48.0;
+        for (int i = 0; i < chunks.size(); i++) {
+            assertThat(opus.get(i).sequenceNumber()).isEqualTo(chunks.get(i).sequenceNumber());
+            double chunkStart = chunks.get(i).data().get("presentationTime").asDouble() - preSkipMs;
+            assertThat(opus.get(i).data().get("presentationTime").asDouble())
+                    .as("event %d's frames start with the chunk, or up to a frame before (the remainder)", i)
+                    .isBetween(chunkStart - 20.001, chunkStart + 0.001);
         }
     }
 
