@@ -1,5 +1,9 @@
 package dev.musicshare.share;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
@@ -48,28 +52,65 @@ public record ListenerId(String value, String displayName) {
 
     /**
      * As {@link #withDisplayName}, from an {@code X-Listener-Name} header: header values are Latin-1 on the wire,
-     * so a name beyond ASCII is sent percent-encoded as UTF-8 ({@code Zo%C3%AB}); '+' stays a plus.
+     * so a name beyond ASCII is sent percent-encoded as UTF-8 ({@code Zo%C3%AB}); '+' stays a plus. Bytes that are
+     * not UTF-8 ({@code %FF%FE}) are refused rather than shown as U+FFFD.
+     *
+     * @throws ShareException INVALID_REQUEST (400) for a malformed escape, bytes that are not UTF-8, or a name
+     *                        {@link #withDisplayName} refuses
      */
     public ListenerId withDisplayNameHeader(String header) {
         if (header == null || header.indexOf('%') < 0) return withDisplayName(header);
+        return withDisplayName(percentDecodeUtf8(header));
+    }
+
+    /** Percent-decodes to bytes and reads them as strict UTF-8 (URLDecoder would turn bad bytes into U+FFFD). */
+    private static String percentDecodeUtf8(String encoded) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(encoded.length());
+        for (int i = 0; i < encoded.length(); i++) {
+            char c = encoded.charAt(i);
+            if (c == '%') {
+                int high = i + 2 < encoded.length() ? Character.digit(encoded.charAt(i + 1), 16) : -1;
+                int low = high >= 0 ? Character.digit(encoded.charAt(i + 2), 16) : -1;
+                if (low < 0) throw ShareException.invalid("X-Listener-Name has a malformed percent-encoding");
+                bytes.write(high * 16 + low);
+                i += 2;
+            } else if (c > 0xFF) {
+                // header values arrive as Latin-1, one char per byte; anything wider was not sent on the wire
+                throw ShareException.invalid("X-Listener-Name is not valid percent-encoded UTF-8");
+            } else {
+                // an unescaped byte is kept as a byte, so raw UTF-8 mixed with escapes still decodes
+                bytes.write(c);
+            }
+        }
         try {
-            return withDisplayName(java.net.URLDecoder.decode(header.replace("+", "%2B"),
-                    java.nio.charset.StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException e) {
-            throw ShareException.invalid("X-Listener-Name has a malformed percent-encoding");
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes.toByteArray()))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw ShareException.invalid("X-Listener-Name is not valid percent-encoded UTF-8");
         }
     }
 
     /**
-     * The same listener shown as {@code rawName} (absent or blank: no name). Runs of spaces become one; control and
-     * invisible formatting characters are refused, so a name cannot disguise itself or break a line.
+     * The same listener shown as {@code rawName} (absent or blank: no name). Runs of spaces become one; control
+     * characters (tabs and line breaks too, checked before spaces are folded), invisible formatting characters and
+     * U+FFFD (what a query decoder leaves of bytes that were not UTF-8) are refused, so a name cannot disguise
+     * itself, break a line or show as "��".
+     *
+     * @throws ShareException INVALID_REQUEST (400) for such a character or a name longer than
+     *                        {@value #MAX_DISPLAY_NAME_LENGTH} code points
      */
     public ListenerId withDisplayName(String rawName) {
         if (rawName == null || rawName.isBlank()) return this;
-        String name = rawName.strip().replaceAll("\\s+", " ");
-        if (CONTROL.matcher(name).find()) {
+        if (CONTROL.matcher(rawName).find()) {
             throw ShareException.invalid("X-Listener-Name must not contain control or formatting characters");
         }
+        if (rawName.indexOf('\uFFFD') >= 0) {
+            throw ShareException.invalid("X-Listener-Name is not valid UTF-8");
+        }
+        String name = rawName.strip().replaceAll("\\s+", " ");
         if (name.codePointCount(0, name.length()) > MAX_DISPLAY_NAME_LENGTH) {
             throw ShareException.invalid("X-Listener-Name must be at most " + MAX_DISPLAY_NAME_LENGTH
                     + " characters, was " + name.codePointCount(0, name.length()));

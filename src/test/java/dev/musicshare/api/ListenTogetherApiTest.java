@@ -143,6 +143,27 @@ class ListenTogetherApiTest extends ApiTestBase {
         assertThat(tooLong.status()).as(tooLong.toString()).isEqualTo(400);
     }
 
+    @Test
+    void a_name_that_is_not_utf8_or_holds_control_characters_is_refused_like_a_too_long_one() {
+        expect(200, start("123456"));
+        Reply tooLong = api.get("/api/share/123456/audio", "X-Listener-Id", "x", "X-Listener-Name", "x".repeat(41));
+        assertThat(tooLong.status()).as(tooLong.toString()).isEqualTo(400);
+        String code = tooLong.json().get("code").asText();
+        // %FF%FE is not UTF-8 (a decoder would show it as two U+FFFD); %0A and %09 would be folded into a space
+        for (String bad : List.of("%FF%FE", "Bo%C3", "a%0Ab", "a%09b", "a\tb", "a%7Fb", "a%E2%80%AEb")) {
+            Reply refused = api.get("/api/share/123456/audio", "X-Listener-Id", "bad", "X-Listener-Name", bad);
+            assertThat(refused.status()).as(bad + ": " + refused).isEqualTo(400);
+            assertThat(refused.json().get("code").asText()).as(bad).isEqualTo(code);
+            assertThat(refused.json().get("error").asText()).as(bad).contains("X-Listener-Name");
+        }
+        Reply badQuery = api.get("/api/share/123456/audio?listenerId=q&name=%FF%FE");
+        assertThat(badQuery.status()).as(badQuery.toString()).isEqualTo(400);
+        // refused requests change nothing: no listener was counted or named
+        JsonNode status = api.get("/api/share/123456/status").json();
+        assertThat(status.get("listenerCount").asInt()).isZero();
+        assertThat(status.get("listenerNames")).isEmpty();
+    }
+
     /** Draws the SVG's unit squares into pixels (4 per module) and reads them back with ZXing. */
     private static String decodeQr(String svg) throws Exception {
         Matcher box = Pattern.compile("viewBox=\"0 0 (\\d+) (\\d+)\"").matcher(svg);
