@@ -11,6 +11,7 @@ import io.javalin.http.HandlerType;
 import io.javalin.http.servlet.JavalinWsServletContext;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +37,14 @@ final class ErrorResponses {
             write(ctx, 503, "STORE_FULL", "The session store is out of memory and refused this change; nothing was "
                     + "changed. Retry later (the operator must free memory or raise Redis's maxmemory)");
         });
+        ThrottledLog storeUnavailableLines = new ThrottledLog(Duration.ofSeconds(1));
         routes.exception(StoreUnavailableException.class, (e, ctx) -> {
-            log.atWarn().addKeyValue("path", ctx.path()).log("store unavailable: {}", e.getMessage());
+            long withheld = storeUnavailableLines.admit();
+            if (withheld >= 0) {
+                log.atWarn().addKeyValue("path", ctx.path()).addKeyValue("refusedWithoutALine", withheld)
+                        .log("store unavailable, request refused with 503 (one line a second at most): {}",
+                                e.getMessage());
+            }
             ctx.header("Retry-After", "1");
             write(ctx, 503, "STORE_UNAVAILABLE", "The session store is unavailable; retry shortly");
         });

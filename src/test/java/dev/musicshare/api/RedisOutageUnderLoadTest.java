@@ -4,6 +4,9 @@ import static dev.musicshare.testing.AudioSamples.chunkJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.musicshare.MusicShareServer;
 import dev.musicshare.config.Settings;
 import dev.musicshare.testing.ApiClient;
@@ -21,6 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * Redis (with AOF persistence, as the Compose file runs it) is killed and restarted under a running sender and
@@ -81,6 +85,11 @@ class RedisOutageUnderLoadTest {
             poller.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> acknowledged.size() > 10 && !received.isEmpty());
 
+            ListAppender<ILoggingEvent> logged = new ListAppender<>();
+            Logger errors = (Logger) LoggerFactory.getLogger(ErrorResponses.class);
+            logged.start();
+            errors.addAppender(logged);
+            long outageBegan = System.nanoTime();
             redis.kill();
             await().atMost(Duration.ofSeconds(30)).until(() -> senderRefused.get() >= 3 && pollerRefused.get() >= 3);
             // Taken once both sides have been refused, so no request from before the kill is still on its way.
@@ -90,6 +99,14 @@ class RedisOutageUnderLoadTest {
             redis.restart(); // replays its append-only file; the server is not restarted
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> api.withAuthorization(null).get("/health").status() == 200);
+            errors.detachAppender(logged);
+            double outageSeconds = (System.nanoTime() - outageBegan) / 1e9;
+            List<ILoggingEvent> refusalLines;
+            synchronized (logged.list) {
+                refusalLines = logged.list.stream()
+                        .filter(event -> event.getFormattedMessage().startsWith("store unavailable")).toList();
+            }
+            int refused = senderRefused.get() + pollerRefused.get();
             int ackedAtRecovery = acknowledged.size();
             await().atMost(Duration.ofSeconds(15)).until(() -> acknowledged.size() > ackedAtRecovery + 10);
             sending.set(false);
@@ -102,6 +119,12 @@ class RedisOutageUnderLoadTest {
 
             assertThat(unexpected).as("answers other than success or 503 STORE_UNAVAILABLE with Retry-After")
                     .isEmpty();
+            // One line a second at most while every request is refused, each counting the refusals it stood for.
+            assertThat(refusalLines).as("refusal log lines over %.1f s of outage, %d refusals", outageSeconds, refused)
+                    .isNotEmpty().hasSizeLessThanOrEqualTo((int) Math.ceil(outageSeconds) + 1);
+            assertThat(refusalLines.size()).as("fewer lines than refusals (%d)", refused).isLessThan(refused);
+            assertThat(refusalLines).as("each line counts the refusals it stood for").allSatisfy(event -> assertThat(
+                    event.getKeyValuePairs()).anySatisfy(pair -> assertThat(pair.key).isEqualTo("refusedWithoutALine")));
             assertThat(acknowledgedBeforeOutage).hasSizeGreaterThan(10);
             assertThat(acknowledged).as("acknowledged after recovery").hasSizeGreaterThan(ackedAtRecovery + 10);
             List<Long> buffered = ApiTestBase.sequences(api.get("/api/share/" + SESSION + "/audio?since=-1"));
