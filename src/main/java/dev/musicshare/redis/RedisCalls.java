@@ -147,11 +147,13 @@ final class RedisCalls implements AutoCloseable {
     }
 
     /**
-     * PINGs every master serving slots on a cluster (at once, each within the command timeout), or the one Redis
-     * otherwise: a cluster's single PING goes to whichever node the client picks, which said nothing of the others.
+     * Asks every master serving slots on a cluster whether it serves (CLUSTER INFO, at once, each within the command
+     * timeout), or PINGs the one Redis otherwise: a cluster's single PING goes to whichever node the client picks,
+     * which said nothing of the others, and a master answers PING even while the cluster is down.
      *
-     * @return the masters ({@code host:port}) that did not answer; empty when all did
-     * @throws StoreUnavailableException when none answered
+     * @return the masters ({@code host:port}) that did not answer or said {@code cluster_state} is not {@code ok};
+     *         empty when all serve
+     * @throws StoreUnavailableException when none serves
      */
     List<String> pingEach() {
         Map<String, CompletableFuture<String>> pings = connections.pingEach();

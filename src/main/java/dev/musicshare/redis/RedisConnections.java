@@ -121,8 +121,11 @@ final class RedisConnections implements AutoCloseable {
     }
 
     /**
-     * A PING to each master serving slots on a cluster, by {@code host:port} (over each one's own connection, opened
-     * without blocking if need be), or to the one Redis otherwise (keyed by "redis").
+     * A PING to the one Redis (keyed by "redis"), or on a cluster a {@code CLUSTER INFO} to each master serving slots,
+     * by {@code host:port} (over each one's own connection, opened without blocking if need be), failing when the
+     * master says {@code cluster_state} is not {@code ok}: it then answers CLUSTERDOWN to every command on a key
+     * while still answering PING (a master lost without replica, with Redis's default
+     * {@code cluster-require-full-coverage yes}, puts every master in that state).
      */
     Map<String, CompletableFuture<String>> pingEach() {
         if (!(connections.get(0) instanceof StatefulRedisClusterConnection<byte[], byte[]> cluster)) {
@@ -132,9 +135,22 @@ final class RedisConnections implements AutoCloseable {
         for (RedisClusterNode node : cluster.getPartitions()) {
             if (!node.is(RedisClusterNode.NodeFlag.UPSTREAM) || node.getSlots().isEmpty()) continue;
             pings.put(node.getUri().getHost() + ":" + node.getUri().getPort(), cluster.getConnectionAsync(
-                    node.getNodeId()).thenCompose(connection -> connection.async().ping()));
+                    node.getNodeId()).thenCompose(connection -> connection.async().clusterInfo())
+                    .thenApply(RedisConnections::servingOrThrow));
         }
         return pings;
+    }
+
+    /** The CLUSTER INFO reply when it says the cluster serves ({@code cluster_state:ok}). */
+    private static String servingOrThrow(String clusterInfo) {
+        for (String line : clusterInfo.split("\r?\n")) {
+            if (line.startsWith("cluster_state:")) {
+                String state = line.substring("cluster_state:".length()).trim();
+                if (state.equals("ok")) return clusterInfo;
+                throw new RedisException("CLUSTERDOWN the master reports cluster_state:" + state);
+            }
+        }
+        throw new RedisException("CLUSTER INFO named no cluster_state");
     }
 
     int size() {

@@ -101,10 +101,10 @@ public interface ShareStore extends AutoCloseable {
     /**
      * Checks that the store answers, part by part where it has parts.
      *
-     * @return the parts that did not answer: on a Redis Cluster the masters serving slots (as {@code host:port}) that
-     *         did not answer PING within the command timeout — their sessions cannot be served meanwhile, the others
-     *         can; empty when everything answered (always, for a store of one part)
-     * @throws StoreUnavailableException when no part answers
+     * @return the parts that cannot serve: on a Redis Cluster the masters serving slots (as {@code host:port}) that
+     *         did not answer within the command timeout or answered that the cluster is down — their sessions
+     *         cannot be served meanwhile, the others can; empty when every part serves (always, for a store of one)
+     * @throws StoreUnavailableException when no part serves
      */
     List<String> ping();
 

@@ -71,6 +71,50 @@ class ClusterShardsTest extends ApiTestBase {
         }
     }
 
+    /**
+     * A master answers PING while the cluster is down ({@code cluster_state:fail}: with Redis's default
+     * {@code cluster-require-full-coverage yes}, any slot without a master) and then refuses every command on a key
+     * with CLUSTERDOWN: {@code /health} answers 503 when no master serves, and names only the masters that do not
+     * when the others do. Each master is made to drop one slot of its own from its view (CLUSTER DELSLOTS, which
+     * puts that master alone in state fail, as a lost master does to every survivor), and takes it back afterwards.
+     */
+    @Test
+    void health_answers_503_while_the_cluster_is_down_and_names_only_the_masters_that_cannot_serve() {
+        RedisCluster cluster = RedisCluster.shared();
+        Map<RedisServer, Long> ownSlot = new java.util.LinkedHashMap<>();
+        for (long slot = 0; ownSlot.size() < cluster.masters().size(); slot += 997) {
+            ownSlot.putIfAbsent(cluster.masterOfSlot(slot), slot);
+        }
+        Settings settings = Settings.from(Map.of("REDIS_URL", cluster.url(), "REDIS_TIMEOUT_MS", "300", "PORT", "0",
+                "BIND_ADDRESS", "127.0.0.1", "BEARER_TOKEN", TOKEN, "HISTORY", "off"));
+        try (MusicShareServer node = MusicShareServer.start(settings, Clock.systemUTC())) {
+            ApiClient health = new ApiClient(node.port(), TOKEN).withAuthorization(null);
+            assertThat(health.get("/health").json().get("status").asText()).isEqualTo("healthy");
+            ownSlot.forEach((master, slot) -> Resp.call(master.port(), "CLUSTER", "DELSLOTS", "" + slot));
+            await().atMost(Duration.ofSeconds(5)).until(() -> health.get("/health").status() == 503);
+            assertThat(health.get("/health").json().get("status").asText()).isEqualTo("unhealthy");
+
+            RedisServer down = ownSlot.keySet().iterator().next();
+            ownSlot.forEach((master, slot) -> {
+                if (master != down) Resp.call(master.port(), "CLUSTER", "ADDSLOTS", "" + slot);
+            });
+            await().atMost(Duration.ofSeconds(5)).until(() -> health.get("/health").status() == 200);
+            Reply degraded = health.get("/health");
+            assertThat(degraded.json().get("status").asText()).isEqualTo("degraded");
+            assertThat(degraded.json().get("unreachable")).extracting(JsonNode::asText)
+                    .containsExactly("127.0.0.1:" + down.port());
+        } finally {
+            ownSlot.forEach((master, slot) -> {
+                if (!Resp.text(master.port(), "CLUSTER", "NODES").lines()
+                        .anyMatch(line -> line.contains("myself") && ownsSlot(line, slot))) {
+                    Resp.call(master.port(), "CLUSTER", "ADDSLOTS", "" + slot);
+                }
+            });
+            await().atMost(Duration.ofSeconds(10)).until(() -> cluster.nodes().stream()
+                    .allMatch(each -> Resp.text(each.port(), "CLUSTER", "INFO").contains("cluster_state:ok")));
+        }
+    }
+
     @Test
     void fifty_sessions_land_on_at_least_two_masters_and_the_registry_counts_them_on_one() {
         RedisCluster cluster = RedisCluster.shared();
@@ -222,6 +266,19 @@ class ClusterShardsTest extends ApiTestBase {
     private static int clientsWith(RedisServer master, String field) {
         String clients = Resp.text(master.port(), "CLIENT", "LIST");
         return (int) clients.lines().filter(line -> !line.matches(".*\\b" + field + "=0\\b.*")).count();
+    }
+
+    /** Whether a CLUSTER NODES line lists {@code slot} among its slot ranges. */
+    private static boolean ownsSlot(String line, long slot) {
+        String[] fields = line.split(" ");
+        for (int i = 8; i < fields.length; i++) {
+            if (fields[i].startsWith("[")) continue;
+            String[] bounds = fields[i].split("-");
+            long from = Long.parseLong(bounds[0]);
+            long to = bounds.length == 1 ? from : Long.parseLong(bounds[1]);
+            if (slot >= from && slot <= to) return true;
+        }
+        return false;
     }
 
     /** A cluster bus counter from CLUSTER INFO, by node port. */
