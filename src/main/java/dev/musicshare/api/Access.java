@@ -14,7 +14,8 @@ import java.util.Optional;
  * listener token used anywhere else is refused with 403 {@code LISTENER_TOKEN_READ_ONLY}; a token that is not (or
  * no longer) genuine, with 401 as any wrong credential. Credentials come from {@code Authorization} (bearer or bare)
  * or, on GETs and HEADs, {@code access_token}, because browsers cannot set headers on EventSource, WebSocket and
- * {@code <audio>}, nor media players on a playlist's URL.
+ * {@code <audio>}, nor media players on a playlist's URL. A listener token in {@code access_token} of a write is
+ * still recognised, so it gets the same 403.
  */
 final class Access {
     private static final String SCHEME = "bearer ";
@@ -36,6 +37,7 @@ final class Access {
     void requireListenerOrShared(Context ctx) {
         String credential = credential(ctx);
         if (bearer.accepts(credential)) return;
+        refuseListenerTokenInQueryOfWrite(ctx, credential);
         SessionId tokenSession = genuineListenerToken(credential).orElseThrow(() -> unauthorized(ctx));
         if (!isRead(ctx) || !tokenSession.value().equals(pathSession(ctx))) throw readOnly();
     }
@@ -44,8 +46,19 @@ final class Access {
     void requireShared(Context ctx) {
         String credential = credential(ctx);
         if (bearer.accepts(credential)) return;
+        refuseListenerTokenInQueryOfWrite(ctx, credential);
         if (genuineListenerToken(credential).isPresent()) throw readOnly();
         throw unauthorized(ctx);
+    }
+
+    /**
+     * A write takes no credential from {@code access_token}, yet a genuine listener token there is recognised and
+     * refused with 403, as in the header, so a client that put its invite token in the URL learns the token is
+     * read-only rather than wrong. The shared token in the query of a write stays a 401.
+     */
+    private void refuseListenerTokenInQueryOfWrite(Context ctx, String credential) {
+        if (credential != null || isRead(ctx)) return;
+        if (genuineListenerToken(ctx.queryParam("access_token")).isPresent()) throw readOnly();
     }
 
     /** The session a listener token opens, when it is the token of that session's current life. */

@@ -88,6 +88,29 @@ class ListenTogetherApiTest extends ApiTestBase {
     }
 
     @Test
+    void a_listener_token_in_access_token_on_a_sender_endpoint_is_refused_as_read_only_as_in_the_header() {
+        String token = expect(200, start("123456")).json().get("listenerToken").asText();
+        api.postJson("/api/share/123456/metadata", "{\"title\":\"Song\"}");
+        ApiClient queryOnly = api.withAuthorization(null);
+        String q = "?access_token=" + token;
+        List<Reply> refused = List.of(
+                queryOnly.postJson("/api/share/start" + q, "{\"sessionId\":\"222222\"}"),
+                queryOnly.postJson("/api/share/123456/metadata" + q, "{\"title\":\"hijack\"}"),
+                queryOnly.postJson("/api/share/123456/audio" + q, AudioSamples.chunkJson(0, 441)),
+                queryOnly.postEmpty("/api/share/123456/stop" + q));
+        for (Reply reply : refused) {
+            assertThat(reply.status()).as(reply.toString()).isEqualTo(403);
+            assertThat(reply.json().get("code").asText()).isEqualTo("LISTENER_TOKEN_READ_ONLY");
+        }
+        // the shared token is still taken from the header only on writes (it must not end up in URLs and logs)
+        assertUnauthorized(queryOnly.postEmpty("/api/share/123456/stop?access_token=" + TOKEN), true);
+        expect(404, api.get("/api/share/222222/status"));
+        assertThat(api.get("/api/share/123456/status").json().get("isActive").asBoolean()).isTrue();
+        assertThat(api.get("/api/share/123456/metadata").json().get("title").asText()).isEqualTo("Song");
+        expect(204, api.get("/api/share/123456/audio?since=-1")); // no chunk was posted
+    }
+
+    @Test
     void a_listener_token_dies_with_its_session_and_a_new_session_under_the_code_has_another() {
         String first = expect(200, start("123456")).json().get("listenerToken").asText();
         expect(200, api.postEmpty("/api/share/123456/stop"));
