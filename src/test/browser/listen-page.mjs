@@ -80,6 +80,23 @@ try {
     listenDisabled: await page.isDisabled('#listen'), tokenFormShown: await page.isVisible('#token-form') });
   await page.screenshot({ path: `${artifacts}/listen-ended.png`, fullPage: true });
 
+  // A page opened during the after-stop grace period, by someone with a name who never presses Listen: it must say
+  // who listened, in the past tense, and not count (or name) itself. The test checks the server's status too.
+  const late = await browser.newContext({ viewport: { width: 1100, height: 850 } });
+  await late.addInitScript(() => {
+    localStorage.setItem('music-share.name', 'Latecomer');
+    localStorage.setItem('music-share.name-asked', 'yes');
+  });
+  const latePage = await late.newPage();
+  watch(latePage);
+  await latePage.goto(`${baseUrl}/listen/${sessionId}?codec=pcm#token=${encodeURIComponent(token)}`);
+  await waitForState(latePage, ['ended', 'not-found']);
+  await latePage.waitForTimeout(1500); // room for any late status request to (wrongly) rewrite the header
+  report('late-ended', { state: (await status(latePage)).state, notice: await latePage.textContent('#notice'),
+    listeners: await latePage.textContent('#listeners'), firstPageListeners: await page.textContent('#listeners') });
+  await nextInput(); // the test reads the session's status before this page goes away
+  await late.close();
+
   // The other end states, each in a fresh tab (the token lives in the tab's session storage).
   const ends = {};
   for (const [name, path] of [['unknown', '/listen/999999#token=' + encodeURIComponent(token)],

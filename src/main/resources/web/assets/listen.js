@@ -321,4 +321,21 @@ function finish(state, title, text, askForToken = false) {
     listenedText: state === 'ended' && received.lastStatus ? listenersText(received.lastStatus, 'listened') : '',
     receptionText: state === 'ended' && received.chunks > 0
       ? `Received ${received.codec === 'opus' ? 'Opus' : 'PCM'}` : '' });
+  if (state === 'ended') void showWhoListened();
+}
+
+/**
+ * At the end the header names who listened, from a status read after the end: a page opened in the grace period has
+ * no earlier status of its own (its first may still be on the way, and is then dropped). Asked without this tab's
+ * listener id or name: reading status is not listening, and this page never was a listener unless Listen said so.
+ */
+async function showWhoListened() {
+  try {
+    const response = await fetch(`${base}api/share/${sessionId}/status`,
+      { headers: { Authorization: `Bearer ${connection.token}` }, cache: 'no-store' });
+    if (!response.ok) return; // the grace period is over: the last status, if any, stays
+    const status = await response.json();
+    received.lastStatus = status;
+    page.text(view.listeners, status.listenerCount > 0 ? listenersText(status, 'listened') : '');
+  } catch { /* the header keeps what it had */ }
 }

@@ -151,7 +151,8 @@ final class MemorySession {
 
     /** Records a listener; a null id (a status check, not a listener) records nothing. */
     private void seen(String listenerId, long now) {
-        if (listenerId == null) return;
+        // A stopped session (its grace period) records nobody: a page opened after the end is not a listener.
+        if (listenerId == null || !active) return;
         listenerLastSeen.put(listenerId, now);
         // Forget listeners gone quiet, so a session polled by many short-lived clients stays small.
         long from = now - settings.listenerWindow().toMillis();

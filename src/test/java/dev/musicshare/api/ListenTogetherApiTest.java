@@ -111,6 +111,25 @@ class ListenTogetherApiTest extends ApiTestBase {
     }
 
     @Test
+    void reading_a_stopped_session_in_its_grace_period_does_not_count_or_name_the_reader() {
+        expect(200, start("123456"));
+        api.postJson("/api/share/123456/metadata", "{\"title\":\"Song\"}");
+        expect(200, api.get("/api/share/123456/metadata", "X-Listener-Id", "b", "X-Listener-Name", "Bob"));
+        expect(200, api.postEmpty("/api/share/123456/stop"));
+        // a page opened after the end reads metadata, audio and the push catch-up, all under its listener id
+        expect(200, api.get("/api/share/123456/metadata", "X-Listener-Id", "late", "X-Listener-Name", "Late"));
+        api.get("/api/share/123456/audio?since=-1", "X-Listener-Id", "late", "X-Listener-Name", "Late");
+        try (SseTestClient sse = SseTestClient.open(server.port(), "/api/share/123456/events?listenerId=late2&name=Later",
+                "Authorization", "Bearer " + TOKEN)) {
+            assertThat(List.of(sse.next().name(), sse.next().name())).contains("ended");
+        }
+        JsonNode status = api.get("/api/share/123456/status").json();
+        assertThat(status.get("isActive").asBoolean()).isFalse();
+        assertThat(status.get("listenerNames")).extracting(JsonNode::asText).containsExactly("Bob");
+        assertThat(status.get("listenerCount").asInt()).isEqualTo(1);
+    }
+
+    @Test
     void a_listener_token_dies_with_its_session_and_a_new_session_under_the_code_has_another() {
         String first = expect(200, start("123456")).json().get("listenerToken").asText();
         expect(200, api.postEmpty("/api/share/123456/stop"));

@@ -83,6 +83,8 @@ class BrowserPageTest {
     @Test
     void a_listener_joins_hears_the_tone_follows_the_lyrics_and_sees_the_end() throws Exception {
         Files.createDirectories(ARTIFACTS);
+        CompletableFuture<JsonNode> afterLatePage = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicInteger stoppedWith = new java.util.concurrent.atomic.AtomicInteger(-1);
         HeadlessChromium.ScriptRun run = HeadlessChromium.runScript("listen-page.mjs", List.of(baseUrl(), TOKEN,
                 SESSION, ARTIFACTS.toAbsolutePath().toString()), ProcessBuilder.Redirect.to(NODE_LOG.toFile()),
                 Duration.ofSeconds(30), (step, answers) -> {
@@ -90,7 +92,11 @@ class BrowserPageTest {
                         sending.set(false);
                         Sharer.Result sent = sender.get(10, TimeUnit.SECONDS);
                         assertThat(sent.stopAnswer().get("success").asBoolean()).isTrue();
+                        stoppedWith.set(sessionStatus().get("listenerCount").asInt());
                         answers.send("stopped");
+                    } else if (step.get("step").asText().equals("late-ended")) {
+                        afterLatePage.complete(sessionStatus());
+                        answers.send("checked");
                     }
                 });
         Map<String, JsonNode> steps = run.steps();
@@ -117,6 +123,20 @@ class BrowserPageTest {
         assertThat(ended.get("notice").asText()).contains("Session ended");
         assertThat(ended.get("listenDisabled").asBoolean()).isTrue();
         assertThat(ended.get("tokenFormShown").asBoolean()).as("a token form after a normal end").isFalse();
+
+        // The page that was open at the end and one opened in the grace period both name who listened, in the past;
+        // the late one (named "Latecomer", never pressed Listen) neither counted nor named itself.
+        JsonNode late = steps.get("late-ended");
+        assertThat(late.get("firstPageListeners").asText()).matches("[1-9]\\d* listened");
+        assertThat(late.get("state").asText()).isEqualTo("ended");
+        assertThat(late.get("notice").asText()).contains("Session ended");
+        assertThat(late.get("listeners").asText()).matches("[1-9]\\d* listened")
+                .isEqualTo(late.get("firstPageListeners").asText());
+        JsonNode statusAfter = afterLatePage.get(0, TimeUnit.SECONDS);
+        assertThat(statusAfter.get("isActive").asBoolean()).isFalse();
+        assertThat(statusAfter.get("listenerNames")).extracting(JsonNode::asText).doesNotContain("Latecomer");
+        assertThat(statusAfter.get("listenerCount").asInt()).as("opening the page after the end is not listening")
+                .isLessThanOrEqualTo(stoppedWith.get());
 
         JsonNode ends = steps.get("done").get("ends");
         assertThat(ends.get("unknown").get("state").asText()).isEqualTo("not-found");
@@ -180,6 +200,16 @@ class BrowserPageTest {
             if (line % 3 == 1) lrc.append(time).append("Translation ").append(line).append('\n');
         }
         return lrc.toString();
+    }
+
+    /** The session's status as the sender sees it (the shared token, no listener id: asking is not listening). */
+    private JsonNode sessionStatus() throws IOException, InterruptedException {
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl() + "/api/share/" + SESSION
+                + "/status")).header("Authorization", "Bearer " + TOKEN).build();
+        var response = java.net.http.HttpClient.newHttpClient().send(request,
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
     }
 
     private String baseUrl() {
