@@ -76,7 +76,7 @@ try {
   report('stop-now');
   await nextInput();
   await waitForState(page, ['ended']);
-  report('ended', { state: (await status(page)).state, notice: await page.textContent('#notice'),
+  report('ended', { state: (await status(page)).state, status: await status(page), notice: await page.textContent('#notice'),
     listenDisabled: await page.isDisabled('#listen'), tokenFormShown: await page.isVisible('#token-form') });
   await page.screenshot({ path: `${artifacts}/listen-ended.png`, fullPage: true });
 

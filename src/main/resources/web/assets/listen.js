@@ -48,7 +48,8 @@ const cover = new CoverArt({ base, headers: requestHeaders, onChange: (objectUrl
   const metadata = nowPlaying.metadata;
   if (metadata) showOnLockScreen({ title: metadata.title, artist: metadata.artist, coverUrl: objectUrl });
 } });
-const received = { chunks: 0, gaps: 0, listenerCount: null, audibleSequence: -1, codec: null, lastStatus: null };
+const received = { chunks: 0, gaps: 0, listenerCount: null, audibleSequence: -1, lastHeardSequence: -1, codec: null,
+  lastStatus: null };
 const reception = new Reception();
 let muted = false;
 const opus = new OpusStream((block) => player.schedule(block));
@@ -57,11 +58,15 @@ const lyrics = new LyricsView({ list: view.lyrics, plain: view.plainLyrics, none
 const backlog = new Backlog();
 // True once Listen has started the player and the clocks are settled: until then chunks wait in the backlog, in order.
 let playing = false;
+// The player's figures as they stood when the session ended (closing the player resets its own), so what was played
+// last can still be read afterwards; currentSequence is then the last chunk heard.
+const ended = { stats: null, currentSequence: -1 };
 
 Object.defineProperty(window, 'musicShareStatus', {
   get: () => Object.freeze({
     state: connection.state, sessionId, chunksReceived: received.chunks, ...player.stats,
-    currentSequence: received.audibleSequence, bufferedSeconds: player.bufferedSeconds(),
+    ...ended.stats, currentSequence: ended.stats ? ended.currentSequence : received.audibleSequence,
+    bufferedSeconds: player.bufferedSeconds(),
     gaps: received.gaps, position: nowPlaying.position, lyricLine: lyrics.line,
     lyricText: lyrics.lines[lyrics.line]?.text ?? null, lyricTexts: lyrics.currentTexts,
     title: nowPlaying.metadata?.title ?? null,
@@ -252,6 +257,7 @@ async function toggleListening() {
 function render() {
   const audible = player.audible();
   received.audibleSequence = audible?.sequence ?? -1; // from the same moment as position and lyricLine
+  if (audible) received.lastHeardSequence = audible.sequence;
   const due = nowPlaying.applyDue(player.started, audible?.senderTime);
   if (due) showMetadata(due.metadata, due.changedTrack);
   if (connection.state !== 'reconnecting' && player.started) setState(audible ? 'playing' : 'buffering');
@@ -311,6 +317,10 @@ function finish(state, title, text, askForToken = false) {
   connection.stream?.close();
   if (state !== 'denied') {
     playing = false;
+    if (state === 'ended' && player.started) {
+      ended.stats = { ...player.stats };
+      ended.currentSequence = received.lastHeardSequence;
+    }
     void player.stop();
     page.showListenButton(false);
     invite.close(); // no invitation to a session that is gone

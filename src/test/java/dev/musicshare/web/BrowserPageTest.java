@@ -123,6 +123,15 @@ class BrowserPageTest {
         assertThat(ended.get("notice").asText()).contains("Session ended");
         assertThat(ended.get("listenDisabled").asBoolean()).isTrue();
         assertThat(ended.get("tokenFormShown").asBoolean()).as("a token form after a normal end").isFalse();
+        // what was played stays readable after the end (closing the player must not wipe it)
+        JsonNode lastPlaying = steps.get("playing").get("samples").get(steps.get("playing").get("samples").size() - 1);
+        JsonNode endedStatus = ended.get("status");
+        assertThat(endedStatus.get("chunksPlayed").asInt()).as(endedStatus.toString())
+                .isGreaterThanOrEqualTo(lastPlaying.get("chunksPlayed").asInt());
+        assertThat(endedStatus.get("lastSequence").asLong()).isGreaterThan(lastPlaying.get("currentSequence").asLong());
+        assertThat(endedStatus.get("currentSequence").asLong()).as("the last chunk heard")
+                .isGreaterThan(lastPlaying.get("currentSequence").asLong())
+                .isLessThanOrEqualTo(endedStatus.get("lastSequence").asLong());
 
         // The page that was open at the end and one opened in the grace period both name who listened, in the past;
         // the late one (named "Latecomer", never pressed Listen) neither counted nor named itself.
