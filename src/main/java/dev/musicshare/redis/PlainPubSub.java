@@ -35,8 +35,7 @@ final class PlainPubSub implements EventTransport {
             subscriber = client.connectPubSub(CODEC);
         } catch (RedisException e) {
             RedisConnector.shutdown(client);
-            throw new StoreUnavailableException("Redis at " + RedisConnector.describe(options)
-                    + " is unreachable for live events", e);
+            throw StartUpFailure.of(RedisUrl.parse(options.url()), " for live events", e);
         }
         switches = SentinelSwitches.watch(client, RedisUrl.parse(options.url()), options.timeout(), "live events",
                 List.of(publisher, subscriber));

@@ -64,14 +64,14 @@ final class RedisCalls implements AutoCloseable {
             connections = new RedisConnections(client, options.connections());
         } catch (RedisException e) {
             RedisConnector.shutdown(client);
-            throw new StoreUnavailableException("Redis at " + RedisConnector.describe(options) + " is unreachable", e);
+            throw StartUpFailure.of(RedisUrl.parse(options.url()), "", e);
         }
         try {
             waitingWrites = replicaWait.enabled() ? new RedisConnections(client, options.connections()) : null;
         } catch (RedisException e) {
             connections.close();
             RedisConnector.shutdown(client);
-            throw new StoreUnavailableException("Redis at " + RedisConnector.describe(options) + " is unreachable", e);
+            throw StartUpFailure.of(RedisUrl.parse(options.url()), "", e);
         }
         scripts = new RedisScripts(connections::next);
         List<StatefulConnection<?, ?>> followers = new ArrayList<>(connections.all());

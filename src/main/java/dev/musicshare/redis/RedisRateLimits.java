@@ -44,7 +44,7 @@ public final class RedisRateLimits {
             if (url.kind() == RedisUrl.Kind.CLUSTER) return cluster(timeout, url);
             return single(RedisUris.of(url, timeout).get(0), timeout, url);
         } catch (RedisException e) {
-            throw new StoreUnavailableException("Redis at " + url.describe() + " is unreachable for rate limits", e);
+            throw StartUpFailure.of(url, " for rate limits", e);
         }
     }
 

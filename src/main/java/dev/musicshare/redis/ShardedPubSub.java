@@ -104,7 +104,7 @@ final class ShardedPubSub implements EventTransport {
             }
         } catch (RedisException e) {
             RedisConnector.shutdown(client);
-            throw new StoreUnavailableException("Redis at " + url.describe() + " is unreachable for live events", e);
+            throw StartUpFailure.of(url, " for live events", e);
         }
         subscriber.addListener(new RedisClusterPubSubAdapter<>() {
             @Override
