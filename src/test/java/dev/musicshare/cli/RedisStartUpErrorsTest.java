@@ -58,6 +58,22 @@ class RedisStartUpErrorsTest {
                 + sentinels + " know no master named nosuch");
     }
 
+    @Test
+    void unreachable_sentinels_give_one_line_without_lettuces_own_warnings() throws java.io.IOException {
+        String url = "redis-sentinel://127.0.0.1:" + unusedPort() + ",127.0.0.1:" + unusedPort()
+                + "/?sentinelMasterId=" + RedisSentinel.MASTER_NAME;
+        assertThat(serve(url)).isEqualTo(ServeCommand.EXIT_STORE_UNREACHABLE);
+        assertThat(console.stdout() + console.stderr()).doesNotContain("Cannot connect Redis Sentinel");
+        assertThat(console.stderr().strip().lines()).singleElement().asString().endsWith(" is unreachable");
+    }
+
+    /** A port nothing listens on (free a moment ago). */
+    private static int unusedPort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
     private static int serve(String redisUrl) {
         return Main.run("serve", "--redis-url", redisUrl, "--port", "0", "--bind-address", "127.0.0.1",
                 "--bearer-token", "Token", "--history", "off");
