@@ -50,7 +50,7 @@ public enum Setting {
     STREAM_SILENCE_AFTER_MS("3000", "How long stream.ogg waits for the sender's audio before it carries silence (the sender paused), so players keep the connection; above REORDER_WINDOW_MS, so a hole being waited for adds no silence; 100-60000."),
     STREAM_QUEUE_KB("256", "How far (kB) a stream.ogg listener may fall behind before it is dropped as too slow (like Icecast's queue-size)."),
     DATABASE_URL(null, "PostgreSQL for session history: postgresql://user:password@host:5432/db (or a jdbc:postgresql: URL). Unset: an embedded SQLite file in HISTORY_DIR."),
-    HISTORY_DIR("history", "Folder of the embedded session-history database (history.db), used when DATABASE_URL is unset."),
+    HISTORY_DIR("history", "Folder of the embedded session-history database (history.db), used when DATABASE_URL is unset. One per node: two nodes started from one folder (or on one host with the default) need different folders, or a shared DATABASE_URL."),
     HISTORY_SAMPLE_SECONDS("60", "How often each live session's listener count is sampled for its history."),
     HISTORY_MAX_PENDING("10000", "Session starts and ends, track changes and listener samples held in memory while the history database is unreachable (chunk and byte counters are kept regardless)."),
     HISTORY("on", "Whether every session leaves a record in the history database: on or off (off: no database is opened, /api/admin/sessions answers 404)."),
