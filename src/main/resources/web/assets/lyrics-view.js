@@ -63,7 +63,9 @@ export class LyricsView {
    * of the sample leaving the speakers now, looked a touch ahead for the paint, and the next change gets a timer.
    */
   follow(position, audible) {
-    const at = audible ? position + LYRIC_LOOKAHEAD_SECONDS : position;
+    // Looked ahead also while nothing is heard: when the audio runs dry a few ms before a line's moment, the line
+    // already painted for it stays, rather than flipping back to the one before for the whole stall.
+    const at = position + LYRIC_LOOKAHEAD_SECONDS;
     this.#highlight(groupAt(this.lines, at));
     if (audible) this.#timeNextLine(at);
   }
