@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 /**
- * Listening together in headless Chromium, with the pages receiving PCM and, at the same time on a second session,
+ * Listening together in headless Chromium, with the pages receiving PCM and then, on a second session,
  * Opus (decoded by WebCodecs): on each session three listener pages (two together, a third joining 20 s later) named
  * by their listeners, the invitation, a 3 s connection stall (made by the page's ?debug hook: a browser's offline
  * switch does not reliably cut a live stream), a sender pause, the end, the error states. Each page has an
@@ -45,15 +45,14 @@ import org.junit.jupiter.api.function.Executable;
  * whose phases name the sample, which survive a lossy codec), so the assertions hold what the pages play, not what
  * they report: two pages within 10 ms at p95, back at the delay within 5 s after the stall and the pause, every cut
  * faded, nothing played twice, the last chunk heard before "ended", the lyric highlight within 50 ms of the line heard
- * at p95 over every line change of a 60 s run; Opus at most 25 kB/s. The two codecs run side by side (two sessions,
- * two browsers, the second starting once the first one's pages play) because each run is mostly the real time the
- * issue asks for, and one after the other they took three minutes. The figures go to {@code target/test-artifacts/<codec>/together-figures.json} with the screenshots
+ * at p95 over every line change of a 60 s run; Opus at most 25 kB/s. The two codecs run one after the other, each on its
+ * own session and browser: side by side they took less time but starved each other on two cores. The figures go to {@code target/test-artifacts/<codec>/together-figures.json} with the screenshots
  * (docs/benchmarks.md quotes them).
  */
 @Tag("browser")
 class ListenTogetherPageTest {
     private static final String TOKEN = "together-test-token";
-    /** One session per codec, so that both run at once. */
+    /** One session per codec, so that neither run sees the other's. */
     private static final Map<String, String> SESSIONS = Map.of("pcm", "135790", "opus", "135791");
     private static final Path SCRIPT_DIR = Path.of("src/test/browser");
     private static final Path ARTIFACTS = Path.of("target/test-artifacts");
@@ -91,20 +90,14 @@ class ListenTogetherPageTest {
     @Test
     void listeners_join_by_link_rejoin_after_a_drop_and_hear_the_end_before_ended_in_pcm_and_in_opus()
             throws Exception {
-        Map<String, CompletableFuture<Map<String, JsonNode>>> runs = new LinkedHashMap<>();
-        // The second run starts once the first one's pages play: opening pages (and a fresh server's Opus encoder
-        // warming up) is the heaviest moment of a run, and both at once starved the senders on a loaded machine.
-        CompletableFuture<Void> pcmListening = new CompletableFuture<>();
-        runs.put("pcm", run("pcm", pcmListening));
-        try {
-            pcmListening.get(2, TimeUnit.MINUTES);
-        } catch (Exception e) {
-            // the PCM run failed before its pages played: its steps say why
-        }
-        runs.put("opus", run("opus", new CompletableFuture<>()));
+        // One run after the other: side by side, the second browser's start and the other run's late joiner starved the
+        // first run's sender and audio on two cores (a page's unfaded 12 ms drop, a 2 s stall, in two fresh-clone runs
+        // of the suite), and those are the machine's, not the page's.
+        Map<String, Map<String, JsonNode>> runs = new LinkedHashMap<>();
+        for (String codec : List.of("pcm", "opus")) runs.put(codec, run(codec).get(5, TimeUnit.MINUTES));
         List<Executable> checks = new ArrayList<>();
-        for (Map.Entry<String, CompletableFuture<Map<String, JsonNode>>> run : runs.entrySet()) {
-            Map<String, JsonNode> steps = run.getValue().get(5, TimeUnit.MINUTES);
+        for (Map.Entry<String, Map<String, JsonNode>> run : runs.entrySet()) {
+            Map<String, JsonNode> steps = run.getValue();
             checks.add(() -> {
                 try {
                     assertRun(run.getKey(), steps);
@@ -120,8 +113,7 @@ class ListenTogetherPageTest {
      * One codec's run on its own session: its sender, its browser (together.mjs), the answers to what the script asks
      * of the sender; completes with the script's steps by name, written to its artifacts folder.
      */
-    private CompletableFuture<Map<String, JsonNode>> run(String codec, CompletableFuture<Void> listening)
-            throws Exception {
+    private CompletableFuture<Map<String, JsonNode>> run(String codec) throws Exception {
         Path artifacts = ARTIFACTS.resolve(codec);
         Files.createDirectories(artifacts);
         String session = SESSIONS.get(codec);
@@ -146,7 +138,6 @@ class ListenTogetherPageTest {
                                             JSON.writeValueAsString(sender.shifts()));
                                 }
                                 case "stop-now" -> answers.send(sender.stopAndLastFrame());
-                                case "two-listening" -> listening.complete(null);
                                 default -> { }
                             }
                         }).steps());
@@ -157,8 +148,6 @@ class ListenTogetherPageTest {
                 return steps;
             } catch (Exception e) {
                 throw new IllegalStateException(codec + " run failed", e);
-            } finally {
-                listening.complete(null);
             }
         }, runnable -> {
             Thread thread = new Thread(runnable, "together-" + codec);
