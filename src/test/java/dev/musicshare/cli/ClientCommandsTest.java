@@ -2,6 +2,7 @@ package dev.musicshare.cli;
 
 import static dev.musicshare.testing.AudioSamples.chunkJson;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.musicshare.MusicShareServer;
 import dev.musicshare.client.Listener;
@@ -16,13 +17,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** The command line as a newcomer meets it: errors in one line that names what and why, no stack traces. */
 class ClientCommandsTest {
@@ -160,9 +162,7 @@ class ClientCommandsTest {
     void listen_in_opus_prints_the_playlist_url_and_the_bytes_received_per_second_and_writes_a_48_khz_wav()
             throws Exception {
         String url = startServer();
-        ApiClient api = new ApiClient(server.port(), TOKEN);
-        api.postJson("/api/share/start", "{\"sessionId\":\"646464\"}");
-        for (int sequence = 0; sequence < 10; sequence++) api.postJson("/api/share/646464/audio", chunkJson(sequence, 4_410));
+        ApiClient api = sessionWithChunks("646464", 10, 4_410);
         api.postEmpty("/api/share/646464/stop");
         Path wav = folder.resolve("opus.wav");
         assertThat(Main.run("listen", url, "646464", "--token", TOKEN, "--codec", "opus", "--out", wav.toString(),
@@ -183,10 +183,8 @@ class ClientCommandsTest {
     @Test
     void the_buffer_sent_on_joining_is_not_counted_as_late() throws Exception {
         String url = startServer();
-        ApiClient api = new ApiClient(server.port(), TOKEN);
-        api.postJson("/api/share/start", "{\"sessionId\":\"654321\"}");
         // Stamped long before the listener joins (as any buffer is, by up to its 5 s): backlog, not lateness.
-        for (int sequence = 0; sequence < 5; sequence++) api.postJson("/api/share/654321/audio", chunkJson(sequence, 441));
+        ApiClient api = sessionWithChunks("654321", 5, 441);
         api.postEmpty("/api/share/654321/stop");
         Listener.Report report = new Listener(new ShareApi(url, TOKEN, "654321"), Listener.Mode.POLL, 100, null,
                 false, line -> { }).run(System.nanoTime() + 20_000_000_000L);
@@ -199,11 +197,9 @@ class ClientCommandsTest {
     void listen_to_the_stream_ends_at_its_time_limit_even_while_the_stream_sends_nothing() {
         // The sender paused after half a second, and this server waits a minute before it sends silence.
         String url = startServer(Map.of("STREAM_SILENCE_AFTER_MS", "60000"));
-        ApiClient api = new ApiClient(server.port(), TOKEN);
-        api.postJson("/api/share/start", "{\"sessionId\":\"656565\"}");
-        for (int sequence = 0; sequence < 5; sequence++) api.postJson("/api/share/656565/audio", chunkJson(sequence, 4_410));
+        ApiClient api = sessionWithChunks("656565", 5, 4_410);
         long started = System.nanoTime();
-        int exit = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(15),
+        int exit = assertTimeoutPreemptively(Duration.ofSeconds(15),
                 () -> Main.run("listen", url, "656565", "--token", TOKEN, "--stream", "--seconds", "2"));
         assertThat(exit).isZero();
         assertThat((System.nanoTime() - started) / 1e9).as("seconds listened").isLessThan(5);
@@ -213,9 +209,7 @@ class ClientCommandsTest {
     @Test
     void a_listener_joining_a_session_older_than_the_buffer_has_missed_nothing() {
         String url = startServer(Map.of("AUDIO_BUFFER_CHUNKS", "5"));
-        ApiClient api = new ApiClient(server.port(), TOKEN);
-        api.postJson("/api/share/start", "{\"sessionId\":\"676767\"}");
-        for (int sequence = 0; sequence < 12; sequence++) api.postJson("/api/share/676767/audio", chunkJson(sequence, 4_410));
+        ApiClient api = sessionWithChunks("676767", 12, 4_410);
         api.postEmpty("/api/share/676767/stop");
         assertThat(Main.run("listen", url, "676767", "--token", TOKEN, "--seconds", "20")).isZero();
         assertThat(console.stdout()).contains("Received 5 chunks").contains("missed 0,").doesNotContain("missed sequence");
@@ -231,6 +225,16 @@ class ClientCommandsTest {
         environment.putAll(extra);
         server = MusicShareServer.start(Settings.from(environment), Clock.systemUTC());
         return "http://127.0.0.1:" + server.port();
+    }
+
+    /** Starts session {@code id} on the server and posts {@code chunks} chunks of {@code frames} stereo frames. */
+    private ApiClient sessionWithChunks(String id, int chunks, int frames) {
+        ApiClient api = new ApiClient(server.port(), TOKEN);
+        assertThat(api.postJson("/api/share/start", "{\"sessionId\":\"" + id + "\"}").status()).isEqualTo(200);
+        for (int sequence = 0; sequence < chunks; sequence++) {
+            assertThat(api.postJson("/api/share/" + id + "/audio", chunkJson(sequence, frames)).status()).isEqualTo(200);
+        }
+        return api;
     }
 
     private static int closedPort() throws IOException {
